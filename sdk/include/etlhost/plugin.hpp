@@ -1,0 +1,557 @@
+// etlhost/plugin.hpp: a header-only C++17 layer over the C ABI in plugin.h.
+//
+// It makes a C++ plugin short and safe:
+// - an exception barrier: every callback the host sees is noexcept; an etl::Error thrown
+//   inside becomes its status and message, any other exception becomes ETL_E_INTERNAL;
+// - RAII: the instance is a C++ object built by create() and deleted by destroy();
+// - typed config access (etl::Config) whose errors name the key;
+// - a batching Emitter for sources and a Messages view for sinks.
+//
+// The binary interface is still only plugin.h: this header generates the static
+// descriptor and the trampolines, nothing of it crosses the boundary.
+//
+//   class Hello : public etl::Source {
+//    public:
+//     Hello(const etl::Host& host, const etl::Config& config) : count_(config.integer("count")) {}
+//     void sync(const etl::SyncRequest&, etl::Emitter& out) override {
+//       out.schema("greetings", R"({"schema":{"type":"object"},"key_properties":[]})");
+//       for (int64_t i = 0; i < count_; ++i) out.record("greetings", R"({"hello":"world"})");
+//       out.state(R"({"done":true})");
+//     }
+//    private:
+//     int64_t count_;
+//   };
+//   constexpr etl_config_field kFields[] = {
+//       etl::field(ETL_CONFIG_INTEGER, "count", "How many greetings.", "3")};
+//   ETL_DEFINE_SOURCE_PLUGIN(Hello, "hello", "1.0.0", "Says hello.", kFields)
+#ifndef ETLHOST_PLUGIN_HPP
+#define ETLHOST_PLUGIN_HPP
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "etlhost/plugin.h"
+
+namespace etl {
+
+// ----------------------------------------------------------------------------------------
+// Text and errors
+// ----------------------------------------------------------------------------------------
+
+inline std::string_view view(etl_str s) noexcept {
+  return s.size == 0 ? std::string_view() : std::string_view(s.data, s.size);
+}
+inline etl_str str(std::string_view s) noexcept { return etl_str{s.data(), s.size()}; }
+
+/// The exception plugins throw; the barrier turns it into (code, message, detail).
+class Error : public std::exception {
+ public:
+  Error(etl_status code, std::string message, int32_t detail = 0)
+      : code_(code == ETL_OK ? ETL_E_UNKNOWN : code), detail_(detail), message_(std::move(message)) {}
+  etl_status code() const noexcept { return code_; }
+  int32_t detail() const noexcept { return detail_; }
+  const char* what() const noexcept override { return message_.c_str(); }
+
+ private:
+  etl_status code_;
+  int32_t detail_;
+  std::string message_;
+};
+
+/// Writes into a host-owned error buffer, truncating on a UTF-8 boundary. Returns `code`.
+inline etl_status set_error(etl_error* err, etl_status code, std::string_view message,
+                            int32_t detail = 0) noexcept {
+  if (err == nullptr || err->struct_size < ETL_ERROR_SIZE_1_0) return code;
+  err->code = code;
+  err->detail = detail;
+  size_t n = message.size() < ETL_ERROR_MESSAGE_CAPACITY - 1 ? message.size()
+                                                             : ETL_ERROR_MESSAGE_CAPACITY - 1;
+  if (n < message.size()) {
+    while (n > 0 && (static_cast<unsigned char>(message[n]) & 0xC0u) == 0x80u) --n;
+  }
+  std::memcpy(err->message, message.data(), n);
+  err->message[n] = '\0';
+  return code;
+}
+
+/// Appends `text` to `out` as a JSON string literal (quotes included). Fast path for
+/// plugins that build JSON by hand on a hot path; valid UTF-8 passes through unchanged.
+inline void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  size_t run_start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + run_start, i - run_start);
+    run_start = i + 1;
+    switch (c) {
+      case '"': out.append("\\\""); break;
+      case '\\': out.append("\\\\"); break;
+      case '\n': out.append("\\n"); break;
+      case '\r': out.append("\\r"); break;
+      case '\t': out.append("\\t"); break;
+      default:
+        out.append("\\u00");
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xF]);
+    }
+  }
+  out.append(text.data() + run_start, text.size() - run_start);
+  out.push_back('"');
+}
+
+// ----------------------------------------------------------------------------------------
+// Host services
+// ----------------------------------------------------------------------------------------
+
+/// The host's services for one instance. Cheap to copy; valid until the instance dies.
+class Host {
+ public:
+  explicit Host(const etl_host_api* api) noexcept : api_(api) {}
+
+  void log(int32_t level, std::string_view message) const noexcept {
+    if (api_ != nullptr && api_->log != nullptr) api_->log(api_->host_ctx, level, str(message));
+  }
+  void error(std::string_view message) const noexcept { log(ETL_LOG_ERROR, message); }
+  void warn(std::string_view message) const noexcept { log(ETL_LOG_WARN, message); }
+  void info(std::string_view message) const noexcept { log(ETL_LOG_INFO, message); }
+  void debug(std::string_view message) const noexcept { log(ETL_LOG_DEBUG, message); }
+
+  bool cancelled() const noexcept {
+    return api_ != nullptr && api_->is_cancelled != nullptr && api_->is_cancelled(api_->host_ctx) != 0;
+  }
+  /// Throws Error(ETL_E_CANCELLED) once the user asked the run to stop.
+  void throw_if_cancelled() const {
+    if (cancelled()) throw Error(ETL_E_CANCELLED, "stopped at the user's request");
+  }
+  /// Sleeps up to `duration`, waking early (and throwing ETL_E_CANCELLED) on a stop request.
+  void sleep_for(std::chrono::milliseconds duration) const {
+    const auto deadline = std::chrono::steady_clock::now() + duration;
+    while (std::chrono::steady_clock::now() < deadline) {
+      throw_if_cancelled();
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(50)));
+    }
+    throw_if_cancelled();
+  }
+  void count(std::string_view counter, int64_t delta) const noexcept {
+    if (api_ != nullptr && api_->count != nullptr) api_->count(api_->host_ctx, str(counter), delta);
+  }
+  const etl_host_api* api() const noexcept { return api_; }
+
+ private:
+  const etl_host_api* api_;
+};
+
+// ----------------------------------------------------------------------------------------
+// Config
+// ----------------------------------------------------------------------------------------
+
+/// Builds one config-spec entry; use it in a constexpr array passed to the plugin macro.
+constexpr etl_config_field field(uint32_t type, const char* key, const char* help,
+                                 const char* default_json = nullptr, uint32_t flags = 0,
+                                 const char* env = nullptr) {
+  return etl_config_field{ETL_STRUCT_SIZE(etl_config_field), type, flags, key, default_json, env, help};
+}
+
+/// Typed read access to the config object the host validated. Errors name the key.
+class Config {
+ public:
+  explicit Config(std::string_view json_text) {
+    json_ = nlohmann::json::parse(json_text.begin(), json_text.end(), nullptr, false);
+    if (!json_.is_object()) {
+      throw Error(ETL_E_INVALID_ARGUMENT, "config: expected a JSON object");
+    }
+  }
+
+  bool has(const std::string& key) const { return json_.contains(key) && !json_.at(key).is_null(); }
+
+  std::string string(const std::string& key) const {
+    return typed(key, nlohmann::json::value_t::string, "a string").get<std::string>();
+  }
+  std::string string_or(const std::string& key, std::string fallback) const {
+    return has(key) ? string(key) : std::move(fallback);
+  }
+  int64_t integer(const std::string& key) const {
+    const auto& v = at(key);
+    if (!v.is_number_integer()) throw wrong_type(key, "an integer", v);
+    return v.get<int64_t>();
+  }
+  int64_t integer_or(const std::string& key, int64_t fallback) const {
+    return has(key) ? integer(key) : fallback;
+  }
+  /// An integer that must lie in [min, max].
+  int64_t integer_in(const std::string& key, int64_t min, int64_t max) const {
+    const int64_t value = integer(key);
+    if (value < min || value > max) {
+      throw Error(ETL_E_INVALID_ARGUMENT, "config key '" + key + "': expected an integer from " +
+                                              std::to_string(min) + " to " + std::to_string(max) +
+                                              ", found " + std::to_string(value));
+    }
+    return value;
+  }
+  double number(const std::string& key) const {
+    const auto& v = at(key);
+    if (!v.is_number()) throw wrong_type(key, "a number", v);
+    return v.get<double>();
+  }
+  bool boolean(const std::string& key) const {
+    return typed(key, nlohmann::json::value_t::boolean, "true or false").get<bool>();
+  }
+  bool boolean_or(const std::string& key, bool fallback) const {
+    return has(key) ? boolean(key) : fallback;
+  }
+  const nlohmann::json& json() const noexcept { return json_; }
+
+ private:
+  const nlohmann::json& at(const std::string& key) const {
+    if (!has(key)) throw Error(ETL_E_INVALID_ARGUMENT, "config key '" + key + "' is missing");
+    return json_.at(key);
+  }
+  const nlohmann::json& typed(const std::string& key, nlohmann::json::value_t type,
+                              const char* expected) const {
+    const auto& v = at(key);
+    if (v.type() != type) throw wrong_type(key, expected, v);
+    return v;
+  }
+  // Says which type was found, never the value: the value may be a secret.
+  static Error wrong_type(const std::string& key, const char* expected, const nlohmann::json& v) {
+    return Error(ETL_E_INVALID_ARGUMENT,
+                 "config key '" + key + "': expected " + expected + ", found " + v.type_name());
+  }
+
+  nlohmann::json json_;
+};
+
+// ----------------------------------------------------------------------------------------
+// Source side: catalog selection and the batching emitter
+// ----------------------------------------------------------------------------------------
+
+/// What sync() receives. `selected()` reads Singer catalog selection metadata.
+class SyncRequest {
+ public:
+  SyncRequest(std::string_view catalog_json, std::string_view state_json)
+      : catalog_text_(catalog_json), state_text_(state_json) {
+    if (catalog_json.empty()) return;
+    catalog_ = nlohmann::json::parse(catalog_json.begin(), catalog_json.end(), nullptr, false);
+    if (!catalog_.is_object() || !catalog_.contains("streams") || !catalog_["streams"].is_array()) {
+      throw Error(ETL_E_INVALID_STATE, "catalog: expected an object with a \"streams\" array");
+    }
+  }
+
+  std::string_view catalog_json() const noexcept { return catalog_text_; }
+  /// The last committed STATE value as JSON text; empty on a first run.
+  std::string_view state_json() const noexcept { return state_text_; }
+
+  /// A stream is selected when there is no catalog, or when its catalog entry exists and
+  /// its root metadata (breadcrumb []) does not say "selected": false.
+  bool selected(std::string_view stream) const {
+    if (catalog_.is_null()) return true;
+    for (const auto& entry : catalog_["streams"]) {
+      const auto name = entry.value("tap_stream_id", entry.value("stream", std::string()));
+      if (name != stream) continue;
+      if (!entry.contains("metadata") || !entry["metadata"].is_array()) return true;
+      for (const auto& item : entry["metadata"]) {
+        if (item.value("breadcrumb", nlohmann::json::array()).empty() && item.contains("metadata") &&
+            item["metadata"].contains("selected") && item["metadata"]["selected"].is_boolean()) {
+          return item["metadata"]["selected"].get<bool>();
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  std::string_view catalog_text_;
+  std::string_view state_text_;
+  nlohmann::json catalog_;
+};
+
+/// Collects messages into batches and hands them to the host. Text is copied into one
+/// arena per batch, so callers may pass temporaries. A failed emit throws etl::Error with
+/// the host's status; let it propagate out of sync() (the barrier returns it).
+class Emitter {
+ public:
+  Emitter(const etl_emitter* emitter, etl_error* err, size_t max_messages = 1024,
+          size_t max_bytes = size_t{1} << 20)
+      : emitter_(emitter), err_(err), max_messages_(max_messages), max_bytes_(max_bytes) {}
+  Emitter(const Emitter&) = delete;
+  Emitter& operator=(const Emitter&) = delete;
+
+  void schema(std::string_view stream, std::string_view json) { add(ETL_MSG_SCHEMA, stream, json, 0); }
+  void record(std::string_view stream, std::string_view json, int64_t time_extracted_ms = 0) {
+    add(ETL_MSG_RECORD, stream, json, time_extracted_ms);
+  }
+  /// Queues a STATE after everything queued before it, and sends the batch at once so the
+  /// host can commit promptly.
+  void state(std::string_view json) {
+    add(ETL_MSG_STATE, std::string_view(), json, 0);
+    flush();
+  }
+  /// Sends everything queued. Throws etl::Error when the host refuses.
+  void flush() {
+    if (pending_.empty()) return;
+    messages_.resize(pending_.size());
+    pointers_.resize(pending_.size());
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      const Pending& p = pending_[i];
+      messages_[i] = etl_message{ETL_STRUCT_SIZE(etl_message), p.kind,
+                                 etl_str{arena_.data() + p.stream_offset, p.stream_size},
+                                 etl_str{arena_.data() + p.json_offset, p.json_size},
+                                 p.time_extracted_ms};
+      pointers_[i] = &messages_[i];
+    }
+    const etl_status status = emitter_->emit(emitter_->host_ctx, pointers_.data(), pointers_.size(), err_);
+    pending_.clear();
+    arena_.clear();
+    last_stream_.clear();
+    if (status != ETL_OK) {
+      const bool has_message = err_ != nullptr && err_->message[0] != '\0';
+      throw Error(status, has_message ? err_->message : "the host refused the batch", err_ ? err_->detail : 0);
+    }
+  }
+
+ private:
+  struct Pending {
+    uint32_t kind;
+    size_t stream_offset, stream_size, json_offset, json_size;
+    int64_t time_extracted_ms;
+  };
+
+  void add(uint32_t kind, std::string_view stream, std::string_view json, int64_t time_ms) {
+    // Consecutive messages of one stream share one copy of its name.
+    if (stream != last_stream_view()) {
+      last_stream_offset_ = arena_.size();
+      arena_.append(stream);
+      last_stream_ = std::string(stream);
+    }
+    const size_t json_offset = arena_.size();
+    arena_.append(json);
+    pending_.push_back(Pending{kind, last_stream_offset_, stream.size(), json_offset, json.size(), time_ms});
+    if (pending_.size() >= max_messages_ || arena_.size() >= max_bytes_) flush();
+  }
+  std::string_view last_stream_view() const {
+    return pending_.empty() ? std::string_view("\x01", 1) : std::string_view(last_stream_);
+  }
+
+  const etl_emitter* emitter_;
+  etl_error* err_;
+  size_t max_messages_;
+  size_t max_bytes_;
+  std::string arena_;
+  std::string last_stream_;
+  size_t last_stream_offset_ = 0;
+  std::vector<Pending> pending_;
+  std::vector<etl_message> messages_;
+  std::vector<const etl_message*> pointers_;
+};
+
+/// Base class of a C++ source. Constructor signature: (const Host&, const Config&).
+class Source {
+ public:
+  virtual ~Source() = default;
+  /// Emit one SCHEMA per stream, with "metadata". Default: no catalog.
+  virtual void discover(Emitter&) { throw Error(ETL_E_NOT_IMPLEMENTED, "this source has no catalog"); }
+  virtual void sync(const SyncRequest& request, Emitter& out) = 0;
+};
+
+// ----------------------------------------------------------------------------------------
+// Sink side: a view of a batch
+// ----------------------------------------------------------------------------------------
+
+/// One message of a batch, as views into the host's borrowed memory.
+struct Message {
+  uint32_t kind;
+  std::string_view stream;
+  std::string_view json;
+  int64_t time_extracted_ms;
+};
+
+/// A borrowed batch: iterate it as etl::Message values. Valid during write() only.
+class Messages {
+ public:
+  Messages(const etl_message* const* messages, size_t count) noexcept : messages_(messages), count_(count) {}
+  size_t size() const noexcept { return count_; }
+  Message operator[](size_t i) const noexcept {
+    const etl_message* m = messages_[i];
+    const int64_t time_ms = ETL_HAS_FIELD(m, etl_message, time_extracted_ms) ? m->time_extracted_ms : 0;
+    return Message{m->kind, view(m->stream), view(m->json), time_ms};
+  }
+  class iterator {
+   public:
+    iterator(const Messages* batch, size_t i) noexcept : batch_(batch), i_(i) {}
+    Message operator*() const noexcept { return (*batch_)[i_]; }
+    iterator& operator++() noexcept { ++i_; return *this; }
+    bool operator!=(const iterator& other) const noexcept { return i_ != other.i_; }
+   private:
+    const Messages* batch_;
+    size_t i_;
+  };
+  iterator begin() const noexcept { return iterator(this, 0); }
+  iterator end() const noexcept { return iterator(this, count_); }
+
+ private:
+  const etl_message* const* messages_;
+  size_t count_;
+};
+
+/// Base class of a C++ sink. Constructor signature: (const Host&, const Config&).
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  /// Return to `checkpoint` (empty: keep existing output). See etl_sink_api.restore.
+  virtual void restore(std::string_view /*checkpoint*/) {}
+  virtual void write(const Messages& batch) = 0;
+  /// The position after everything written so far; the text must outlive the call (keep it
+  /// in a member). Empty: this sink keeps no position.
+  virtual std::string_view checkpoint() { return {}; }
+  /// Make everything written so far durable.
+  virtual void flush() = 0;
+};
+
+// ----------------------------------------------------------------------------------------
+// The exception barrier and the generated descriptor
+// ----------------------------------------------------------------------------------------
+
+namespace detail {
+
+template <class Body>
+etl_status guarded(etl_error* err, Body&& body) noexcept {
+  try {
+    body();
+    return ETL_OK;
+  } catch (const Error& e) {
+    return set_error(err, e.code(), e.what(), e.detail());
+  } catch (const std::bad_alloc&) {
+    return set_error(err, ETL_E_INTERNAL, "out of memory");
+  } catch (const std::exception& e) {
+    return set_error(err, ETL_E_INTERNAL, std::string("unexpected exception: ") + e.what());
+  } catch (...) {
+    return set_error(err, ETL_E_INTERNAL, "unexpected non-standard exception");
+  }
+}
+
+template <class T>
+etl_status create(const etl_host_api* host, etl_str config, void** out_self, etl_error* err) noexcept {
+  return guarded(err, [&] {
+    const Config parsed(view(config));
+    *out_self = new T(Host(host), parsed);
+  });
+}
+
+template <class T>
+void destroy(void* self) noexcept {
+  delete static_cast<T*>(self);
+}
+
+template <class T>
+struct SourceCallbacks {
+  static etl_status discover(void* self, const etl_emitter* emitter, etl_error* err) noexcept {
+    return guarded(err, [&] {
+      Emitter out(emitter, err);
+      static_cast<T*>(self)->discover(out);
+      out.flush();
+    });
+  }
+  static etl_status sync(void* self, etl_str catalog, etl_str state, const etl_emitter* emitter,
+                         etl_error* err) noexcept {
+    return guarded(err, [&] {
+      const SyncRequest request(view(catalog), view(state));
+      Emitter out(emitter, err);
+      static_cast<T*>(self)->sync(request, out);
+      out.flush();
+    });
+  }
+};
+
+template <class T>
+struct SinkCallbacks {
+  static etl_status restore(void* self, etl_str checkpoint, etl_error* err) noexcept {
+    return guarded(err, [&] { static_cast<T*>(self)->restore(view(checkpoint)); });
+  }
+  static etl_status write(void* self, const etl_message* const* messages, size_t count, etl_error* err) noexcept {
+    return guarded(err, [&] { static_cast<T*>(self)->write(Messages(messages, count)); });
+  }
+  static etl_status checkpoint(void* self, etl_str* out, etl_error* err) noexcept {
+    return guarded(err, [&] { *out = str(static_cast<T*>(self)->checkpoint()); });
+  }
+  static etl_status flush(void* self, etl_error* err) noexcept {
+    return guarded(err, [&] { static_cast<T*>(self)->flush(); });
+  }
+};
+
+template <size_t N>
+constexpr std::array<const etl_config_field*, N> pointers_to(const etl_config_field (&fields)[N]) {
+  std::array<const etl_config_field*, N> out{};
+  for (size_t i = 0; i < N; ++i) out[i] = &fields[i];
+  return out;
+}
+/// A plugin without config passes `nullptr` as FIELDS.
+constexpr std::array<const etl_config_field*, 0> pointers_to(std::nullptr_t) { return {}; }
+
+inline etl_status entry(uint32_t host_abi_version, const etl_plugin& plugin, const etl_plugin** out,
+                        etl_error* err) noexcept {
+  if (ETL_ABI_VERSION_MAJOR(host_abi_version) != ETL_ABI_MAJOR) {
+    return set_error(err, ETL_E_ABI_MISMATCH,
+                     std::string("plugin '") + plugin.name + "' speaks ABI major " +
+                         std::to_string(ETL_ABI_MAJOR) + ", the host speaks major " +
+                         std::to_string(ETL_ABI_VERSION_MAJOR(host_abi_version)));
+  }
+  *out = &plugin;
+  return ETL_OK;
+}
+
+}  // namespace detail
+}  // namespace etl
+
+/// Defines the entry point of a source plugin implemented by class `Class` (an etl::Source).
+/// `FIELDS` is a constexpr array of etl_config_field built with etl::field(), or nullptr.
+#define ETL_DEFINE_SOURCE_PLUGIN(Class, NAME, VERSION, DESCRIPTION, FIELDS)                        \
+  extern "C" ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version,                   \
+                                                    const etl_plugin** out_plugin, etl_error* err) { \
+    static constexpr auto fields = ::etl::detail::pointers_to(FIELDS);                             \
+    static constexpr etl_source_api api = {ETL_STRUCT_SIZE(etl_source_api),                        \
+                                           &::etl::detail::create<Class>,                          \
+                                           &::etl::detail::SourceCallbacks<Class>::discover,       \
+                                           &::etl::detail::SourceCallbacks<Class>::sync,           \
+                                           &::etl::detail::destroy<Class>};                        \
+    static constexpr etl_plugin plugin = {ETL_STRUCT_SIZE(etl_plugin), ETL_ABI_VERSION,            \
+                                          ETL_KIND_SOURCE, NAME, VERSION, DESCRIPTION,             \
+                                          fields.data(), fields.size(), &api, nullptr};            \
+    return ::etl::detail::entry(host_abi_version, plugin, out_plugin, err);                        \
+  }
+
+/// Defines the entry point of a sink plugin implemented by class `Class` (an etl::Sink).
+#define ETL_DEFINE_SINK_PLUGIN(Class, NAME, VERSION, DESCRIPTION, FIELDS)                          \
+  extern "C" ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version,                   \
+                                                    const etl_plugin** out_plugin, etl_error* err) { \
+    static constexpr auto fields = ::etl::detail::pointers_to(FIELDS);                             \
+    static constexpr etl_sink_api api = {ETL_STRUCT_SIZE(etl_sink_api),                            \
+                                         &::etl::detail::create<Class>,                            \
+                                         &::etl::detail::SinkCallbacks<Class>::restore,            \
+                                         &::etl::detail::SinkCallbacks<Class>::write,              \
+                                         &::etl::detail::SinkCallbacks<Class>::checkpoint,         \
+                                         &::etl::detail::SinkCallbacks<Class>::flush,              \
+                                         &::etl::detail::destroy<Class>};                          \
+    static constexpr etl_plugin plugin = {ETL_STRUCT_SIZE(etl_plugin), ETL_ABI_VERSION,            \
+                                          ETL_KIND_SINK, NAME, VERSION, DESCRIPTION,               \
+                                          fields.data(), fields.size(), nullptr, &api};            \
+    return ::etl::detail::entry(host_abi_version, plugin, out_plugin, err);                        \
+  }
+
+#endif  // ETLHOST_PLUGIN_HPP
