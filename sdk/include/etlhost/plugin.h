@@ -91,12 +91,20 @@
  * ----------------------------------------------------------------------------------------
  * A source emits STATE only at points where every record it emitted before is complete
  * (e.g. after a whole FullStory bundle). The host passes records and the STATE to the sink
- * in order, asks the sink for its checkpoint at that point, then calls flush(). Only when
- * flush() returns ETL_OK does the host commit the pair (source state, sink checkpoint)
- * atomically to the state file. On the next run the source receives that state in sync()
- * and the sink receives that checkpoint in restore(), and must discard anything it wrote
- * after it. A sink that can do this (csv) gives exactly-once output across crashes; one
- * that cannot (singer, whose output already left the process) gives at-least-once.
+ * in order and asks the sink for its checkpoint right after the write() that carried the
+ * STATE: that (source state, sink checkpoint) pair is now pending. Later, after a flush()
+ * that returned ETL_OK, the host commits the pair atomically to the state file. The host
+ * may coalesce: it can keep writing later records before that flush and then commit the
+ * older pending pair (the flush made everything up to the pair's point durable, and more).
+ * On the next run the source receives the committed state in sync() and the sink the
+ * committed checkpoint in restore(), and the sink discards anything written after it.
+ *
+ * Baseline: when a run keeps state, the host commits (unchanged source state, the sink's
+ * checkpoint right after restore()) before the first write. So even a run killed before
+ * its first STATE leaves a checkpoint that says which output predates it.
+ *
+ * A sink that can discard (csv) gives exactly-once output across crashes; one that cannot
+ * (singer, whose output already left the process) gives at-least-once.
  */
 #ifndef ETLHOST_PLUGIN_H
 #define ETLHOST_PLUGIN_H
@@ -467,7 +475,8 @@ typedef struct etl_sink_api {
    * Describes the position after everything written so far, as JSON text (e.g. each
    * file's length), in *out_checkpoint. The text is owned by the instance and valid until
    * the next call on it. Need not be durable yet: the host commits it only after a
-   * successful flush(). Called right after the write() that carried a STATE.
+   * successful flush(), which may come after further writes. Called right after restore()
+   * (the baseline) and right after each write() that carried a STATE.
    */
   etl_status (*checkpoint)(void* self, etl_str* out_checkpoint, etl_error* err);
   /**

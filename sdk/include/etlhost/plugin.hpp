@@ -27,6 +27,7 @@
 #ifndef ETLHOST_PLUGIN_HPP
 #define ETLHOST_PLUGIN_HPP
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstddef>

@@ -1,0 +1,224 @@
+// csv_sink_bench: how fast the csv sink turns records into files.
+//
+// Drives the built etl-csv.so through its C ABI the way the host does, with records shaped
+// like the demo source's (customers with quotes, commas, line breaks, UTF-8, nulls, nested
+// objects and arrays; orders with plain numbers and dates), in batches of 512, with a
+// STATE (checkpoint + flush) every `state_every` records. Only the time spent inside the
+// sink is measured; formatting the records is not. Then it times the JSON record reader
+// alone on the same records, to show how the sink's time divides.
+//
+// Each measurement runs three times and the fastest is reported (the machine is shared).
+//
+//   csv_sink_bench [records=1000000] [state_every=10000] [fsync=0|1] [output_dir=/tmp/...]
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "column_index.h"
+#include "etlhost/plugin.h"
+#include "record_reader.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const char* const kCustomerSchema =
+    R"({"schema":{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string"},)"
+    R"("note":{"type":["null","string"]},"vip":{"type":"boolean"},"score":{"type":"number"},)"
+    R"("tags":{"type":"array","items":{"type":"string"}},"address":{"type":"object","properties":{)"
+    R"("city":{"type":"string"},"zip":{"type":"string"}}}}},"key_properties":["id"]})";
+const char* const kOrderSchema =
+    R"({"schema":{"type":"object","properties":{"id":{"type":"integer"},"customer_id":{"type":"integer"},)"
+    R"("amount_cents":{"type":"integer"},"currency":{"type":"string"},)"
+    R"("created_at":{"type":"string","format":"date-time"}}},"key_properties":["id"]})";
+const char* const kNotes[] = {"plain", "comma, inside", "quote \\\"inside\\\"", "line\\nbreak and\\r\\ncrlf",
+                              "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\x89", ""};
+
+// The demo source's rows (plugins/demo/demo_source.c), formatted the same way.
+std::string customer(int64_t id) {
+  char row[512];
+  const bool null_note = id % 7 == 6;
+  const int n = std::snprintf(
+      row, sizeof row,
+      "{\"id\":%" PRId64 ",\"name\":\"Customer %" PRId64 "\",\"note\":%s%s%s,\"vip\":%s,\"score\":%" PRId64
+      ".5,\"tags\":[\"t%" PRId64 "\",\"all\"],\"address\":{\"city\":\"City %" PRId64 "\",\"zip\":\"%05" PRId64 "\"}}",
+      id, id, null_note ? "" : "\"", null_note ? "null" : kNotes[id % 6], null_note ? "" : "\"",
+      id % 3 == 0 ? "true" : "false", id, id % 5, id % 100, id % 100000);
+  return std::string(row, static_cast<size_t>(n));
+}
+
+std::string order(int64_t id) {
+  char row[256];
+  const int64_t minute = id % (365 * 24 * 60);
+  const int n = std::snprintf(row, sizeof row,
+                              "{\"id\":%" PRId64 ",\"customer_id\":%" PRId64 ",\"amount_cents\":%" PRId64
+                              ",\"currency\":\"EUR\",\"created_at\":\"2026-%02" PRId64 "-%02" PRId64 "T%02" PRId64
+                              ":%02" PRId64 ":00Z\"}",
+                              id, id / 2, (id * 7919) % 100000, minute / 43200 % 12 + 1, minute / 1440 % 28 + 1,
+                              minute / 60 % 24, minute % 60);
+  return std::string(row, static_cast<size_t>(n));
+}
+
+struct Records {
+  std::vector<std::string> json;
+  std::vector<const char*> stream;
+  size_t bytes = 0;
+};
+
+/// Alternates the two streams in runs of 512, like the demo source.
+Records make_records(int64_t count) {
+  Records out;
+  out.json.reserve(static_cast<size_t>(count));
+  int64_t customers = 0, orders = 0;
+  for (int64_t i = 0; i < count; ++i) {
+    const bool is_customer = (i / 512) % 2 == 0;
+    out.json.push_back(is_customer ? customer(++customers) : order(++orders));
+    out.stream.push_back(is_customer ? "customers" : "orders");
+    out.bytes += out.json.back().size();
+  }
+  return out;
+}
+
+[[noreturn]] void die(const char* what, const etl_error& err) {
+  std::fprintf(stderr, "csv_sink_bench: %s failed: %s\n", what, err.message);
+  std::exit(1);
+}
+
+etl_error fresh_error() {
+  etl_error err{};
+  err.struct_size = ETL_STRUCT_SIZE(etl_error);
+  return err;
+}
+
+etl_message message(uint32_t kind, const char* stream, const std::string& json) {
+  return etl_message{ETL_STRUCT_SIZE(etl_message), kind, etl_str{stream, std::strlen(stream)},
+                     etl_str{json.data(), json.size()}, 0};
+}
+
+/// Runs the records through the plugin; returns the seconds spent inside sink calls.
+double run_sink(const etl_sink_api& sink, const Records& records, int64_t state_every, bool fsync,
+                const std::string& dir) {
+  etl_host_api host{};
+  host.struct_size = ETL_STRUCT_SIZE(etl_host_api);
+  host.abi_version = ETL_ABI_VERSION;
+  const std::string config =
+      "{\"output_dir\":\"" + dir + "\",\"fsync\":" + (fsync ? "true" : "false") + "}";
+  void* self = nullptr;
+  etl_error err = fresh_error();
+  if (sink.create(&host, etl_str{config.data(), config.size()}, &self, &err) != ETL_OK) die("create", err);
+
+  double seconds = 0;
+  auto timed = [&](const char* what, auto&& call) {
+    const auto start = Clock::now();
+    err = fresh_error();
+    if (call() != ETL_OK) die(what, err);
+    seconds += std::chrono::duration<double>(Clock::now() - start).count();
+  };
+  auto commit = [&] {
+    etl_str checkpoint{};
+    timed("checkpoint", [&] { return sink.checkpoint(self, &checkpoint, &err); });
+    timed("flush", [&] { return sink.flush(self, &err); });
+  };
+  timed("restore", [&] { return sink.restore(self, etl_str{nullptr, 0}, &err); });
+
+  const std::string customer_schema = kCustomerSchema, order_schema = kOrderSchema, state_json = "{}";
+  std::vector<etl_message> batch;
+  std::vector<const etl_message*> pointers;
+  batch.push_back(message(ETL_MSG_SCHEMA, "customers", customer_schema));
+  batch.push_back(message(ETL_MSG_SCHEMA, "orders", order_schema));
+  auto send = [&] {
+    pointers.clear();
+    for (const auto& m : batch) pointers.push_back(&m);
+    timed("write", [&] { return sink.write(self, pointers.data(), pointers.size(), &err); });
+    const bool has_state = !batch.empty() && batch.back().kind == ETL_MSG_STATE;
+    batch.clear();
+    if (has_state) commit();
+  };
+  for (size_t i = 0; i < records.json.size(); ++i) {
+    batch.push_back(message(ETL_MSG_RECORD, records.stream[i], records.json[i]));
+    const bool state_due = (static_cast<int64_t>(i) + 1) % state_every == 0 || i + 1 == records.json.size();
+    if (state_due) batch.push_back(message(ETL_MSG_STATE, "", state_json));
+    if (state_due || batch.size() >= 512) send();
+  }
+  if (!batch.empty()) send();
+  sink.destroy(self);
+  return seconds;
+}
+
+/// The JSON record reader alone, on the same records.
+double run_reader(const Records& records) {
+  using namespace etl_csv;
+  ColumnIndex customers({"id", "name", "note", "vip", "score", "tags", "address", "_extra"}, "_extra");
+  ColumnIndex orders({"id", "customer_id", "amount_cents", "currency", "created_at", "_extra"}, "_extra");
+  RecordReader reader;
+  std::vector<Cell> cells;
+  size_t checksum = 0;
+  const auto start = Clock::now();
+  for (size_t i = 0; i < records.json.size(); ++i) {
+    reader.read(records.json[i], records.stream[i][0] == 'c' ? customers : orders, cells);
+    checksum += cells[0].text.size();
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (checksum == 0) std::puts("");  // keeps the loop from being optimized away
+  return seconds;
+}
+
+uint64_t directory_bytes(const std::string& dir) {
+  uint64_t total = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) total += entry.file_size();
+  return total;
+}
+
+void report(const char* label, const Records& records, double seconds, uint64_t output_bytes) {
+  const double n = static_cast<double>(records.json.size());
+  std::printf("%-28s %8.3f s  %11.0f records/s  %7.1f MB/s in", label, seconds, n / seconds,
+              static_cast<double>(records.bytes) / seconds / 1e6);
+  if (output_bytes > 0) std::printf("  %7.1f MB/s out", static_cast<double>(output_bytes) / seconds / 1e6);
+  std::printf("\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int64_t count = argc > 1 ? std::atoll(argv[1]) : 1'000'000;
+  const int64_t state_every = argc > 2 ? std::atoll(argv[2]) : 10'000;
+  const bool fsync = argc > 3 && std::atoi(argv[3]) != 0;
+  const std::string dir = argc > 4 ? argv[4] : "/tmp/csv_sink_bench." + std::to_string(getpid());
+
+  void* library = dlopen(ETL_CSV_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
+  if (library == nullptr) {
+    std::fprintf(stderr, "csv_sink_bench: %s\n", dlerror());
+    return 1;
+  }
+  auto entry = reinterpret_cast<etl_plugin_entry_fn>(dlsym(library, ETL_PLUGIN_ENTRY_SYMBOL));
+  const etl_plugin* plugin = nullptr;
+  etl_error err = fresh_error();
+  if (entry == nullptr || entry(ETL_ABI_VERSION, &plugin, &err) != ETL_OK) die("etl_plugin_entry", err);
+
+  const Records records = make_records(count);
+  std::printf("%" PRId64 " records, %.1f MB of JSON, STATE every %" PRId64 ", fsync %s, into %s\n", count,
+              static_cast<double>(records.bytes) / 1e6, state_every, fsync ? "on" : "off", dir.c_str());
+
+  constexpr int kRepeats = 3;
+  double sink_seconds = 1e300, reader_seconds = 1e300;
+  uint64_t output_bytes = 0;
+  for (int i = 0; i < kRepeats; ++i) {
+    std::filesystem::remove_all(dir);
+    sink_seconds = std::min(sink_seconds, run_sink(*plugin->sink, records, state_every, fsync, dir));
+    output_bytes = directory_bytes(dir);
+    reader_seconds = std::min(reader_seconds, run_reader(records));
+  }
+  std::filesystem::remove_all(dir);
+  report("sink (through the C ABI)", records, sink_seconds, output_bytes);
+  report("record reader alone", records, reader_seconds, 0);
+  return 0;
+}

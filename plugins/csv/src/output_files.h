@@ -1,0 +1,64 @@
+// The files the sink owns in its output directory and their logical lengths: what a
+// checkpoint lists, what restore() brings back, and what flush() makes durable.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "etlhost/plugin.hpp"
+#include "output_dir.h"
+#include "sink_config.h"
+#include "stream_file.h"
+
+namespace etl_csv {
+
+class OutputFiles {
+ public:
+  OutputFiles(const etl::Host& host, const SinkConfig& config);
+
+  /// Brings the directory back to `checkpoint_text` (see etl_sink_api.restore and the
+  /// README): empty keeps every *.csv as it is and owns it from its current length on;
+  /// otherwise longer files are truncated, unlisted ones removed. Buffered, unwritten
+  /// output is discarded first. Durable when it returns (if fsync is on).
+  void restore(std::string_view checkpoint_text);
+
+  /// The file new rows of `stream` go to, opened, its header known: the newest generation
+  /// if its header has every column of `wanted_header` and the configured line terminator,
+  /// else a new generation with `wanted_header`.
+  StreamFile& file_for_stream(std::string_view stream, const std::vector<std::string>& wanted_header);
+
+  /// The checkpoint JSON for everything written so far. Valid until the next call.
+  std::string_view checkpoint();
+
+  /// Writes every buffer out; fsyncs touched files and the directory (if fsync is on).
+  void flush();
+
+ private:
+  struct Entry {
+    uint64_t length = 0;               // the length while the file is not open
+    std::unique_ptr<StreamFile> open;  // set once the sink writes to it in this run
+    uint64_t current_length() const { return open ? open->logical_length() : length; }
+  };
+
+  void close_all_discarding_buffers();
+  void own_existing_files_as_they_are();
+  void apply_checkpoint(std::string_view checkpoint_text);
+  uint32_t newest_generation(std::string_view stream) const;
+  StreamFile& open_file(const std::string& name, Entry& entry);
+  StreamFile& create_file(const std::string& name, const std::vector<std::string>& header);
+  bool header_fits(const StreamFile& file, const std::vector<std::string>& wanted_header) const;
+  void write_header(StreamFile& file, const std::vector<std::string>& header);
+
+  etl::Host host_;
+  const SinkConfig& config_;
+  OutputDir dir_;
+  std::map<std::string, Entry, std::less<>> files_;
+  bool dir_unsynced_ = false;
+  std::string checkpoint_text_;
+};
+
+}  // namespace etl_csv

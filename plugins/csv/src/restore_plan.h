@@ -1,0 +1,42 @@
+// What restore(checkpoint) must do to the output directory, decided before anything is
+// touched, so a refused restore leaves every file as it was.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checkpoint.h"
+
+namespace etl_csv {
+
+using FileSizes = std::map<std::string, uint64_t, std::less<>>;
+
+struct RestorePlan {
+  struct Truncation {
+    std::string name;
+    uint64_t from;  // the length on disk
+    uint64_t to;    // the committed length
+  };
+  /// Committed files that grew after the commit: the output of an interrupted run.
+  std::vector<Truncation> truncations;
+  /// Files the checkpoint does not list: created after the commit by an interrupted run.
+  std::vector<std::string> removals;
+  /// Committed files that are gone: the user moved them away; they start afresh.
+  std::vector<std::string> missing;
+  /// The files the sink owns once the plan is carried out, with their lengths.
+  FileSizes files;
+  /// The checkpoint names another directory, whose files all came along unchanged.
+  bool directory_moved = false;
+};
+
+/// Compares the committed checkpoint with the directory's *.csv files (`on_disk`, name ->
+/// size). Throws etl::Error(ETL_E_INVALID_STATE) when the output no longer matches it: a
+/// committed file is shorter than committed, or `output_dir` differs from the checkpoint's
+/// and the files there are not exactly the committed ones (a wrong directory: restoring
+/// would delete or restart files that are not ours).
+RestorePlan plan_restore(const Checkpoint& committed, std::string_view output_dir, const FileSizes& on_disk);
+
+}  // namespace etl_csv
