@@ -1,0 +1,101 @@
+#include "fault_plan.hpp"
+
+#include <array>
+#include <charconv>
+#include <stdexcept>
+
+namespace fssim {
+
+namespace {
+
+constexpr std::array<int, 8> kFaultStatuses = {500, 502, 503, 504, 429, 401, 403, 404};
+
+template <typename Integer>
+std::optional<Integer> parse_integer(std::string_view text) {
+  Integer value{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+Fault parse_kind(std::string_view text) {
+  if (text == "reset") return {Fault::Kind::reset, 0};
+  if (text == "truncate") return {Fault::Kind::truncate, 0};
+  if (text == "malformed") return {Fault::Kind::malformed, 0};
+  if (text == "stall") return {Fault::Kind::stall, 0};
+  for (int status : kFaultStatuses) {
+    if (text == std::to_string(status)) return {Fault::Kind::status, status};
+  }
+  throw std::invalid_argument("KIND must be one of 500|502|503|504|429|401|403|404|reset|truncate|"
+                              "malformed|stall, got '" + std::string(text) + "'");
+}
+
+}  // namespace
+
+std::string Fault::name() const {
+  switch (kind) {
+    case Kind::status: return std::to_string(status);
+    case Kind::reset: return "reset";
+    case Kind::truncate: return "truncate";
+    case Kind::malformed: return "malformed";
+    case Kind::stall: return "stall";
+  }
+  return "?";
+}
+
+FaultSpec parse_fault_spec(std::string_view spec) {
+  FaultSpec parsed;
+  if (const auto at = spec.find('@'); at != std::string_view::npos) {
+    parsed.bundle_id = parse_integer<std::int64_t>(spec.substr(at + 1));
+    if (!parsed.bundle_id) {
+      throw std::invalid_argument("BUNDLE_ID after '@' must be an integer, got '" +
+                                  std::string(spec.substr(at + 1)) + "'");
+    }
+    spec = spec.substr(0, at);
+  }
+
+  const auto first_colon = spec.find(':');
+  if (first_colon == std::string_view::npos) throw std::invalid_argument("expected ENDPOINT:KIND");
+  const std::string_view endpoint = spec.substr(0, first_colon);
+  std::string_view rest = spec.substr(first_colon + 1);
+  if (endpoint == "list") {
+    parsed.endpoint = Endpoint::list;
+  } else if (endpoint == "get") {
+    parsed.endpoint = Endpoint::get;
+  } else {
+    throw std::invalid_argument("ENDPOINT must be 'list' or 'get', got '" + std::string(endpoint) + "'");
+  }
+  if (parsed.bundle_id && parsed.endpoint != Endpoint::get) {
+    throw std::invalid_argument("@BUNDLE_ID only applies to 'get' faults");
+  }
+
+  std::string_view count = "1";
+  if (const auto colon = rest.find(':'); colon != std::string_view::npos) {
+    count = rest.substr(colon + 1);
+    rest = rest.substr(0, colon);
+  }
+  parsed.fault = parse_kind(rest);
+  if (count != "always") {
+    parsed.count = parse_integer<std::uint64_t>(count);
+    if (!parsed.count || *parsed.count == 0) {
+      throw std::invalid_argument("COUNT must be a positive integer or 'always', got '" + std::string(count) + "'");
+    }
+  }
+  return parsed;
+}
+
+std::optional<Fault> FaultPlan::take(Endpoint endpoint, std::optional<std::int64_t> bundle_id) {
+  const std::lock_guard lock(mutex_);
+  for (FaultSpec& spec : specs_) {
+    if (spec.endpoint != endpoint) continue;
+    if (spec.bundle_id && spec.bundle_id != bundle_id) continue;
+    if (spec.count) {
+      if (*spec.count == 0) continue;
+      --*spec.count;
+    }
+    return spec.fault;
+  }
+  return std::nullopt;
+}
+
+}  // namespace fssim

@@ -1,0 +1,103 @@
+#include "fault_responder.hpp"
+
+#include "gzip_sink.hpp"
+#include "http_responses.hpp"
+
+namespace fssim {
+
+namespace {
+
+// Follows the cut-off JSON. A raw control byte is invalid anywhere in JSON, inside a string
+// or not, so no parser can mistake the result for a document.
+constexpr std::string_view kGarbage = "\x01<<corrupted by fullstory-sim>>";
+
+// The JSON error body FullStory (or the proxy in front of it) sends with each status.
+void send_status_fault(Exchange& exchange, const SimContext& context, int status, Endpoint endpoint) {
+  const auto http_status = static_cast<HttpStatus>(status);
+  switch (status) {
+    // The shortest legal Retry-After, so clients under test retry without long sleeps.
+    case 429: return send_too_many_requests(exchange, context, std::chrono::seconds(1));
+    case 401: return send_unauthorized(exchange);
+    case 403: return send_json_error(exchange, http_status, "forbidden", "insufficient permissions");
+    case 404:
+      return endpoint == Endpoint::list
+                 ? send_json_error(exchange, http_status, "not_found", "Data Export is not enabled for this account")
+                 : send_json_error(exchange, http_status, "not_found", "export not found");
+    case 502: return send_json_error(exchange, http_status, "bad_gateway", "bad gateway");
+    case 503: return send_json_error(exchange, http_status, "unavailable", "service temporarily unavailable");
+    case 504: return send_json_error(exchange, http_status, "gateway_timeout", "gateway timeout");
+    default: return send_json_error(exchange, http_status, "internal", "internal server error");
+  }
+}
+
+// Feeds the first `limit` bytes of `producer` into `sink`.
+void write_prefix(const BodyProducer& producer, std::uint64_t limit, ByteSink& sink) {
+  CutSink cut(sink, limit);
+  try {
+    producer(cut);
+  } catch (const CutReached&) {
+    // planned: the rest is never produced
+  }
+}
+
+std::uint64_t size_of(const BodyProducer& producer) {
+  CountingSink counter;
+  producer(counter);
+  return counter.count();
+}
+
+// Headers and the first half of the body, flushed onto the wire as chunks.
+void send_first_half(Exchange& exchange, const PlannedResponse& planned) {
+  const std::uint64_t half = (planned.wire_size ? *planned.wire_size : size_of(planned.wire)) / 2;
+  OstreamSink body = start_chunked_body(exchange, planned);
+  write_prefix(planned.wire, half, body);
+  body.flush();
+}
+
+// A 200 with the planned headers whose JSON stops halfway into garbage, encoded like the real
+// body, so the transport (and gzip) is sound and only the JSON parser can notice.
+void send_malformed(Exchange& exchange, const PlannedResponse& planned) {
+  const std::uint64_t half = size_of(planned.json) / 2;
+  OstreamSink body = start_chunked_body(exchange, planned);
+  const auto write_broken_json = [&](ByteSink& sink) {
+    write_prefix(planned.json, half, sink);
+    sink.write(kGarbage);
+  };
+  if (planned.gzip) {
+    GzipSink gzip(body);
+    write_broken_json(gzip);
+    gzip.finish();
+  } else {
+    write_broken_json(body);
+  }
+}
+
+}  // namespace
+
+void respond_with_fault(Exchange& exchange, const SimContext& context, const Fault& fault, Endpoint endpoint,
+                        const PlannedResponse& planned) {
+  ++context.stats.faults_injected;
+  exchange.note = "fault " + fault.name();
+  switch (fault.kind) {
+    case Fault::Kind::status:
+      send_status_fault(exchange, context, fault.status, endpoint);
+      return;
+    case Fault::Kind::reset:
+      close_connection(exchange, CloseMode::reset);
+      return;
+    case Fault::Kind::truncate:
+      send_first_half(exchange, planned);
+      close_connection(exchange, CloseMode::graceful);
+      return;
+    case Fault::Kind::stall:
+      send_first_half(exchange, planned);
+      context.shutdown.wait_for(std::chrono::seconds(context.options.stall_seconds));
+      close_connection(exchange, CloseMode::graceful);
+      return;
+    case Fault::Kind::malformed:
+      send_malformed(exchange, planned);
+      return;
+  }
+}
+
+}  // namespace fssim

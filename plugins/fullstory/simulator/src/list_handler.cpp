@@ -1,0 +1,60 @@
+#include "list_handler.hpp"
+
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+#include "auth.hpp"
+#include "bundle_json.hpp"
+#include "fault_responder.hpp"
+#include "http_responses.hpp"
+#include "request_parsing.hpp"
+
+namespace fssim {
+
+namespace {
+
+// From ?start=N, or else from a POST body {"start":N}.
+std::optional<std::int64_t> requested_start(const Exchange& exchange) {
+  if (const auto query = query_parameter(exchange.request, "start")) return parse_int64(*query);
+  if (exchange.request.getMethod() != Poco::Net::HTTPRequest::HTTP_POST) return std::nullopt;
+  const nlohmann::json body = nlohmann::json::parse(exchange.request_body, nullptr, /*allow_exceptions=*/false);
+  if (!body.is_object() || !body.contains("start")) return std::nullopt;
+  const nlohmann::json& start = body["start"];
+  if (start.is_number_unsigned()) {
+    const auto value = start.get<std::uint64_t>();
+    if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
+    return static_cast<std::int64_t>(value);
+  }
+  if (start.is_number_integer()) return start.get<std::int64_t>();
+  return std::nullopt;
+}
+
+// The list is a small document known in full: sent with Content-Length.
+PlannedResponse list_response(const std::string& body) {
+  const BodyProducer write = [body](ByteSink& sink) { sink.write(body); };
+  return PlannedResponse{"application/json", "", "", false, write, write, body.size()};
+}
+
+}  // namespace
+
+void ListHandler::serve(Exchange& exchange) {
+  ++context_.stats.list_requests;
+  if (!is_authorized(exchange.request, context_.options.api_key)) return send_unauthorized(exchange);
+  const std::string& method = exchange.request.getMethod();
+  if (method != Poco::Net::HTTPRequest::HTTP_GET && method != Poco::Net::HTTPRequest::HTTP_POST) {
+    return send_method_not_allowed(exchange, "GET, POST");
+  }
+  const std::optional<std::int64_t> start = requested_start(exchange);
+  if (!start) {
+    return send_json_error(exchange, Poco::Net::HTTPResponse::HTTP_BAD_REQUEST, "invalid_argument",
+                           "start must be an integer unix timestamp in seconds");
+  }
+  const PlannedResponse planned = list_response(export_list_json(context_.catalog.listed_after(*start)));
+  if (const auto fault = context_.faults.take(Endpoint::list, std::nullopt)) {
+    return respond_with_fault(exchange, context_, *fault, Endpoint::list, planned);
+  }
+  send_planned(exchange, planned);
+}
+
+}  // namespace fssim

@@ -1,0 +1,11 @@
+// server.hpp: the HTTP(S) server mode.
+#pragma once
+
+#include "options.hpp"
+
+namespace fssim {
+
+// Listens, serves until SIGTERM/SIGINT, shuts down cleanly. Returns the exit status.
+int run_server(const SimOptions& options);
+
+}  // namespace fssim

@@ -1,0 +1,18 @@
+#include "shutdown_signal.hpp"
+
+namespace fssim {
+
+void ShutdownSignal::trigger() {
+  {
+    const std::lock_guard lock(mutex_);
+    triggered_ = true;
+  }
+  changed_.notify_all();
+}
+
+bool ShutdownSignal::wait_for(std::chrono::seconds duration) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, duration, [this] { return triggered_; });
+}
+
+}  // namespace fssim

@@ -1,0 +1,103 @@
+// The command line, offline modes, logging and shutdown.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <future>
+#include <thread>
+
+#include "http_support.hpp"
+#include "sim_process.hpp"
+
+using namespace simtest;
+
+TEST_CASE("--help documents every flag") {
+  const ProcessResult help = run_sim({"--help"});
+  CHECK(help.exit_code == 0);
+  for (const char* flag : {"--host", "--port", "--port-file", "--api-key", "--tls-cert", "--tls-key", "--bundles",
+                           "--bundle-period", "--first-start", "--events-per-bundle", "--seed", "--gzip",
+                           "--rate-limit", "--rate-window", "--rate-limit-body", "--retry-after-format", "--fault",
+                           "--stall-seconds", "--cache-dir", "--write-bundle", "--dump-events", "--dump-bundles",
+                           "--verbose", "FULLSTORY_SIM_API_KEY"}) {
+    CAPTURE(flag);
+    CHECK(help.out.find(flag) != std::string::npos);
+  }
+}
+
+TEST_CASE("bad flags exit 2 with a message naming the flag, the expectation and the value") {
+  struct Case {
+    std::vector<std::string> args;
+    std::vector<std::string> message_parts;
+  };
+  const std::vector<Case> cases{
+      {{"--bogus"}, {"--bogus"}},
+      {{"--port", "99999"}, {"--port", "[0, 65535]", "'99999'"}},
+      {{"--gzip", "brotli"}, {"--gzip", "negotiate|payload|encoding|none", "'brotli'"}},
+      {{"--fault", "get:418"}, {"--fault", "KIND", "'418'"}},
+      {{"--fault", "list:500@5"}, {"--fault", "@BUNDLE_ID"}},
+      {{"--fault", "get:500:0"}, {"--fault", "COUNT", "'0'"}},
+      {{"--events-per-bundle", "1,2"}, {"--events-per-bundle", "3", "got 2"}},
+      {{"--tls-cert", "x.pem", "--api-key", "k"}, {"--tls-key"}},
+      {{"--cache-dir", "/tmp/x", "--gzip", "none", "--api-key", "k"}, {"--cache-dir", "none"}},
+      {{"--write-bundle", "42", "-"}, {"--write-bundle", "9007199254740993", "42"}},
+      {{"--seed"}, {"--seed", "nothing"}},
+      {{"--verbose=yes"}, {"--verbose", "'yes'"}},
+      {{"--dump-events", "-", "--dump-bundles", "-"}, {"only one"}},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.args[0]);
+    const ProcessResult result = run_sim(c.args);
+    CHECK(result.exit_code == 2);
+    CHECK(result.out.empty());
+    for (const std::string& part : c.message_parts) {
+      CAPTURE(part);
+      CHECK(result.err.find(part) != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("--dump-bundles lists every bundle with its range and event count") {
+  const ProcessResult dump = run_sim({"--bundles", "3", "--events-per-bundle", "5,0,7", "--first-start", "1000",
+                                      "--bundle-period=60", "--dump-bundles", "-"});
+  REQUIRE(dump.exit_code == 0);
+  CHECK(dump.out ==
+        "{\"Id\":9007199254740993,\"Start\":1000,\"Stop\":1060,\"events\":5}\n"
+        "{\"Id\":9007199254741993,\"Start\":1060,\"Stop\":1120,\"events\":0}\n"
+        "{\"Id\":9007199254742993,\"Start\":1120,\"Stop\":1180,\"events\":7}\n");
+}
+
+TEST_CASE("startup writes the port file and one listening line to stderr") {
+  SimServer sim({});
+  CHECK(sim.log() == "fullstory-sim listening on http://127.0.0.1:" + std::to_string(sim.port()) + "\n");
+  CHECK(http_get(sim.port(), "/__sim/health", {}).status == 200);
+}
+
+TEST_CASE("--verbose logs one line per request and never the API key") {
+  SimServer sim({"--verbose", "--events-per-bundle", "3"});
+  http_get(sim.port(), list_path(0));
+  http_get(sim.port(), get_path(bundle_id(0)));
+  http_get(sim.port(), list_path(0), {});
+  CHECK(sim.stop() == 0);
+  const std::string log = sim.log();
+  CHECK(log.find("GET /api/v1/export/list?start=0 200 ") != std::string::npos);
+  CHECK(log.find("GET /api/v1/export/get?id=9007199254740993 200 ") != std::string::npos);
+  CHECK(log.find("GET /api/v1/export/list?start=0 401 ") != std::string::npos);
+  CHECK(log.find(kApiKey) == std::string::npos);
+  CHECK(std::count(log.begin(), log.end(), '\n') == 4);  // listening line + 3 requests
+}
+
+TEST_CASE("SIGTERM exits 0 promptly, even while a request is stalled") {
+  SimServer sim({"--fault", "get:stall", "--stall-seconds", "30"});
+  auto stalled = std::async(std::launch::async, [&] {
+    return raw_exchange(sim.port(), raw_get_request(get_path(bundle_id(0))), std::chrono::seconds(20));
+  });
+  // Wait until the stalled response has started, so the stall is really in progress.
+  while (parse_json(http_get(sim.port(), "/__sim/stats", {}).body)["faults_injected"] == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const auto started = std::chrono::steady_clock::now();
+  CHECK(sim.stop() == 0);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+  const RawReply reply = stalled.get();
+  CHECK_FALSE(reply.timed_out);
+  CHECK_FALSE(decode_chunked(reply.body()).complete);
+}
