@@ -262,7 +262,7 @@ typedef struct etl_host_api {
   /**
    * Returns nonzero once the user asked the run to stop (SIGINT/SIGTERM). Check it while
    * waiting (retry sleeps, rate-limit pauses, slow reads) and give up promptly, returning
-   * ETL_E_CANCELLED. Threads: any thread, async-signal-unsafe. Cheap (an atomic load).
+   * ETL_E_CANCELLED. Threads: any thread. Cheap (an atomic load).
    */
   int32_t (*is_cancelled)(void* host_ctx);
   /**
@@ -380,7 +380,8 @@ typedef struct etl_config_field {
   uint32_t struct_size;
   /** ETL_CONFIG_STRING, _INTEGER, _NUMBER, _BOOLEAN or _JSON. */
   uint32_t type;
-  /** ETL_CONFIG_REQUIRED | ETL_CONFIG_SECRET, or 0. */
+  /** ETL_CONFIG_REQUIRED | ETL_CONFIG_SECRET, or 0. A host ignores bits it does not know
+   *  (a later minor may add flags that older hosts can safely disregard). */
   uint32_t flags;
   /** The key, [a-z0-9_]+, unique in the plugin. */
   const char* key;
@@ -446,6 +447,7 @@ typedef struct etl_source_api {
  * Call order on one instance:
  *   create -> restore(committed or empty) -> { write | checkpoint | flush }*
  *          -> [restore(committed) when the run failed or was stopped] -> destroy
+ * After the sink itself returned ETL_E_CLOSED the host makes no further call but destroy.
  */
 typedef struct etl_sink_api {
   /** sizeof(etl_sink_api) as the plugin compiled it. */
@@ -472,8 +474,9 @@ typedef struct etl_sink_api {
   etl_status (*write)(void* self, const etl_message* const* messages, size_t count,
                       etl_error* err);
   /**
-   * Describes the position after everything written so far, as JSON text (e.g. each
-   * file's length), in *out_checkpoint. The text is owned by the instance and valid until
+   * Describes the position after everything written so far as one valid JSON value (e.g.
+   * each file's length; the host embeds it in the state file), in *out_checkpoint; size 0
+   * means "no position". The text is owned by the instance and valid until
    * the next call on it. Need not be durable yet: the host commits it only after a
    * successful flush(), which may come after further writes. Called right after restore()
    * (the baseline) and right after each write() that carried a STATE.

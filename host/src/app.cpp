@@ -1,0 +1,75 @@
+#include "app.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+#include "commands/commands.h"
+#include "commands/common.h"
+#include "exit_codes.h"
+#include "host_error.h"
+#include "logger.h"
+#include "signals.h"
+
+namespace etlhost {
+
+namespace {
+
+// Usage errors are printed plainly (no timestamp): they are for the person at the terminal.
+int report_usage_error(const UsageError& error) {
+  std::string text = std::string("etlhost: ") + error.what() + "\n";
+  text += error.command().empty() ? "Run `etlhost --help` for usage.\n"
+                                  : "Run `etlhost " + error.command() + " --help` for usage.\n";
+  std::fputs(text.c_str(), stderr);
+  return exit_code::kUsage;
+}
+
+int dispatch(const Command& command, Logger& logger) {
+  switch (command.kind) {
+    case CommandKind::kRun: return run_command(command, logger);
+    case CommandKind::kDiscover: return discover_command(command, logger);
+    case CommandKind::kPlugins: return plugins_command(command, logger);
+    case CommandKind::kDescribe: return describe_command(command, logger);
+    case CommandKind::kHelp:
+    case CommandKind::kVersion: break;
+  }
+  return exit_code::kInternal;
+}
+
+}  // namespace
+
+int main_entry(int argc, char** argv) {
+  // First of all: a closed stdout must become EPIPE (handled), never a silent death.
+  ignore_sigpipe();
+
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  Command command;
+  try {
+    command = parse_command_line(args);
+  } catch (const UsageError& error) {
+    return report_usage_error(error);
+  }
+
+  if (command.kind == CommandKind::kHelp || command.kind == CommandKind::kVersion) {
+    const std::string text = command.kind == CommandKind::kHelp ? help_text(command.help_topic) : version_text();
+    if (!write_stdout(text)) return errno == EPIPE ? exit_code::kDownstreamClosed : exit_code::kInternal;
+    return exit_code::kOk;
+  }
+
+  Logger logger(command.log_level);
+  try {
+    return dispatch(command, logger);
+  } catch (const UsageError& error) {
+    return report_usage_error(error);
+  } catch (const HostError& error) {
+    logger.error(error.what());
+    return error.exit_code();
+  } catch (const std::exception& error) {
+    logger.error(std::string("internal error: ") + error.what());
+    return exit_code::kInternal;
+  }
+}
+
+}  // namespace etlhost

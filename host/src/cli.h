@@ -1,0 +1,57 @@
+// The command line: parsing argv into a Command, and the help texts. Parsing does no
+// plugin or file work; it only checks the shape of the command line (exit 2 on errors).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "logger.h"
+
+namespace etlhost {
+
+enum class CommandKind { kHelp, kVersion, kRun, kDiscover, kPlugins, kDescribe };
+
+/// One --set PLUGIN.KEY=VALUE as written; routed to the source or sink later, once their
+/// names are known.
+struct SetArgument {
+  std::string target;   // "fullstory", "source", "sink"
+  std::string key;
+  std::string value;
+  std::string spelled;  // "fullstory.api_key", for messages (never includes the value)
+};
+
+struct Command {
+  CommandKind kind = CommandKind::kHelp;
+  std::string help_topic;  // kHelp: a command name, or "" for the main help
+  std::string source;      // run, discover
+  std::string sink;        // run
+  std::string plugin;      // describe
+  std::optional<std::string> config_file;
+  std::optional<std::string> sink_config_file;
+  std::optional<std::string> state_file;
+  std::optional<std::string> catalog_file;
+  std::vector<SetArgument> sets;
+  std::vector<std::string> plugin_path;  // each --plugin-path value (colon-separated dirs)
+  double checkpoint_interval_s = 1.0;
+  double progress_interval_s = 10.0;
+  LogLevel log_level = LogLevel::kInfo;
+  bool json = false;
+};
+
+/// Parses the arguments after argv[0]. Throws UsageError (exit 2) naming the option,
+/// what was expected and what was found.
+Command parse_command_line(const std::vector<std::string>& args);
+
+/// The help text of `topic` ("run", "discover", "plugins", "describe", "help"), or the
+/// main help for "". Throws UsageError for an unknown topic.
+std::string help_text(const std::string& topic);
+
+/// "etlhost 0.1.0 (plugin ABI 1.0)".
+std::string version_text();
+
+/// The file stdout was redirected to when it is a regular file (readlink /proc/self/fd/1),
+/// else "". Used to explain an unquoted '->'.
+std::string redirected_stdout_file();
+
+}  // namespace etlhost

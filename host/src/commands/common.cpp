@@ -1,0 +1,78 @@
+#include "commands/common.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "exit_codes.h"
+#include "host_error.h"
+
+namespace etlhost {
+
+RoutedSets route_sets(const std::vector<SetArgument>& sets, const std::string& source_name,
+                      const std::string& sink_name) {
+  RoutedSets routed;
+  for (const SetArgument& set : sets) {
+    ConfigOverride item{set.key, set.value, set.spelled};
+    const bool to_source = set.target == "source" || set.target == source_name;
+    const bool to_sink = !sink_name.empty() && (set.target == "sink" || set.target == sink_name);
+    if (to_source && to_sink) {
+      throw UsageError("--set " + set.spelled + ": '" + set.target +
+                           "' names both the source and the sink; write source." + set.key + " or sink." + set.key,
+                       "run");
+    }
+    if (to_source) {
+      routed.source.push_back(std::move(item));
+    } else if (to_sink) {
+      routed.sink.push_back(std::move(item));
+    } else if (sink_name.empty()) {
+      throw UsageError("--set " + set.spelled + ": '" + set.target + "' is not the source ('" + source_name +
+                           "'); write " + source_name + "." + set.key + "=VALUE",
+                       "discover");
+    } else {
+      throw UsageError("--set " + set.spelled + ": '" + set.target + "' is neither the source ('" + source_name +
+                           "') nor the sink ('" + sink_name + "')",
+                       "run");
+    }
+  }
+  return routed;
+}
+
+bool write_stdout(std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = ::write(STDOUT_FILENO, text.data(), text.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    text.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+int stdout_failure(Logger& logger) {
+  if (errno == EPIPE) return exit_code::kDownstreamClosed;
+  logger.error(std::string("cannot write to stdout: ") + std::strerror(errno));
+  return exit_code::kInternal;
+}
+
+std::string format_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+}  // namespace etlhost

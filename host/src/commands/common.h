@@ -1,0 +1,33 @@
+// Helpers shared by the commands: routing --set to a plugin, stdout output, tables.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli.h"
+#include "config_builder.h"
+
+namespace etlhost {
+
+struct RoutedSets {
+  std::vector<ConfigOverride> source;
+  std::vector<ConfigOverride> sink;
+};
+
+/// Sends each --set to the source (its name or `source`) or the sink (its name or `sink`).
+/// `sink_name` empty: there is no sink (discover). Throws UsageError for any other target.
+RoutedSets route_sets(const std::vector<SetArgument>& sets, const std::string& source_name,
+                      const std::string& sink_name);
+
+/// Writes all of `text` to stdout (fd 1). Returns false on failure, with errno set
+/// (EPIPE when the reader went away).
+bool write_stdout(std::string_view text);
+
+/// The exit code and message for a failed stdout write: 141 quietly on EPIPE.
+int stdout_failure(Logger& logger);
+
+/// Rows as aligned columns (two spaces apart; the last column is not padded).
+std::string format_table(const std::vector<std::vector<std::string>>& rows);
+
+}  // namespace etlhost

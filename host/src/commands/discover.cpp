@@ -1,0 +1,118 @@
+// etlhost discover SOURCE: prints the source's Singer catalog, built from the SCHEMA
+// messages its discover() emits. Each message's JSON is a catalog entry without
+// tap_stream_id/stream; its keys keep their order.
+#include <cstdio>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "commands/commands.h"
+#include "commands/common.h"
+#include "config_builder.h"
+#include "exit_codes.h"
+#include "host_error.h"
+#include "plugin_instance.h"
+#include "plugin_loader.h"
+#include "plugin_search.h"
+#include "protocol.h"
+#include "signals.h"
+
+namespace etlhost {
+
+namespace {
+
+// The emitter for discover(): accepts SCHEMA only and collects catalog entries.
+class CatalogCollector {
+ public:
+  explicit CatalogCollector(std::string source_name) : source_name_(std::move(source_name)) {
+    emitter_.struct_size = ETL_STRUCT_SIZE(etl_emitter);
+    emitter_.host_ctx = this;
+    emitter_.emit = &CatalogCollector::emit_trampoline;
+  }
+
+  const etl_emitter* emitter() const { return &emitter_; }
+  const std::string& failure() const { return failure_; }
+  nlohmann::ordered_json catalog() const { return nlohmann::ordered_json{{"streams", streams_}}; }
+
+ private:
+  static etl_status emit_trampoline(void* ctx, const etl_message* const* messages, size_t count,
+                                    etl_error* err) noexcept {
+    auto* self = static_cast<CatalogCollector*>(ctx);
+    try {
+      const etl_status status = self->emit(messages, count);
+      if (status == ETL_OK) return ETL_OK;
+    } catch (const std::exception& error) {
+      if (self->failure_.empty()) self->failure_ = std::string("internal error in emit(): ") + error.what();
+    }
+    if (err != nullptr && err->struct_size >= ETL_ERROR_SIZE_1_0) {
+      err->code = ETL_E_INVALID_DATA;
+      std::snprintf(err->message, ETL_ERROR_MESSAGE_CAPACITY, "%s", self->failure_.c_str());
+    }
+    return ETL_E_INVALID_DATA;
+  }
+
+  etl_status emit(const etl_message* const* messages, size_t count) {
+    if (!failure_.empty()) return ETL_E_INVALID_DATA;
+    if (count > 0 && messages == nullptr) return refuse("called emit() with a NULL message array");
+    for (size_t i = 0; i < count; ++i) {
+      if (auto problem = check_message_shape(messages[i], i)) return refuse(*problem);
+      const etl_message& message = *messages[i];
+      if (message.kind != ETL_MSG_SCHEMA) {
+        return refuse("emitted a " + message_kind_name(message.kind) + " during discover; only SCHEMA messages belong there");
+      }
+      nlohmann::ordered_json entry_body;
+      if (auto problem = check_schema(message, &entry_body)) return refuse(*problem);
+      const std::string stream(view_of(message.stream));
+      nlohmann::ordered_json entry{{"tap_stream_id", stream}, {"stream", stream}};
+      for (auto& [key, value] : entry_body.items()) entry[key] = value;  // a message's own keys win
+      streams_.push_back(std::move(entry));
+    }
+    return ETL_OK;
+  }
+
+  etl_status refuse(const std::string& problem) {
+    failure_ = "source '" + source_name_ + "' " + problem;
+    return ETL_E_INVALID_DATA;
+  }
+
+  std::string source_name_;
+  etl_emitter emitter_{};
+  nlohmann::ordered_json streams_ = nlohmann::ordered_json::array();
+  std::string failure_;
+};
+
+}  // namespace
+
+int discover_command(const Command& command, Logger& logger) {
+  install_stop_handlers();
+  CancelFlag& cancel = process_cancel_flag();
+
+  const auto dirs = default_plugin_search_dirs(command.plugin_path);
+  const auto plugin = load_plugin(command.source, PluginKind::kSource, dirs);
+  const RoutedSets sets = route_sets(command.sets, plugin->name(), "");
+  const BuiltConfig config =
+      build_config(plugin->config_fields(), ConfigInputs{plugin->name(), "--config", command.config_file, sets.source});
+  for (const std::string& secret : config.secrets) logger.add_secret(secret);
+
+  SourceInstance source(plugin, config.json_text, logger, cancel);
+  if (!source.has_discover()) {
+    throw HostError(exit_code::kSourceFailed, "source '" + plugin->name() + "' has no catalog (it has no discover)");
+  }
+  CatalogCollector collector(plugin->name());
+  const CallResult result = source.discover(collector.emitter());
+  if (!collector.failure().empty()) throw HostError(exit_code::kSourceFailed, collector.failure());
+  if (cancel.requested()) {
+    logger.warn(std::string("stopped by ") + signal_name(cancel.signal_number()));
+    return exit_code_for_signal(cancel.signal_number());
+  }
+  if (result.status == ETL_E_NOT_IMPLEMENTED) {
+    throw HostError(exit_code::kSourceFailed, "source '" + plugin->name() + "' has no catalog: " + result.message);
+  }
+  if (!result.ok()) {
+    throw HostError(exit_code::kSourceFailed, "source '" + plugin->name() + "' failed to discover: " + result.describe());
+  }
+  if (!write_stdout(collector.catalog().dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n")) return stdout_failure(logger);
+  return exit_code::kOk;
+}
+
+}  // namespace etlhost

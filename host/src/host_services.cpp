@@ -1,0 +1,60 @@
+#include "host_services.h"
+
+#include <string_view>
+
+namespace etlhost {
+
+HostServices::HostServices(std::string plugin_name, Logger& logger, const CancelFlag& cancel)
+    : plugin_name_(std::move(plugin_name)), logger_(logger), cancel_(cancel) {
+  api_.struct_size = ETL_STRUCT_SIZE(etl_host_api);
+  api_.abi_version = ETL_ABI_VERSION;
+  api_.host_ctx = this;
+  api_.log = &HostServices::log_service;
+  api_.is_cancelled = &HostServices::is_cancelled_service;
+  api_.count = &HostServices::count_service;
+}
+
+std::vector<std::pair<std::string, int64_t>> HostServices::counters() const {
+  std::lock_guard lock(counters_mutex_);
+  return {counters_.begin(), counters_.end()};
+}
+
+void HostServices::log_service(void* ctx, int32_t level, etl_str message) noexcept {
+  if (ctx == nullptr) return;
+  auto* self = static_cast<HostServices*>(ctx);
+  // Out-of-range levels are clamped rather than dropped: a message is better seen.
+  LogLevel mapped = LogLevel::kInfo;
+  if (level <= ETL_LOG_ERROR) mapped = LogLevel::kError;
+  else if (level == ETL_LOG_WARN) mapped = LogLevel::kWarn;
+  else if (level == ETL_LOG_INFO) mapped = LogLevel::kInfo;
+  else mapped = LogLevel::kDebug;
+  const std::string_view text =
+      (message.data == nullptr || message.size == 0) ? std::string_view() : std::string_view(message.data, message.size);
+  self->logger_.log(mapped, self->plugin_name_, text);
+}
+
+int32_t HostServices::is_cancelled_service(void* ctx) noexcept {
+  if (ctx == nullptr) return 0;
+  return static_cast<HostServices*>(ctx)->cancel_.requested() ? 1 : 0;
+}
+
+void HostServices::count_service(void* ctx, etl_str counter, int64_t delta) noexcept {
+  if (ctx == nullptr || counter.data == nullptr || counter.size == 0 || counter.size > kMaxCounterNameLength) {
+    return;
+  }
+  auto* self = static_cast<HostServices*>(ctx);
+  const std::string_view name(counter.data, counter.size);
+  try {
+    std::lock_guard lock(self->counters_mutex_);
+    auto it = self->counters_.find(name);
+    if (it == self->counters_.end()) {
+      if (self->counters_.size() >= kMaxCountersPerPlugin) return;
+      it = self->counters_.emplace(std::string(name), 0).first;
+    }
+    it->second += delta;
+  } catch (...) {
+    // Out of memory for a counter name: drop the count, never the run.
+  }
+}
+
+}  // namespace etlhost

@@ -1,0 +1,153 @@
+#include "logger.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "text_util.h"
+
+namespace etlhost {
+
+bool parse_log_level(std::string_view text, LogLevel* out) {
+  if (text == "error") *out = LogLevel::kError;
+  else if (text == "warn") *out = LogLevel::kWarn;
+  else if (text == "info") *out = LogLevel::kInfo;
+  else if (text == "debug") *out = LogLevel::kDebug;
+  else return false;
+  return true;
+}
+
+namespace {
+
+// One write() per line (looping only on a partial write), so lines from concurrent
+// processes sharing stderr do not interleave mid-line.
+void write_stderr(std::string_view line) {
+  const char* data = line.data();
+  size_t left = line.size();
+  while (left > 0) {
+    const ssize_t n = ::write(STDERR_FILENO, data, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return;  // stderr is gone; there is nowhere left to report it
+    }
+    data += n;
+    left -= static_cast<size_t>(n);
+  }
+}
+
+const char* level_label(LogLevel level) {
+  switch (level) {
+    case LogLevel::kError: return "ERROR";
+    case LogLevel::kWarn: return "WARN ";
+    case LogLevel::kInfo: return "INFO ";
+    case LogLevel::kDebug: return "DEBUG";
+  }
+  return "?    ";
+}
+
+// Escapes CR, LF and other control bytes (tab excepted) so a message stays on one line.
+// A trailing newline is dropped first: plugins may or may not end messages with one.
+void append_escaped(std::string& out, std::string_view message) {
+  while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) {
+    message.remove_suffix(1);
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (const char ch : message) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 || c == '\t') {
+      out.push_back(ch);
+    } else if (c == '\n') {
+      out.append("\\n");
+    } else if (c == '\r') {
+      out.append("\\r");
+    } else {
+      out.append("\\x");
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    }
+  }
+}
+
+}  // namespace
+
+std::string format_log_line(std::string_view timestamp, LogLevel level, std::string_view tag,
+                            std::string_view message) {
+  std::string line;
+  line.reserve(timestamp.size() + tag.size() + message.size() + 16);
+  line.append(timestamp);
+  line.push_back(' ');
+  line.append(level_label(level));
+  line.append(" [");
+  line.append(tag);
+  line.append("] ");
+  append_escaped(line, message);
+  line.push_back('\n');
+  return line;
+}
+
+Logger::Logger(LogLevel level) : Logger(level, write_stderr) {}
+
+Logger::Logger(LogLevel level, Writer writer) : level_(level), writer_(std::move(writer)) {}
+
+void Logger::set_level(LogLevel level) {
+  std::lock_guard lock(mutex_);
+  level_ = level;
+}
+
+bool Logger::enabled(LogLevel level) const {
+  std::lock_guard lock(mutex_);
+  return static_cast<int>(level) <= static_cast<int>(level_);
+}
+
+void Logger::add_secret(std::string value) {
+  if (value.empty()) return;
+  std::lock_guard lock(mutex_);
+  if (std::find(secrets_.begin(), secrets_.end(), value) != secrets_.end()) return;
+  secrets_.push_back(std::move(value));
+  std::sort(secrets_.begin(), secrets_.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+std::string Logger::redact(std::string_view text) const {
+  std::lock_guard lock(mutex_);
+  return redact_locked(text);
+}
+
+std::string Logger::redact_locked(std::string_view text) const {
+  std::string out(text);
+  for (const std::string& secret : secrets_) {
+    size_t at = 0;
+    while ((at = out.find(secret, at)) != std::string::npos) {
+      out.replace(at, secret.size(), "***");
+      at += 3;
+    }
+  }
+  return out;
+}
+
+void Logger::log(LogLevel level, std::string_view tag, std::string_view message) noexcept {
+  try {
+    const std::string timestamp = utc_timestamp_now();
+    std::lock_guard lock(mutex_);
+    if (static_cast<int>(level) > static_cast<int>(level_)) return;
+    // Redact the raw message and the tag before escaping, so an escape sequence can never
+    // split a secret and let part of it through.
+    const std::string line = format_log_line(timestamp, level, redact_locked(tag), redact_locked(message));
+    writer_(line);
+  } catch (...) {
+    // Logging must never take the run down (out of memory while formatting, say).
+  }
+}
+
+void Logger::log_lines(LogLevel level, std::string_view message) noexcept {
+  size_t start = 0;
+  while (true) {
+    const size_t end = message.find('\n', start);
+    log(level, "etlhost", message.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) return;
+    start = end + 1;
+  }
+}
+
+}  // namespace etlhost

@@ -1,0 +1,66 @@
+// The host's logger: one line per message on stderr,
+//   2026-11-26T06:00:00.123Z INFO  [fullstory] message
+// with a level filter, secret redaction and thread safety (plugins log from their own
+// threads). stdout is never touched: it belongs to the singer sink's data stream.
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace etlhost {
+
+enum class LogLevel { kError = 1, kWarn = 2, kInfo = 3, kDebug = 4 };
+
+/// "error", "warn", "info", "debug" -> level; false for anything else.
+bool parse_log_level(std::string_view text, LogLevel* out);
+
+class Logger {
+ public:
+  /// Receives one finished line, newline included. Called under the logger's lock.
+  using Writer = std::function<void(std::string_view line)>;
+
+  /// A logger writing to stderr (fd 2) with one write() per line.
+  explicit Logger(LogLevel level = LogLevel::kInfo);
+  /// A logger writing to `writer` (tests capture lines this way).
+  Logger(LogLevel level, Writer writer);
+
+  Logger(const Logger&) = delete;
+  Logger& operator=(const Logger&) = delete;
+
+  void set_level(LogLevel level);
+  bool enabled(LogLevel level) const;
+
+  /// Registers a secret config value: from now on every line has it replaced by ***.
+  void add_secret(std::string value);
+  /// `text` with every registered secret replaced by ***.
+  std::string redact(std::string_view text) const;
+
+  /// Logs one line tagged `[tag]`. Secrets are redacted; CR, LF and other control bytes
+  /// are escaped, so one call is always exactly one line. Never throws.
+  void log(LogLevel level, std::string_view tag, std::string_view message) noexcept;
+
+  /// The host's own messages, tagged [etlhost]. Unlike log(), a multi-line message (the
+  /// list of paths tried, say) becomes several lines, each with the full prefix.
+  void error(std::string_view message) noexcept { log_lines(LogLevel::kError, message); }
+  void warn(std::string_view message) noexcept { log_lines(LogLevel::kWarn, message); }
+  void info(std::string_view message) noexcept { log_lines(LogLevel::kInfo, message); }
+  void debug(std::string_view message) noexcept { log_lines(LogLevel::kDebug, message); }
+
+ private:
+  void log_lines(LogLevel level, std::string_view message) noexcept;
+  std::string redact_locked(std::string_view text) const;
+
+  mutable std::mutex mutex_;
+  LogLevel level_;
+  Writer writer_;
+  std::vector<std::string> secrets_;  // longest first, so a secret containing another wins
+};
+
+/// The line layout, without redaction or filtering (exposed for tests).
+std::string format_log_line(std::string_view timestamp, LogLevel level, std::string_view tag,
+                            std::string_view message);
+
+}  // namespace etlhost

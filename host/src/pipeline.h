@@ -1,0 +1,125 @@
+// The run pipeline: moves messages from a source to a sink and commits state only behind
+// the sink's durability barrier (plugin.h, section 7).
+//
+//   restore(committed checkpoint) -> baseline commit -> source.sync(emitter) -> finish
+//
+// For every emit() the pipeline checks the whole batch against the protocol first (so a
+// batch reaches the sink whole or not at all), then forwards it to sink.write() in order,
+// split after each STATE. After each STATE it asks the sink for its checkpoint: that
+// (state, checkpoint) pair is *pending*. When --checkpoint-interval has passed since the
+// last commit it calls sink.flush() and, only if that returned OK, commits the pair to the
+// state file atomically.
+//
+// Outcomes and exit codes: see finish() in pipeline.cpp and exit_codes.h.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "etlhost/plugin.h"
+#include "logger.h"
+#include "plugin_instance.h"
+#include "run_stats.h"
+#include "signals.h"
+#include "state_store.h"
+
+namespace etlhost {
+
+struct PipelineOptions {
+  /// Seconds between commits; 0 commits at every STATE.
+  double checkpoint_interval_s = 1.0;
+  /// Seconds between progress lines; 0 turns them off.
+  double progress_interval_s = 10.0;
+};
+
+class Pipeline {
+ public:
+  /// `state` may be null (no --state: nothing is restored or committed).
+  Pipeline(SourceInstance& source, SinkInstance& sink, StateStore* state, Logger& logger, const CancelFlag& cancel,
+           PipelineOptions options);
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  /// Runs everything after create(): restore, baseline commit, sync, finish. `stored` is
+  /// what the state file held. Returns the exit code.
+  int run(std::string_view catalog_json, const StoredState& stored);
+
+  const RunStats& stats() const { return stats_; }
+
+ private:
+  /// Why the run cannot go on; the first failure wins and makes every later emit() fail.
+  enum class Failure { kNone, kProtocol, kSink, kDownstreamClosed, kStateCommit, kCancelled, kInternal };
+
+  /// A source state and the sink checkpoint taken right after it.
+  struct StatePair {
+    std::optional<std::string> state;
+    std::optional<std::string> checkpoint;
+  };
+
+  static etl_status emit_trampoline(void* ctx, const etl_message* const* messages, size_t count,
+                                    etl_error* err) noexcept;
+  etl_status emit(const etl_message* const* messages, size_t count, etl_error* err);
+  etl_status validate_batch(const etl_message* const* messages, size_t count);
+  etl_status forward_batch(const etl_message* const* messages, size_t count);
+
+  /// Records the first failure; returns the status emit() should give the source.
+  etl_status fail(Failure kind, etl_status status, std::string message);
+  etl_status refuse(etl_error* err) const;
+
+  /// sink.write / checkpoint / flush with failure recording; false on failure.
+  bool write_to_sink(const etl_message* const* messages, size_t count);
+  bool take_checkpoint(std::optional<std::string>* out);
+  bool flush_sink();
+  /// Writes `pair` to the state file (no-op without one). Call only after a successful
+  /// flush. Returns the problem when the commit failed (the old state then stays).
+  std::optional<std::string> commit_pair(const StatePair& pair);
+  /// When the interval has passed (or `force`): flush, then commit the pending pair.
+  bool commit_pending(bool force);
+
+  /// After a source failure or a stop: flush, commit the pending pair if the flush worked,
+  /// then restore the sink to the last committed checkpoint.
+  void salvage();
+  /// After a sink/commit failure: restore the sink to the last committed checkpoint.
+  void restore_committed();
+
+  int finish(const CallResult& sync_result);
+  void log_progress();
+  void log_summary(const char* verb);
+  std::string counters_text() const;
+  std::string committed_position() const;
+  double elapsed_seconds() const;
+
+  SourceInstance& source_;
+  SinkInstance& sink_;
+  StateStore* state_;
+  Logger& logger_;
+  const CancelFlag& cancel_;
+  PipelineOptions options_;
+  etl_emitter emitter_{};
+
+  Failure failure_ = Failure::kNone;
+  etl_status failure_status_ = ETL_OK;
+  std::string failure_message_;
+
+  StatePair committed_;
+  std::optional<StatePair> pending_;
+
+  // The emitter may only be called from the thread inside sync() (plugin.h, section 4). A
+  // call from another thread is refused without touching any other member.
+  std::thread::id sync_thread_;
+  std::atomic<bool> emit_from_wrong_thread_{false};
+
+  RunStats stats_;
+  size_t last_stream_ = SIZE_MAX;        // cache: the stream of the previous RECORD
+  std::vector<size_t> state_positions_;  // reused by every emit(): where the STATEs are
+  std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point last_commit_;
+  std::chrono::steady_clock::time_point next_progress_;
+};
+
+}  // namespace etlhost

@@ -1,0 +1,118 @@
+#include "plugin_instance.h"
+
+#include "exit_codes.h"
+#include "host_error.h"
+#include "text_util.h"
+
+namespace etlhost {
+
+std::string CallResult::describe() const {
+  std::string text = message + " (" + status_name(status);
+  if (detail != 0) text += ", detail " + std::to_string(detail);
+  return text + ")";
+}
+
+namespace {
+
+// A fresh host-owned error buffer for one call (plugin.h, section 6).
+struct ErrorBuffer {
+  etl_error error{};
+  ErrorBuffer() { error.struct_size = ETL_STRUCT_SIZE(etl_error); }
+
+  CallResult result(etl_status status) {
+    CallResult out;
+    out.status = normalize_status(status);
+    if (status == ETL_OK) return out;
+    error.message[ETL_ERROR_MESSAGE_CAPACITY - 1] = '\0';  // never trust the terminator
+    out.message = error.message[0] != '\0' ? error.message : "(no message)";
+    out.detail = error.detail;
+    return out;
+  }
+};
+
+etl_str to_str(std::string_view text) { return etl_str{text.empty() ? nullptr : text.data(), text.size()}; }
+
+template <class Api>
+void* create_instance(const Api* api, const LoadedPlugin& plugin, const HostServices& services,
+                      const std::string& config_json) {
+  ErrorBuffer buffer;
+  void* self = nullptr;
+  const etl_status status = api->create(services.api(), to_str(config_json), &self, &buffer.error);
+  if (status != ETL_OK) {
+    const CallResult result = buffer.result(status);
+    throw HostError(exit_code::kConfig, std::string(kind_name(plugin.kind())) + " '" + plugin.name() +
+                                            "' refused its config: " + result.describe());
+  }
+  if (self == nullptr) {
+    throw HostError(exit_code::kPluginLoad, "plugin '" + plugin.name() + "' (" + plugin.path() +
+                                                ") returned ETL_OK from create() but no instance");
+  }
+  return self;
+}
+
+}  // namespace
+
+SourceInstance::SourceInstance(std::shared_ptr<const LoadedPlugin> plugin, const std::string& config_json,
+                               Logger& logger, const CancelFlag& cancel)
+    : plugin_(std::move(plugin)), services_(std::make_unique<HostServices>(plugin_->name(), logger, cancel)) {
+  self_ = create_instance(plugin_->source_api(), *plugin_, *services_, config_json);
+}
+
+SourceInstance::~SourceInstance() {
+  if (self_ != nullptr) plugin_->source_api()->destroy(self_);
+}
+
+CallResult SourceInstance::discover(const etl_emitter* emitter) {
+  if (!has_discover()) return CallResult{ETL_E_NOT_IMPLEMENTED, "the source has no discover()", 0};
+  ErrorBuffer buffer;
+  return buffer.result(plugin_->source_api()->discover(self_, emitter, &buffer.error));
+}
+
+CallResult SourceInstance::sync(std::string_view catalog_json, std::string_view state_json,
+                                const etl_emitter* emitter) {
+  ErrorBuffer buffer;
+  return buffer.result(
+      plugin_->source_api()->sync(self_, to_str(catalog_json), to_str(state_json), emitter, &buffer.error));
+}
+
+SinkInstance::SinkInstance(std::shared_ptr<const LoadedPlugin> plugin, const std::string& config_json,
+                           Logger& logger, const CancelFlag& cancel)
+    : plugin_(std::move(plugin)), services_(std::make_unique<HostServices>(plugin_->name(), logger, cancel)) {
+  self_ = create_instance(plugin_->sink_api(), *plugin_, *services_, config_json);
+}
+
+SinkInstance::~SinkInstance() {
+  if (self_ != nullptr) plugin_->sink_api()->destroy(self_);
+}
+
+CallResult SinkInstance::restore(std::string_view checkpoint_json) {
+  if (!has_restore()) return {};
+  ErrorBuffer buffer;
+  return buffer.result(plugin_->sink_api()->restore(self_, to_str(checkpoint_json), &buffer.error));
+}
+
+CallResult SinkInstance::write(const etl_message* const* messages, size_t count) {
+  ErrorBuffer buffer;
+  return buffer.result(plugin_->sink_api()->write(self_, messages, count, &buffer.error));
+}
+
+CallResult SinkInstance::checkpoint(std::string* out) {
+  out->clear();
+  if (!has_checkpoint()) return {};
+  ErrorBuffer buffer;
+  etl_str text{nullptr, 0};
+  const etl_status status = plugin_->sink_api()->checkpoint(self_, &text, &buffer.error);
+  if (status != ETL_OK) return buffer.result(status);
+  if (text.data == nullptr && text.size > 0) {
+    return CallResult{ETL_E_INTERNAL, "checkpoint() returned a NULL text of size " + std::to_string(text.size), 0};
+  }
+  if (text.size > 0) out->assign(text.data, text.size);  // the sink may reuse its buffer after this call
+  return {};
+}
+
+CallResult SinkInstance::flush() {
+  ErrorBuffer buffer;
+  return buffer.result(plugin_->sink_api()->flush(self_, &buffer.error));
+}
+
+}  // namespace etlhost

@@ -1,0 +1,74 @@
+// Loading a plugin: dlopen, the entry point, and a strict validation of the descriptor,
+// so everything later code reads from a plugin (names, callbacks, the config spec) is
+// known to be there and well-formed. A failure names the file and exits 4.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config_spec.h"
+#include "etlhost/plugin.h"
+#include "plugin_search.h"
+
+namespace etlhost {
+
+enum class PluginKind { kSource, kSink };
+
+/// "source" / "sink".
+const char* kind_name(PluginKind kind);
+
+/// One loaded, validated plugin library. Owns the dlopen handle: dlclose runs in the
+/// destructor. Instances (plugin_instance.h) hold a shared_ptr to it, so the library
+/// outlives every instance created from it.
+class LoadedPlugin {
+ public:
+  /// dlopen(RTLD_NOW | RTLD_LOCAL) + entry + validation. `expected_name` is the name the
+  /// user asked for (the descriptor must carry it), or empty when loaded by path.
+  /// Throws HostError(exit 4) naming the file.
+  static std::shared_ptr<LoadedPlugin> load(const std::string& path, const std::string& expected_name);
+
+  ~LoadedPlugin();
+  LoadedPlugin(const LoadedPlugin&) = delete;
+  LoadedPlugin& operator=(const LoadedPlugin&) = delete;
+
+  const std::string& name() const { return name_; }
+  const std::string& version() const { return version_; }
+  const std::string& description() const { return description_; }
+  const std::string& path() const { return path_; }
+  PluginKind kind() const { return kind_; }
+  uint32_t abi_version() const { return abi_version_; }
+  /// "1.0".
+  std::string abi_text() const;
+  const std::vector<ConfigField>& config_fields() const { return fields_; }
+
+  /// Non-null exactly when kind() is kSource / kSink; every required callback is set.
+  const etl_source_api* source_api() const { return source_; }
+  const etl_sink_api* sink_api() const { return sink_; }
+
+ private:
+  LoadedPlugin() = default;
+  void validate(const etl_plugin* descriptor, const std::string& expected_name);
+
+  void* handle_ = nullptr;
+  std::string path_;
+  std::string name_;
+  std::string version_;
+  std::string description_;
+  PluginKind kind_ = PluginKind::kSource;
+  uint32_t abi_version_ = 0;
+  std::vector<ConfigField> fields_;
+  const etl_source_api* source_ = nullptr;
+  const etl_sink_api* sink_ = nullptr;
+};
+
+/// Resolves a SRC/SINK argument (a name, or a path when it contains '/' or ends in .so),
+/// loads it and checks it can play `role` (when given). A name that is not found gives an
+/// error listing every path tried, with a did-you-mean among installed plugins.
+/// Throws HostError(exit 4).
+std::shared_ptr<LoadedPlugin> load_plugin(const std::string& argument, std::optional<PluginKind> role,
+                                          const std::vector<SearchDir>& dirs);
+
+}  // namespace etlhost

@@ -1,0 +1,182 @@
+#include "state_store.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "exit_codes.h"
+#include "host_error.h"
+#include "json_text.h"
+#include "text_util.h"
+
+namespace etlhost {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& message) { throw HostError(exit_code::kStateFile, message); }
+
+std::string errno_text() { return std::strerror(errno); }
+
+// Writes all of `text` to `fd`, looping over partial writes and EINTR.
+bool write_all(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = ::write(fd, text.data(), text.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    text.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+std::optional<std::string> text_or_null(std::optional<std::string_view> member) {
+  if (!member) return std::nullopt;
+  const std::string_view trimmed = trim_json_space(*member);
+  if (trimmed == "null") return std::nullopt;
+  return std::string(trimmed);
+}
+
+}  // namespace
+
+StoredState parse_state_text(std::string_view text, const std::string& path, const std::string& source_name,
+                             const std::string& sink_name, Logger& logger) {
+  StoredState state;
+  const std::string_view trimmed = trim_json_space(text);
+  if (trimmed.empty()) {
+    logger.warn("state file " + path + " is empty; starting as a first run");
+    return state;
+  }
+  nlohmann::json value;
+  try {
+    value = nlohmann::json::parse(trimmed);
+  } catch (const nlohmann::json::parse_error& error) {
+    fail("state file " + path + " is not valid JSON: " + error.what() +
+         ". Fix or remove it (removing it starts from scratch).");
+  }
+  if (!value.is_object() || !value.contains("etlhost_state")) {
+    // A plain Singer state: the whole value belongs to the source, byte for byte.
+    state.format = StoredState::Format::kSingerState;
+    if (!value.is_null()) state.source_state = std::string(trimmed);
+    return state;
+  }
+
+  state.format = StoredState::Format::kEnvelope;
+  const auto& version = value["etlhost_state"];
+  if (!version.is_number_integer() || version.get<int64_t>() != 1) {
+    fail("state file " + path + " has \"etlhost_state\": " + abbreviate(version.dump(), 40) +
+         "; this etlhost understands version 1 only");
+  }
+  if (!value.contains("source") || !value["source"].is_string()) {
+    fail("state file " + path + " is an etlhost state envelope without a \"source\" name");
+  }
+  const std::string envelope_source = value["source"].get<std::string>();
+  if (envelope_source != source_name) {
+    fail("state file " + path + " holds the state of source '" + envelope_source + "', but this run's source is '" +
+         source_name + "'; use a separate --state file per source");
+  }
+  state.source_state = text_or_null(top_level_member_text(trimmed, "state"));
+
+  const std::string envelope_sink =
+      value.contains("sink") && value["sink"].is_string() ? value["sink"].get<std::string>() : std::string();
+  auto checkpoint = text_or_null(top_level_member_text(trimmed, "sink_checkpoint"));
+  if (envelope_sink != sink_name) {
+    if (checkpoint) {
+      logger.warn("state file " + path + " holds a checkpoint of sink '" + envelope_sink + "', not of '" + sink_name +
+                  "'; ignoring it (the sink starts without a checkpoint, the source resumes from the committed state)");
+    }
+    checkpoint.reset();
+  }
+  state.sink_checkpoint = std::move(checkpoint);
+  return state;
+}
+
+std::string make_state_envelope(const std::string& source_name, std::optional<std::string_view> source_state,
+                                const std::string& sink_name, std::optional<std::string_view> sink_checkpoint,
+                                const std::string& committed_at) {
+  // Built as text so the source's state and the sink's checkpoint stay byte for byte what
+  // the plugins produced (a re-serialization could reformat numbers).
+  std::string text = "{\"etlhost_state\":1,\"source\":" + json_quote(source_name) + ",\"state\":";
+  text += source_state ? trim_json_space(*source_state) : std::string_view("null");
+  text += ",\"sink\":" + json_quote(sink_name) + ",\"sink_checkpoint\":";
+  text += sink_checkpoint ? trim_json_space(*sink_checkpoint) : std::string_view("null");
+  text += ",\"committed_at\":" + json_quote(committed_at) + "}\n";
+  return text;
+}
+
+StateStore::StateStore(std::string path) : path_(std::move(path)) {
+  const std::string lock_path = path_ + ".lock";
+  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0) fail("cannot create lock file " + lock_path + " for state file " + path_ + ": " + errno_text());
+  // The lock file is never deleted: removing it while another process waits on it would
+  // let two runs hold "the" lock at once.
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    if (error == EWOULDBLOCK) {
+      fail("another etlhost run is using state file " + path_ + " (it holds " + lock_path + ")");
+    }
+    fail("cannot lock " + lock_path + ": " + std::strerror(error));
+  }
+}
+
+StateStore::~StateStore() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+}
+
+StoredState StateStore::read(const std::string& source_name, const std::string& sink_name, Logger& logger) const {
+  std::ifstream in(path_, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT) return StoredState{};
+    fail("cannot read state file " + path_ + ": " + errno_text());
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) fail("cannot read state file " + path_ + ": read error");
+  return parse_state_text(text.str(), path_, source_name, sink_name, logger);
+}
+
+void StateStore::commit(const std::string& source_name, std::optional<std::string_view> source_state,
+                        const std::string& sink_name, std::optional<std::string_view> sink_checkpoint) {
+  const std::string text = make_state_envelope(source_name, source_state, sink_name, sink_checkpoint, utc_timestamp_now());
+  const std::string tmp_path = path_ + ".tmp";
+  const auto give_up = [&](const std::string& step) {
+    const std::string reason = errno_text();
+    ::unlink(tmp_path.c_str());
+    fail("cannot commit state file " + path_ + ": " + step + ": " + reason + " (the previous state is unchanged)");
+  };
+
+  const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) give_up("create " + tmp_path);
+  if (!write_all(fd, text)) {
+    ::close(fd);
+    give_up("write " + tmp_path);
+  }
+  if (::fsync(fd) != 0) {
+    ::close(fd);
+    give_up("fsync " + tmp_path);
+  }
+  if (::close(fd) != 0) give_up("close " + tmp_path);
+  if (::rename(tmp_path.c_str(), path_.c_str()) != 0) give_up("rename " + tmp_path);
+
+  // The rename is durable only once the directory entry is.
+  std::filesystem::path dir = std::filesystem::path(path_).parent_path();
+  if (dir.empty()) dir = ".";
+  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0) fail("cannot commit state file " + path_ + ": open directory " + dir.string() + ": " + errno_text());
+  const bool synced = ::fsync(dir_fd) == 0 || errno == EINVAL;  // some filesystems cannot fsync a directory
+  const std::string reason = synced ? std::string() : errno_text();
+  ::close(dir_fd);
+  if (!synced) fail("cannot commit state file " + path_ + ": fsync directory " + dir.string() + ": " + reason);
+}
+
+}  // namespace etlhost

@@ -1,0 +1,65 @@
+// The state file: what a run resumes from. Holds the last committed pair (source state,
+// sink checkpoint) in an envelope:
+//   {"etlhost_state":1,"source":"demo","state":{...},"sink":"csv",
+//    "sink_checkpoint":{...}|null,"committed_at":"2026-11-26T06:00:00.123Z"}
+// A file without "etlhost_state" is a plain Singer state (tap-fullstory's
+// {"events":"..."}): the whole value is the source state, with no sink checkpoint.
+//
+// A run holds an exclusive flock on FILE.lock throughout, and commits by writing
+// FILE.tmp, fsync, rename over FILE, fsync of the directory: a crash at any point leaves
+// either the old or the new state, never a torn one.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "logger.h"
+
+namespace etlhost {
+
+struct StoredState {
+  enum class Format { kMissing, kEnvelope, kSingerState };
+  Format format = Format::kMissing;
+  /// The source state as the exact JSON text committed; nullopt on a first run.
+  std::optional<std::string> source_state;
+  /// The sink checkpoint as the exact JSON text committed; nullopt when none applies.
+  std::optional<std::string> sink_checkpoint;
+};
+
+/// Interprets the text of a state file for a run of `source_name` -> `sink_name`.
+/// Throws HostError(exit 7) for invalid JSON or an envelope of another source; an envelope
+/// of another sink loses its checkpoint with a warning on `logger`.
+StoredState parse_state_text(std::string_view text, const std::string& path, const std::string& source_name,
+                             const std::string& sink_name, Logger& logger);
+
+/// The envelope text for a commit (one line, newline-terminated). `source_state` and
+/// `sink_checkpoint` must be valid JSON text (or nullopt for null).
+std::string make_state_envelope(const std::string& source_name, std::optional<std::string_view> source_state,
+                                const std::string& sink_name, std::optional<std::string_view> sink_checkpoint,
+                                const std::string& committed_at);
+
+class StateStore {
+ public:
+  /// Takes the exclusive lock on `path`.lock. Throws HostError(exit 7) when another run
+  /// holds it or the lock file cannot be created.
+  explicit StateStore(std::string path);
+  ~StateStore();
+  StateStore(const StateStore&) = delete;
+  StateStore& operator=(const StateStore&) = delete;
+
+  const std::string& path() const { return path_; }
+
+  /// Reads the file (a missing file is a first run). Throws HostError(exit 7).
+  StoredState read(const std::string& source_name, const std::string& sink_name, Logger& logger) const;
+
+  /// Commits atomically. Throws HostError(exit 7); the old state then stays in place.
+  void commit(const std::string& source_name, std::optional<std::string_view> source_state,
+              const std::string& sink_name, std::optional<std::string_view> sink_checkpoint);
+
+ private:
+  std::string path_;
+  int lock_fd_ = -1;
+};
+
+}  // namespace etlhost
