@@ -262,22 +262,33 @@ class SyncRequest {
   /// its root metadata (breadcrumb []) does not say "selected": false.
   bool selected(std::string_view stream) const {
     if (catalog_.is_null()) return true;
-    for (const auto& entry : catalog_["streams"]) {
-      const auto name = entry.value("tap_stream_id", entry.value("stream", std::string()));
-      if (name != stream) continue;
-      if (!entry.contains("metadata") || !entry["metadata"].is_array()) return true;
-      for (const auto& item : entry["metadata"]) {
-        if (item.value("breadcrumb", nlohmann::json::array()).empty() && item.contains("metadata") &&
-            item["metadata"].contains("selected") && item["metadata"]["selected"].is_boolean()) {
-          return item["metadata"]["selected"].get<bool>();
-        }
-      }
-      return true;
+    for (const auto& entry : catalog_.at("streams")) {
+      if (!entry.is_object()) continue;
+      auto name = entry.find("tap_stream_id");
+      if (name == entry.end()) name = entry.find("stream");
+      if (name == entry.end() || !name->is_string() || name->get_ref<const std::string&>() != stream) continue;
+      return root_selected(entry);
     }
     return false;
   }
 
  private:
+  // The "selected" flag of the entry's root metadata (breadcrumb []); selected when absent.
+  static bool root_selected(const nlohmann::json& entry) {
+    const auto metadata = entry.find("metadata");
+    if (metadata == entry.end() || !metadata->is_array()) return true;
+    for (const auto& item : *metadata) {
+      if (!item.is_object()) continue;
+      const auto breadcrumb = item.find("breadcrumb");
+      if (breadcrumb == item.end() || !breadcrumb->is_array() || !breadcrumb->empty()) continue;
+      const auto inner = item.find("metadata");
+      if (inner == item.end() || !inner->is_object()) continue;
+      const auto flag = inner->find("selected");
+      if (flag != inner->end() && flag->is_boolean()) return flag->get<bool>();
+    }
+    return true;
+  }
+
   std::string_view catalog_text_;
   std::string_view state_text_;
   nlohmann::json catalog_;

@@ -1,0 +1,93 @@
+#!/bin/sh
+# bench/fullstory.sh [BUILD_DIR] [SIZES]: throughput and peak memory of the fullstory source.
+#
+# For each bundle size (events per bundle; default "10000 100000 1000000") it measures, with
+# /usr/bin/time, one run of
+#   gzip -dc   of the same bundle, written by `fullstory-sim --write-bundle` (the floor: the
+#              least work any extractor must do),
+#   etlhost run fullstory to singer   (stdout to /dev/null),
+#   etlhost run fullstory to csv      (into a scratch directory, fsync on),
+# against fullstory-sim serving the bundle from --cache-dir with --rate-limit 0, and the
+# plugin configured with downloads_per_minute 0. It prints events/s, CPU seconds, CPU
+# relative to gzip -dc, and peak RSS, and checks the targets: peak RSS < 64 MiB at every
+# size, CPU within 3x of gzip -dc. Exit status 1 when a target is missed.
+set -eu
+
+build=${1:-build}
+sizes=${2:-"10000 100000 1000000"}
+bin=$(cd "$build/bin" && pwd)
+for tool in etlhost fullstory-sim; do
+  [ -x "$bin/$tool" ] || { echo "bench: $bin/$tool not found; build it first (cmake --build $build)" >&2; exit 2; }
+done
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is required (apt-get install time)" >&2; exit 2; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/fullstory-bench.XXXXXX")
+sim_pid=
+cleanup() {
+  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+key=bench-key
+bundle_id=9007199254740993
+export FULLSTORY_API_KEY=$key
+failed=0
+
+# measure LABEL COMMAND...: runs COMMAND under /usr/bin/time; sets cpu, wall, rss_kb.
+measure() {
+  label=$1
+  shift
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" || { echo "bench: $label failed" >&2; cat "$work/err" >&2 2>/dev/null; exit 1; }
+  read -r wall user sys rss_kb < "$work/time"
+  cpu=$(echo "$user $sys" | awk '{ printf "%.2f", $1 + $2 }')
+}
+
+printf '%-9s %-12s %8s %12s %8s %9s %9s  %s\n' events run wall_s events/s cpu_s cpu/gzip rss_MiB targets
+for events in $sizes; do
+  sim_args="--bundles 1 --events-per-bundle $events --seed 1"
+  # The floor: decompressing the bundle and throwing the bytes away.
+  # shellcheck disable=SC2086
+  "$bin/fullstory-sim" $sim_args --write-bundle "$bundle_id" "$work/bundle.json.gz"
+  measure gzip sh -c "gzip -dc '$work/bundle.json.gz' > /dev/null"
+  gzip_cpu=$cpu
+  printf '%-9s %-12s %8s %12s %8s %9s %9s\n' "$events" "gzip -dc" "$wall" \
+    "$(echo "$events $wall" | awk '{ printf "%d", ($2 > 0 ? $1 / $2 : 0) }')" "$gzip_cpu" "1.00" \
+    "$(echo "$rss_kb" | awk '{ printf "%.1f", $1 / 1024 }')"
+
+  rm -rf "$work/cache" "$work/port"
+  mkdir -p "$work/cache"
+  # shellcheck disable=SC2086
+  "$bin/fullstory-sim" $sim_args --api-key "$key" --rate-limit 0 --cache-dir "$work/cache" \
+    --port 0 --port-file "$work/port" 2> "$work/sim.err" &
+  sim_pid=$!
+  tries=0
+  until [ -s "$work/port" ]; do
+    tries=$((tries + 1))
+    [ "$tries" -lt 1200 ] || { echo "bench: fullstory-sim did not start" >&2; cat "$work/sim.err" >&2; exit 1; }
+    sleep 0.1
+  done
+  port=$(cat "$work/port")
+  printf '{"base_url":"http://127.0.0.1:%s","start_date":"2023-01-01","downloads_per_minute":0}\n' "$port" \
+    > "$work/config.json"
+
+  for sink in singer csv; do
+    rm -rf "$work/csv"
+    if [ "$sink" = singer ]; then
+      measure singer sh -c "'$bin/etlhost' run fullstory to singer --config '$work/config.json' > /dev/null 2> '$work/err'"
+    else
+      measure csv sh -c "'$bin/etlhost' run fullstory to csv --config '$work/config.json' \
+        --set 'csv.output_dir=$work/csv' 2> '$work/err'"
+    fi
+    ratio=$(echo "$cpu $gzip_cpu" | awk '{ printf "%.2f", ($2 > 0 ? $1 / $2 : 0) }')
+    rss_mib=$(echo "$rss_kb" | awk '{ printf "%.1f", $1 / 1024 }')
+    verdict=ok
+    if [ "$(echo "$rss_mib" | awk '{ print ($1 < 64) }')" != 1 ]; then verdict="RSS>=64MiB"; failed=1; fi
+    if [ "$(echo "$ratio" | awk '{ print ($1 <= 3) }')" != 1 ]; then verdict="$verdict cpu>3x"; failed=1; fi
+    printf '%-9s %-12s %8s %12s %8s %9s %9s  %s\n' "$events" "-> $sink" "$wall" \
+      "$(echo "$events $wall" | awk '{ printf "%d", ($2 > 0 ? $1 / $2 : 0) }')" "$cpu" "$ratio" "$rss_mib" "$verdict"
+  done
+  kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null || true
+  sim_pid=
+done
+exit "$failed"

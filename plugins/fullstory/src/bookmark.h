@@ -1,0 +1,31 @@
+// bookmark.h: the plugin's STATE, and the tap-fullstory state it also accepts.
+//
+// Ours:           {"bookmarks":{"events":{"last_bundle_stop":"2023-11-16T00:00:00Z",
+//                                         "last_bundle_id":9007199254741993}}}
+// tap-fullstory:  {"events":"2017-01-17T20:32:05Z"}   (fractional seconds accepted too)
+//
+// Both mean "every bundle whose Stop is at or before this time was delivered"; the next run
+// lists bundles whose Stop is after it, so it neither repeats nor skips one.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fullstory {
+
+struct Bookmark {
+  int64_t last_bundle_stop = 0;          // Unix seconds
+  std::optional<int64_t> last_bundle_id;  // absent when taken over from tap-fullstory
+  bool from_tap_fullstory = false;
+};
+
+/// nullopt for a first run (empty text, `{}`). Throws etl::Error(ETL_E_INVALID_STATE)
+/// describing the accepted shapes for anything it does not understand.
+std::optional<Bookmark> parse_bookmark(std::string_view state_json);
+
+/// The STATE text for `bookmark` (always our shape).
+std::string bookmark_state_json(const Bookmark& bookmark);
+
+}  // namespace fullstory

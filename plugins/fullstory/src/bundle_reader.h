@@ -1,0 +1,56 @@
+// bundle_reader.h: one bundle from bytes to RECORDs: body -> BodyDecoder ->
+// JsonArraySplitter -> EventValidator -> ReplayGuard -> etl::Emitter.
+//
+// Records leave as the body streams in (memory stays one event plus fixed buffers, from
+// 10 k to millions of events per bundle). A download cut short is retried by ExportApi;
+// the ReplayGuard makes sure the retry emits only what the first attempt did not.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "body_decoder.h"
+#include "etlhost/plugin.hpp"
+#include "event_validator.h"
+#include "export_api.h"
+#include "json_array_splitter.h"
+#include "replay_guard.h"
+
+namespace fullstory {
+
+struct BundleStats {
+  uint64_t events = 0;
+  uint64_t bytes = 0;    // body bytes received, all attempts
+  int attempts = 0;
+  int gzip_layers = 0;
+  double seconds = 0;
+};
+
+class BundleReader final : private BodyConsumer, private ElementSink {
+ public:
+  BundleReader(ExportApi& api, etl::Emitter& out);
+
+  /// Emits every event of `bundle` as a RECORD of stream "events" (no STATE). Throws
+  /// etl::Error: ETL_E_INVALID_DATA for a malformed or changed bundle, or the code of an
+  /// exhausted retry budget.
+  BundleStats read(const BundleRef& bundle);
+
+ private:
+  void begin_attempt() override;
+  void consume(const char* data, size_t size) override;
+  void end_of_body(bool length_verified) override;
+  void element(std::string_view json) override;
+  [[noreturn]] void malformed(const std::string& problem) const;
+
+  ExportApi& api_;
+  etl::Emitter& out_;
+  JsonArraySplitter splitter_;
+  BodyDecoder decoder_;
+  EventValidator validator_;
+  ReplayGuard guard_;
+  BundleRef bundle_;
+  BundleStats stats_;
+  int64_t time_extracted_ms_ = 0;
+};
+
+}  // namespace fullstory

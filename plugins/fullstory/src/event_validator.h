@@ -1,0 +1,30 @@
+// event_validator.h: checks that one array element is a complete, valid JSON object.
+//
+// simdjson's DOM parser validates the whole grammar, UTF-8 and string escapes at a few
+// GB/s, so a broken bundle is refused before a sink sees a record from it (at the event
+// where it breaks), while the bytes that pass are forwarded unchanged.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fullstory {
+
+class EventValidator {
+ public:
+  EventValidator();
+  ~EventValidator();
+  EventValidator(const EventValidator&) = delete;
+  EventValidator& operator=(const EventValidator&) = delete;
+
+  /// nullopt when `json` is one JSON object; otherwise what is wrong with it.
+  std::optional<std::string> problem(std::string_view json);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fullstory

@@ -1,0 +1,29 @@
+// events_sync.h: the `events` stream's main loop: page through export/list from the
+// bookmark, read each bundle, and emit STATE right after its last record.
+#pragma once
+
+#include <optional>
+
+#include "bookmark.h"
+#include "etlhost/plugin.hpp"
+#include "export_api.h"
+#include "source_config.h"
+
+namespace fullstory {
+
+class EventsSync {
+ public:
+  EventsSync(const SourceConfig& config, const etl::Host& host, ExportApi& api, etl::Emitter& out)
+      : config_(config), host_(host), api_(api), out_(out) {}
+
+  /// Emits every bundle that ends after `resume` (or after start_date on a first run).
+  void run(const std::optional<Bookmark>& resume);
+
+ private:
+  const SourceConfig& config_;
+  const etl::Host& host_;
+  ExportApi& api_;
+  etl::Emitter& out_;
+};
+
+}  // namespace fullstory

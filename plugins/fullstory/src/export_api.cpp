@@ -1,0 +1,221 @@
+#include "export_api.h"
+
+#include <cstdio>
+
+#include "body_decoder.h"
+#include "fetch_failure.h"
+#include "timestamps.h"
+
+namespace fullstory {
+namespace {
+
+constexpr size_t kReadChunk = 64 * 1024;
+constexpr size_t kMaxListBodyBytes = 4 << 20;  // 20 entries are < 2 KB; anything huge is wrong
+constexpr size_t kExcerptBytes = 300;
+
+std::string seconds_text(std::chrono::milliseconds ms) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(ms.count()) / 1000.0);
+  return text;
+}
+
+etl_status exhausted_code(FetchFailure::Kind kind) {
+  switch (kind) {
+    case FetchFailure::Kind::rate_limited: return ETL_E_RATE_LIMITED;
+    case FetchFailure::Kind::timeout: return ETL_E_TIMEOUT;
+    default: return ETL_E_IO;
+  }
+}
+
+// Collects a small decoded body (export/list) with a size cap.
+class CappedStringSink final : public ByteSink {
+ public:
+  explicit CappedStringSink(std::string& out) : out_(out) {}
+  void write(const char* data, size_t size) override {
+    if (out_.size() + size > kMaxListBodyBytes) {
+      throw etl::Error(ETL_E_INVALID_DATA, "export/list answered with a body larger than 4 MiB");
+    }
+    out_.append(data, size);
+  }
+
+ private:
+  std::string& out_;
+};
+
+}  // namespace
+
+ExportApi::ExportApi(const SourceConfig& config, const etl::Host& host, CancelWatch& watch)
+    : config_(config),
+      host_(host),
+      tls_(config.base_url.tls ? std::make_unique<TlsContext>(config.ca_file) : nullptr),
+      http_(config.base_url, tls_.get(), HttpClient::Timeouts{config.connect_timeout, config.idle_timeout}, watch),
+      headers_{{"Authorization", "Basic " + config.api_key},  // FullStory's scheme: the key itself, not base64
+               {"User-Agent", config.user_agent},
+               {"Accept-Encoding", "gzip"}},
+      policy_(config.max_attempts, config.retry_base_delay, config.retry_max_delay),
+      budget_(config.max_total_wait),
+      pacer_(config.downloads_per_minute),
+      random_(std::random_device{}()),
+      buffer_(kReadChunk) {
+  if (!config.base_url.tls && !config.base_url.is_loopback()) {
+    host_.warn("base_url " + config.base_url.text() + " is plain http: the API key crosses the network unencrypted");
+  }
+}
+
+ExportApi::~ExportApi() = default;
+
+std::string ExportApi::redact(std::string text) const {
+  // A server (or proxy) that echoes the request would otherwise put the key into our error.
+  for (size_t at = text.find(config_.api_key); at != std::string::npos; at = text.find(config_.api_key, at)) {
+    text.replace(at, config_.api_key.size(), "<redacted>");
+  }
+  return text;
+}
+
+void ExportApi::with_retries(const std::string& request, const std::function<void()>& attempt) {
+  std::chrono::milliseconds waited{0};
+  for (int attempt_number = 1;; ++attempt_number) {
+    try {
+      attempt();
+      return;
+    } catch (const FetchFailure& failure) {
+      http_.close();
+      host_.throw_if_cancelled();  // a stop request shuts the socket: that is no failure
+      const auto give_up = [&](const std::string& why) {
+        return etl::Error(exhausted_code(failure.kind()),
+                          request + ": gave up after " + std::to_string(attempt_number) + " attempt" +
+                              (attempt_number == 1 ? "" : "s") + " and " + seconds_text(waited) + " of waiting (" + why +
+                              "); last error: " + redact(failure.what()),
+                          failure.http_status());
+      };
+      if (attempt_number >= policy_.max_attempts()) {
+        throw give_up("max_attempts is " + std::to_string(policy_.max_attempts()));
+      }
+      const bool server_said = failure.retry_after().has_value();
+      const std::chrono::milliseconds wait =
+          server_said ? *failure.retry_after()
+                      : policy_.backoff(attempt_number, std::uniform_real_distribution<double>(0.0, 1.0)(random_));
+      if (!budget_.allows(wait)) {
+        throw give_up("the next wait of " + seconds_text(wait) + (server_said ? " (Retry-After)" : "") +
+                      " would exceed max_total_wait_seconds: " + seconds_text(budget_.spent()) + " of " +
+                      seconds_text(budget_.total()) + " already spent in this run");
+      }
+      host_.warn(request + ": attempt " + std::to_string(attempt_number) + " of " +
+                 std::to_string(policy_.max_attempts()) + " failed: " + redact(failure.what()) + "; retrying in " +
+                 seconds_text(wait) + (server_said ? " (Retry-After)" : ""));
+      host_.count("http_retries", 1);
+      if (failure.kind() == FetchFailure::Kind::rate_limited) host_.count("rate_limit_waits", 1);
+      budget_.spend(wait);
+      waited += wait;
+      host_.sleep_for(wait);
+    } catch (...) {
+      http_.close();  // a fatal error mid-body leaves the connection unusable
+      throw;
+    }
+  }
+}
+
+void ExportApi::check_status(const HttpHead& head, Endpoint endpoint, const std::string& request) {
+  const int status = head.status;
+  if (status >= 200 && status < 300) return;
+  const std::string status_text = "HTTP " + std::to_string(status) + (head.reason.empty() ? "" : " " + head.reason);
+
+  if (status == 429) {
+    http_.close();
+    const auto retry_after = parse_retry_after(head.retry_after, std::chrono::system_clock::now());
+    const std::string told = head.retry_after.empty() ? "no Retry-After"
+                             : retry_after          ? "Retry-After: " + head.retry_after
+                                                    : "unusable Retry-After '" + head.retry_after.substr(0, 40) + "'";
+    throw FetchFailure(FetchFailure::Kind::rate_limited, status_text + " (" + told + ")", status, retry_after);
+  }
+  const std::string body = redact(http_.excerpt_and_close(kExcerptBytes));
+  const std::string excerpt = body.empty() ? "" : "; the body says: " + body;
+  if (status >= 500 || status == 408) {
+    // A 503 may carry Retry-After too (RFC 9110); honour it when it parses.
+    throw FetchFailure(FetchFailure::Kind::server_error, status_text + excerpt, status,
+                       parse_retry_after(head.retry_after, std::chrono::system_clock::now()));
+  }
+  const std::string where = request + " answered " + status_text;
+  switch (status) {
+    case 401:
+      throw etl::Error(ETL_E_UNAUTHENTICATED,
+                       where + ": FullStory rejected the API key. Check api_key (or FULLSTORY_API_KEY); it is sent "
+                               "as 'Authorization: Basic <key>' with the key exactly as FullStory shows it (not base64)",
+                       status);
+    case 403:
+      throw etl::Error(ETL_E_PERMISSION_DENIED,
+                       where + ": the API key lacks permission (Data Export needs an Admin or Architect key) or the "
+                               "account lacks the Data Export add-on (Data Export Pack)",
+                       status);
+    case 404:
+      if (endpoint == Endpoint::list) {
+        throw etl::Error(ETL_E_NOT_FOUND,
+                         where + ": the account has no Data Export (the Data Export Pack add-on), or base_url (" +
+                             config_.base_url.text() + ") is wrong; the default is https://export.fullstory.com",
+                         status);
+      }
+      throw etl::Error(ETL_E_NOT_FOUND, where + ": the bundle is gone (expired or deleted)" + excerpt, status);
+    default:
+      throw etl::Error(ETL_E_IO, where + ", which this source does not expect" + excerpt, status);
+  }
+}
+
+void ExportApi::wait_for_download_slot() {
+  const auto wait = pacer_.wait_before_next(DownloadPacer::Clock::now());
+  if (wait.count() > 0) {
+    // Proactive pacing to FullStory's published limit. Not charged to max_total_wait_seconds:
+    // a year of daily bundles takes hours of it by design.
+    host_.debug("waiting " + seconds_text(wait) + " for a download slot (downloads_per_minute " +
+                std::to_string(config_.downloads_per_minute) + ")");
+    host_.sleep_for(wait);
+  }
+  pacer_.record_start(DownloadPacer::Clock::now());
+}
+
+ExportPage ExportApi::list(int64_t start) {
+  const std::string request =
+      "export/list start=" + std::to_string(start) + " (" + format_rfc3339_utc(start) + ")";
+  const std::string target = "/api/v1/export/list?start=" + std::to_string(start);
+  ExportPage page;
+  with_retries(request, [&] {
+    const HttpHead& head = http_.get(target, headers_);
+    check_status(head, Endpoint::list, request);
+    std::string body;
+    CappedStringSink sink(body);
+    BodyDecoder decoder(sink);
+    bool complete = false;
+    try {
+      for (size_t n; (n = http_.read(buffer_.data(), buffer_.size())) > 0;) decoder.write(buffer_.data(), n);
+      complete = http_.verify_length();
+      decoder.finish();
+      complete = complete || decoder.gzip_layers() > 0;  // a gzip trailer proves the body arrived whole
+      page = parse_export_page(body);
+    } catch (const FetchFailure&) {
+      throw;
+    } catch (const std::exception& e) {
+      // Without a Content-Length we cannot tell a cut transfer from a bad document; a list
+      // call is cheap and emits nothing, so ask again.
+      if (complete) throw etl::Error(ETL_E_INVALID_DATA, request + ": " + e.what());
+      throw FetchFailure(FetchFailure::Kind::truncated, std::string("unusable body (cut short?): ") + e.what());
+    }
+  });
+  return page;
+}
+
+void ExportApi::download(const BundleRef& bundle, BodyConsumer& consumer) {
+  const std::string request = "export/get id=" + std::to_string(bundle.id);
+  const std::string target = "/api/v1/export/get?id=" + std::to_string(bundle.id);
+  with_retries(request, [&] {
+    wait_for_download_slot();
+    const HttpHead& head = http_.get(target, headers_);
+    check_status(head, Endpoint::get, request);
+    consumer.begin_attempt();
+    for (size_t n; (n = http_.read(buffer_.data(), buffer_.size())) > 0;) {
+      host_.count("bytes_downloaded", static_cast<int64_t>(n));
+      consumer.consume(buffer_.data(), n);
+    }
+    consumer.end_of_body(http_.verify_length());
+  });
+}
+
+}  // namespace fullstory

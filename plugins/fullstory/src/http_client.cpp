@@ -1,0 +1,160 @@
+#include "http_client.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/Timespan.h>
+
+#include "etlhost/plugin.hpp"
+#include "fetch_failure.h"
+
+namespace fullstory {
+namespace {
+
+Poco::Timespan timespan(std::chrono::seconds s) { return Poco::Timespan(static_cast<long>(s.count()), 0); }
+
+}  // namespace
+
+HttpClient::HttpClient(BaseUrl base, const TlsContext* tls, Timeouts timeouts, CancelWatch& watch)
+    : base_(std::move(base)), tls_(tls), timeouts_(timeouts), watch_(watch) {}
+
+HttpClient::~HttpClient() { close(); }
+
+void HttpClient::close() {
+  watch_.disarm();  // before the descriptor is closed: see CancelWatch::arm
+  body_ = nullptr;
+  if (session_) {
+    try {
+      session_->reset();
+    } catch (...) {  // closing a broken socket may complain; there is nothing left to save
+    }
+    session_.reset();
+  }
+}
+
+const HttpHead& HttpClient::get(const std::string& target, const HeaderList& headers) {
+  const std::string path = base_.path_prefix + target;
+  if (body_ != nullptr && !body_->eof()) close();  // an unread body: the connection is unusable
+  const bool reused = session_ && session_->connected();
+  try {
+    return exchange(path, headers);
+  } catch (const FetchFailure& failure) {
+    // A server may close an idle keep-alive connection just as we reuse it. That is not a
+    // failed attempt: try once more on a fresh connection before reporting anything.
+    if (!reused || failure.kind() != FetchFailure::Kind::connection) throw;
+    return exchange(path, headers);
+  }
+}
+
+const HttpHead& HttpClient::exchange(const std::string& path, const HeaderList& headers) {
+  watch_.disarm();  // sendRequest may reconnect, closing the descriptor the watch knows
+  if (!session_) {
+    if (tls_ != nullptr) {
+      session_ = std::make_unique<Poco::Net::HTTPSClientSession>(base_.host, base_.port, tls_->context());
+    } else {
+      session_ = std::make_unique<Poco::Net::HTTPClientSession>(base_.host, base_.port);
+    }
+    session_->setTimeout(timespan(timeouts_.connect), timespan(timeouts_.idle), timespan(timeouts_.idle));
+    session_->setKeepAlive(true);
+  }
+  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  request.setKeepAlive(true);
+  for (const auto& [name, value] : headers) request.set(name, value);
+
+  body_ = nullptr;
+  body_bytes_ = 0;
+  TlsContext::clear_verify_failure();
+  try {
+    session_->sendRequest(request);  // connects and handshakes when needed
+    watch_.arm(session_->socket().impl()->sockfd());
+    response_ = Poco::Net::HTTPResponse();
+    body_ = &session_->receiveResponse(response_);
+  } catch (...) {
+    throw_failure("connecting or waiting for the response");
+  }
+  // With badbit in the mask, the stream rethrows the Poco exception that broke a read
+  // instead of just going bad, so read() can say what happened.
+  body_->exceptions(std::ios::badbit);
+
+  head_ = HttpHead();
+  head_.status = static_cast<int>(response_.getStatus());
+  head_.reason = response_.getReason();
+  head_.retry_after = response_.get("Retry-After", "");
+  head_.content_encoding = response_.get("Content-Encoding", "");
+  head_.content_length = response_.hasContentLength() ? response_.getContentLength64() : -1;
+  return head_;
+}
+
+size_t HttpClient::read(char* buffer, size_t capacity) {
+  if (body_ == nullptr || body_->eof()) return 0;
+  try {
+    body_->read(buffer, static_cast<std::streamsize>(capacity));
+  } catch (...) {
+    throw_failure("reading the response body");
+  }
+  const auto got = static_cast<size_t>(body_->gcount());
+  body_bytes_ += got;
+  return got;
+}
+
+bool HttpClient::verify_length() const {
+  if (head_.content_length < 0) return false;
+  if (body_bytes_ < static_cast<uint64_t>(head_.content_length)) {
+    throw FetchFailure(FetchFailure::Kind::truncated,
+                       "the body ended after " + std::to_string(body_bytes_) + " of the " +
+                           std::to_string(head_.content_length) + " bytes its Content-Length announced");
+  }
+  return true;
+}
+
+std::string HttpClient::excerpt_and_close(size_t max_bytes) {
+  std::string raw(max_bytes, '\0');
+  size_t got = 0;
+  try {
+    while (got < max_bytes) {
+      const size_t n = read(raw.data() + got, max_bytes - got);
+      if (n == 0) break;
+      got += n;
+    }
+  } catch (const FetchFailure&) {  // an excerpt is best effort
+  }
+  close();
+  raw.resize(got);
+  if (raw.size() >= 2 && static_cast<unsigned char>(raw[0]) == 0x1f && static_cast<unsigned char>(raw[1]) == 0x8b) {
+    return "(a gzip-compressed body)";
+  }
+  std::string text;
+  for (const char c : raw) text.push_back(static_cast<unsigned char>(c) < 0x20 ? ' ' : c);
+  return text;
+}
+
+void HttpClient::throw_failure(const char* phase) {
+  const std::string where = std::string(phase) + " (" + base_.text() + ")";
+  const std::string verify_failure = TlsContext::last_verify_failure();
+  close();
+  try {
+    throw;
+  } catch (const Poco::Net::SSLException& e) {
+    const bool certificate = !verify_failure.empty() ||
+                             dynamic_cast<const Poco::Net::CertificateValidationException*>(&e) != nullptr;
+    if (certificate) {
+      throw etl::Error(ETL_E_IO, "the TLS certificate of " + base_.host + " did not verify against " +
+                                     (tls_ ? tls_->trust_description() : std::string("the CA store")) + " (" +
+                                     (verify_failure.empty() ? e.displayText() : verify_failure) +
+                                     "); if the server uses a private CA, set ca_file to its PEM bundle");
+    }
+    throw FetchFailure(FetchFailure::Kind::connection, "TLS error " + where + ": " + e.displayText());
+  } catch (const Poco::TimeoutException&) {
+    throw FetchFailure(FetchFailure::Kind::timeout, "timed out " + where);
+  } catch (const Poco::Net::NoMessageException&) {
+    throw FetchFailure(FetchFailure::Kind::connection, "the server closed the connection without answering " + where);
+  } catch (const Poco::Exception& e) {
+    throw FetchFailure(FetchFailure::Kind::connection, "network error " + where + ": " + e.displayText());
+  } catch (const std::ios_base::failure& e) {
+    throw FetchFailure(FetchFailure::Kind::connection, "I/O error " + where + ": " + e.what());
+  }
+}
+
+}  // namespace fullstory

@@ -1,0 +1,79 @@
+// http_client.h: one keep-alive HTTP(S) connection to the export API, with bodies read
+// incrementally from Poco's response stream.
+//
+// Turns Poco's exceptions into the plugin's two kinds of failure: FetchFailure (worth
+// another attempt: refused, reset, timed out, cut short) and etl::Error (not worth one:
+// the certificate did not verify). Knows nothing of FullStory; ExportApi does.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <istream>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPResponse.h>
+
+#include "base_url.h"
+#include "cancel_watch.h"
+#include "tls_context.h"
+
+namespace fullstory {
+
+struct HttpHead {
+  int status = 0;
+  std::string reason;
+  std::string retry_after;       // raw header value, "" when absent
+  std::string content_encoding;  // raw header value, "" when absent
+  int64_t content_length = -1;   // -1 when not declared (chunked or close-delimited)
+};
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+class HttpClient {
+ public:
+  struct Timeouts {
+    std::chrono::seconds connect;
+    std::chrono::seconds idle;  // longest wait for the next byte, sending or receiving
+  };
+
+  /// `tls` must outlive the client; nullptr for http:// URLs.
+  HttpClient(BaseUrl base, const TlsContext* tls, Timeouts timeouts, CancelWatch& watch);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  /// Sends GET <path prefix><target> and reads the response head. The body must then be
+  /// read with read() or dropped with close(). Throws FetchFailure or etl::Error.
+  const HttpHead& get(const std::string& target, const HeaderList& headers);
+
+  /// Reads up to `capacity` body bytes; returns 0 at the end of the body. Throws FetchFailure.
+  size_t read(char* buffer, size_t capacity);
+  /// At the end of the body: true when the server declared a Content-Length and all of it
+  /// arrived; false when it declared none (chunked/close-delimited: completeness unknown).
+  /// Throws FetchFailure(truncated) when fewer bytes than declared arrived.
+  bool verify_length() const;
+  /// Up to `max_bytes` of the body, printable, for an error message; then closes.
+  std::string excerpt_and_close(size_t max_bytes);
+  /// Drops the connection (after a failure, or to abandon a body).
+  void close();
+
+ private:
+  const HttpHead& exchange(const std::string& path, const HeaderList& headers);
+  [[noreturn]] void throw_failure(const char* phase);
+
+  BaseUrl base_;
+  const TlsContext* tls_;
+  Timeouts timeouts_;
+  CancelWatch& watch_;
+  std::unique_ptr<Poco::Net::HTTPClientSession> session_;
+  Poco::Net::HTTPResponse response_;
+  std::istream* body_ = nullptr;
+  HttpHead head_;
+  uint64_t body_bytes_ = 0;
+};
+
+}  // namespace fullstory

@@ -1,0 +1,27 @@
+// timestamps.h: the three time formats the plugin reads or writes, parsed strictly.
+//
+// FullStory's list API speaks integer Unix seconds; config, state and logs speak RFC 3339;
+// Retry-After may be an HTTP date. Hand-written parsers (rather than strptime/timegm) keep
+// the result independent of the process's locale and TZ, which a plugin must not touch.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fullstory {
+
+/// Seconds since the Unix epoch of an RFC 3339 full-date ("2023-11-16", midnight UTC) or
+/// date-time ("2023-11-16T00:00:00Z", "2023-11-16T01:00:00.250+01:00"), floored to the
+/// second. nullopt when the text is anything else (including out-of-range fields).
+std::optional<int64_t> parse_rfc3339(std::string_view text);
+
+/// "2023-11-16T00:00:00Z": the UTC date-time of `unix_seconds`, second precision.
+std::string format_rfc3339_utc(int64_t unix_seconds);
+
+/// Seconds since the Unix epoch of an HTTP IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT",
+/// the only date form RFC 9110 lets servers send). nullopt otherwise.
+std::optional<int64_t> parse_http_date(std::string_view text);
+
+}  // namespace fullstory

@@ -1,0 +1,119 @@
+#include "simulator.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+
+namespace fstest {
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "etl-fullstory-test-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+const TestCerts& test_certs() {
+  static TempDir dir;
+  static const TestCerts certs = [] {
+    const auto result = etltest::run_process("sh", {FULLSTORY_SIM_CERT_SCRIPT, dir.path()});
+    if (result.exit_code != 0) throw std::runtime_error("make-test-certs.sh failed: " + result.describe());
+    return TestCerts{dir.file("ca.pem"), dir.file("server.pem"), dir.file("server.key"), dir.file("other-ca.pem")};
+  }();
+  return certs;
+}
+
+Simulator::Simulator(std::vector<std::string> args, bool tls, const std::string& host) : args_(std::move(args)) {
+  std::vector<std::string> full = args_;
+  const std::string port_file = dir_.file("port");
+  // Tests that want FullStory's 2-per-minute limit ask for it; the rest must not wait a minute.
+  if (std::find(full.begin(), full.end(), "--rate-limit") == full.end()) full.insert(full.end(), {"--rate-limit", "0"});
+  full.insert(full.end(), {"--host", host, "--port", "0", "--port-file", port_file, "--api-key", kApiKey});
+  if (tls) full.insert(full.end(), {"--tls-cert", test_certs().server_cert, "--tls-key", test_certs().server_key});
+  process_.emplace(etltest::Process::start(FULLSTORY_SIM_BINARY, full));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (port_ == 0) {
+    const std::string text = read_file(port_file);
+    if (!text.empty()) port_ = std::atoi(text.c_str());
+    if (port_ != 0) break;
+    if (!process_->running() || std::chrono::steady_clock::now() > deadline) {
+      throw std::runtime_error("fullstory-sim did not start: " + process_->wait(std::chrono::milliseconds(100)).describe());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  host_ = host;
+  base_url_ = std::string(tls ? "https" : "http") + "://" + host + ":" + std::to_string(port_);
+}
+
+Simulator::~Simulator() {
+  if (process_ && process_->running()) {
+    process_->send_signal(SIGTERM);
+    process_->wait(std::chrono::seconds(10));
+  }
+}
+
+std::string Simulator::log() { return process_ ? process_->err() : ""; }
+
+nlohmann::json Simulator::stats() const {
+  if (base_url_.rfind("https", 0) == 0) return nlohmann::json::object();  // plain-HTTP helper only
+  Poco::Net::HTTPClientSession session(host_, static_cast<Poco::UInt16>(port_));
+  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/__sim/stats", Poco::Net::HTTPMessage::HTTP_1_1);
+  session.sendRequest(request);
+  Poco::Net::HTTPResponse response;
+  std::istream& body = session.receiveResponse(response);
+  std::stringstream text;
+  text << body.rdbuf();
+  return nlohmann::json::parse(text.str());
+}
+
+std::vector<std::string> Simulator::dump_events(const std::vector<std::string>& args) {
+  TempDir dir;
+  std::vector<std::string> full = args;
+  full.insert(full.end(), {"--dump-events", dir.file("events.ndjson")});
+  const auto result = etltest::run_process(FULLSTORY_SIM_BINARY, full);
+  if (result.exit_code != 0) throw std::runtime_error("--dump-events failed: " + result.describe());
+  std::vector<std::string> events;
+  std::istringstream lines(read_file(dir.file("events.ndjson")));
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty()) events.push_back(line);
+  }
+  return events;
+}
+
+std::string plugin_config(const Simulator& sim, const nlohmann::json& extra) {
+  nlohmann::json config = {{"api_key", kApiKey},
+                           {"base_url", sim.base_url()},
+                           {"start_date", "2023-01-01"},
+                           {"downloads_per_minute", 0},
+                           {"retry_base_delay_ms", 10},
+                           {"retry_max_delay_ms", 50},
+                           {"connect_timeout_seconds", 5},
+                           {"idle_timeout_seconds", 20}};
+  for (const auto& [key, value] : extra.items()) config[key] = value;
+  return config.dump();
+}
+
+}  // namespace fstest

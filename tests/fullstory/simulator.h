@@ -1,0 +1,72 @@
+// simulator.h: starts the real fullstory-sim on 127.0.0.1 for one test and stops it after.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "process.h"
+
+namespace fstest {
+
+inline constexpr const char* kApiKey = "na1.TEST-KEY-Zq8r2Vx";
+
+/// A scratch directory removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+/// Test CA material from the simulator's make-test-certs.sh, made once per test binary.
+struct TestCerts {
+  std::string ca, server_cert, server_key, other_ca;
+};
+const TestCerts& test_certs();
+
+class Simulator {
+ public:
+  /// `args`: the bundle/fault options; --port 0, --port-file and --api-key are added. `tls`
+  /// serves HTTPS with the test certificate.
+  explicit Simulator(std::vector<std::string> args, bool tls = false, const std::string& host = "127.0.0.1");
+  ~Simulator();
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  /// http://127.0.0.1:PORT (or https://).
+  const std::string& base_url() const { return base_url_; }
+  int port() const { return port_; }
+  /// GET /__sim/stats.
+  nlohmann::json stats() const;
+  /// The simulator's stderr so far (for failure messages).
+  std::string log();
+
+  /// Every event the same options generate, one compact JSON text per event, in order.
+  static std::vector<std::string> dump_events(const std::vector<std::string>& args);
+
+ private:
+  TempDir dir_;
+  std::vector<std::string> args_;
+  std::optional<etltest::Process> process_;
+  int port_ = 0;
+  std::string host_;
+  std::string base_url_;
+};
+
+/// The config JSON for the plugin against `sim`, with fast test defaults (no pacing, 10 ms
+/// backoff) and `extra` members merged over them.
+std::string plugin_config(const Simulator& sim, const nlohmann::json& extra = nlohmann::json::object());
+
+/// Reads a whole file.
+std::string read_file(const std::string& path);
+
+}  // namespace fstest

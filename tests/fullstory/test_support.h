@@ -1,0 +1,29 @@
+// test_support.h: shared checks for the plugin-level tests.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "plugin_harness.h"
+#include "simulator.h"
+
+namespace fstest {
+
+/// The simulator's bundle i (0-based) with default --first-start and --bundle-period.
+inline int64_t bundle_id(int i) { return 9'007'199'254'740'993 + int64_t{i} * 1000; }
+inline int64_t bundle_stop(int i) { return 1'700'006'400 + int64_t{i + 1} * 86'400; }
+
+/// Checks `got` equals `expected` event for event: same count, and each pair equal as
+/// parsed JSON (exact int64s) and byte for byte (the plugin forwards FullStory's text).
+void check_same_events(const std::vector<std::string>& got, const std::vector<std::string>& expected);
+
+/// Checks the API key appears nowhere in what the plugin produced.
+void check_no_key(const RunResult& result);
+
+/// `events` sliced [from, to).
+std::vector<std::string> slice(const std::vector<std::string>& events, size_t from, size_t to);
+
+bool contains(const std::string& haystack, const std::string& needle);
+
+}  // namespace fstest
