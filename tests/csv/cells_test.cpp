@@ -13,7 +13,7 @@ std::string csv_of(const std::vector<std::string>& properties, const std::vector
   TempDir dir;
   std::vector<Message> messages{schema_of("s", properties, additional_properties)};
   for (const auto& json : records) messages.push_back(record("s", json));
-  run_sink(dir.path(), messages, "", extra_config);
+  run_sink(dir.path().string(), messages, "", extra_config);
   return read_file(dir / "s.csv");
 }
 
@@ -95,7 +95,7 @@ TEST_CASE("keys the schema does not declare go into a last _extra column as a JS
 
 TEST_CASE("with additionalProperties false there is no _extra column, and dropped keys are logged") {
   TempDir dir;
-  Sink sink(Sink::config_for(dir.path()));
+  Sink sink(Sink::config_for(dir.path().string()));
   REQUIRE(sink.restore().ok());
   REQUIRE(sink.write({schema_of("s", {"id"}, false), record("s", R"({"id":1,"other":2})")}).ok());
   REQUIRE(sink.flush().ok());
@@ -140,7 +140,7 @@ TEST_CASE("a malformed record is refused with ETL_E_INVALID_DATA naming the stre
   for (const auto& [json, problem] : cases) {
     CAPTURE(json);
     TempDir dir;
-    Sink sink(Sink::config_for(dir.path()));
+    Sink sink(Sink::config_for(dir.path().string()));
     REQUIRE(sink.restore().ok());
     const Status status = sink.write({schema_of("orders", {"a"}), record("orders", json)});
     CHECK(status.code == ETL_E_INVALID_DATA);
@@ -151,7 +151,7 @@ TEST_CASE("a malformed record is refused with ETL_E_INVALID_DATA naming the stre
 
 TEST_CASE("protocol errors: a RECORD before its SCHEMA, an unknown kind, a stream name that is no file name") {
   TempDir dir;
-  Sink sink(Sink::config_for(dir.path()));
+  Sink sink(Sink::config_for(dir.path().string()));
   REQUIRE(sink.restore().ok());
   Status status = sink.write({record("early", R"({"a":1})")});
   CHECK(status.code == ETL_E_INVALID_DATA);

@@ -16,13 +16,13 @@ constexpr const char* kCommitted = "a\r\n1\r\n";
 
 TEST_CASE("restore truncates a file that grew after the commit and says how much it discarded") {
   TempDir dir;
-  const std::string committed = run_sink(dir.path(), kFirstRun);
+  const std::string committed = run_sink(dir.path().string(), kFirstRun);
   write_file(dir / "s.csv", std::string(kCommitted) + "2\r\n3");  // an interrupted run's rows
 
-  Sink sink(Sink::config_for(dir.path()));
+  Sink sink(Sink::config_for(dir.path().string()));
   REQUIRE(sink.restore(committed).ok());
   CHECK(read_file(dir / "s.csv") == kCommitted);
-  CHECK(sink.logged("WARN", "discarding the last 4 bytes of " + dir.path() + "/s.csv"));
+  CHECK(sink.logged("WARN", "discarding the last 4 bytes of " + dir.path().string() + "/s.csv"));
   REQUIRE(sink.write({schema_of("s", {"a"}, false), record("s", R"({"a":9})")}).ok());
   REQUIRE(sink.flush().ok());
   CHECK(read_file(dir / "s.csv") == std::string(kCommitted) + "9\r\n");
@@ -30,30 +30,30 @@ TEST_CASE("restore truncates a file that grew after the commit and says how much
 
 TEST_CASE("restore removes csv files the checkpoint does not list, and only those") {
   TempDir dir;
-  const std::string committed = run_sink(dir.path(), kFirstRun);
+  const std::string committed = run_sink(dir.path().string(), kFirstRun);
   write_file(dir / "late.csv", "b\r\n1\r\n");
   write_file(dir / "s.2.csv", "a,b\r\n");
   write_file(dir / "keep.txt", "not a csv file");
 
-  Sink sink(Sink::config_for(dir.path()));
+  Sink sink(Sink::config_for(dir.path().string()));
   REQUIRE(sink.restore(committed).ok());
-  CHECK(list_dir(dir.path()) == std::vector<std::string>{"keep.txt", "s.csv"});
-  CHECK(sink.logged("WARN", "removing " + dir.path() + "/late.csv"));
-  CHECK(sink.logged("WARN", "removing " + dir.path() + "/s.2.csv"));
+  CHECK(list_dir(dir.path().string()) == std::vector<std::string>{"keep.txt", "s.csv"});
+  CHECK(sink.logged("WARN", "removing " + dir.path().string() + "/late.csv"));
+  CHECK(sink.logged("WARN", "removing " + dir.path().string() + "/s.2.csv"));
 }
 
 TEST_CASE("restore refuses a file shorter than committed and changes nothing") {
   TempDir dir;
-  const std::string committed = run_sink(dir.path(), kFirstRun);
+  const std::string committed = run_sink(dir.path().string(), kFirstRun);
   write_file(dir / "s.csv", "a\r\n");
   write_file(dir / "late.csv", "b\r\n");
 
-  Sink sink(Sink::config_for(dir.path()));
+  Sink sink(Sink::config_for(dir.path().string()));
   const Status status = sink.restore(committed);
   CHECK(status.code == ETL_E_INVALID_STATE);
   CHECK(status.message.find("s.csv is 3 bytes long, but the committed checkpoint says 6") != std::string::npos);
   CHECK(status.message.find("changed outside etlhost") != std::string::npos);
-  CHECK(list_dir(dir.path()) == std::vector<std::string>{"late.csv", "s.csv"});
+  CHECK(list_dir(dir.path().string()) == std::vector<std::string>{"late.csv", "s.csv"});
   // The instance refuses to go on from an unknown position.
   CHECK(sink.write({schema_of("s", {"a"})}).code == ETL_E_INVALID_STATE);
   CHECK(sink.flush().code == ETL_E_INVALID_STATE);
@@ -61,9 +61,9 @@ TEST_CASE("restore refuses a file shorter than committed and changes nothing") {
 
 TEST_CASE("a committed file that was moved away starts afresh with a header") {
   TempDir dir;
-  const std::string committed = run_sink(dir.path(), kFirstRun);
+  const std::string committed = run_sink(dir.path().string(), kFirstRun);
   std::filesystem::remove(dir / "s.csv");
-  Sink sink(Sink::config_for(dir.path()));
+  Sink sink(Sink::config_for(dir.path().string()));
   REQUIRE(sink.restore(committed).ok());
   CHECK(sink.logged("INFO", "was committed but is gone"));
   CHECK(sink.checkpoint().find("s.csv") == std::string::npos);
@@ -74,9 +74,9 @@ TEST_CASE("a committed file that was moved away starts afresh with a header") {
 
 TEST_CASE("restore after a failed run discards what was buffered and what reached the file") {
   TempDir dir;
-  const std::string committed = run_sink(dir.path(), kFirstRun);
+  const std::string committed = run_sink(dir.path().string(), kFirstRun);
 
-  Sink sink(Sink::config_for(dir.path()));
+  Sink sink(Sink::config_for(dir.path().string()));
   REQUIRE(sink.restore(committed).ok());
   // Enough rows to overflow the write buffer several times, so some are on disk...
   std::vector<Message> batch{schema_of("s", {"a"}, false), schema_of("t", {"b"}, false)};
@@ -88,7 +88,7 @@ TEST_CASE("restore after a failed run discards what was buffered and what reache
   // ...and a failure: the host restores the last commit before destroying the sink.
   REQUIRE(sink.restore(committed).ok());
   CHECK(read_file(dir / "s.csv") == kCommitted);
-  CHECK(list_dir(dir.path()) == std::vector<std::string>{"s.csv"});
+  CHECK(list_dir(dir.path().string()) == std::vector<std::string>{"s.csv"});
   CHECK(sink.checkpoint() == committed);
   REQUIRE(sink.flush().ok());
   CHECK(read_file(dir / "s.csv") == kCommitted);
@@ -102,12 +102,12 @@ TEST_CASE("restore after a failed run discards what was buffered and what reache
 TEST_CASE("a checkpoint of another directory is refused when that would delete or restart files") {
   TempDir first_dir;
   TempDir other_dir;
-  const std::string committed = run_sink(first_dir.path(), kFirstRun);
+  const std::string committed = run_sink(first_dir.path().string(), kFirstRun);
   write_file(other_dir / "someone_elses.csv", "x\r\n");
-  Sink sink(Sink::config_for(other_dir.path()));
+  Sink sink(Sink::config_for(other_dir.path().string()));
   const Status status = sink.restore(committed);
   CHECK(status.code == ETL_E_INVALID_STATE);
-  CHECK(status.message.find("belongs to output_dir '" + first_dir.path() + "'") != std::string::npos);
+  CHECK(status.message.find("belongs to output_dir '" + first_dir.path().string() + "'") != std::string::npos);
   CHECK(file_exists(other_dir / "someone_elses.csv"));
 }
 
@@ -128,7 +128,7 @@ TEST_CASE("a checkpoint that is not ours is refused with ETL_E_INVALID_STATE") {
                                 R"({"version":1,"output_dir":"/x","files":{"../etc/passwd.csv":1}})",
                                 R"({"version":1,"output_dir":"/x","files":{"a.csv":-1}})"}) {
     CAPTURE(bad);
-    Sink sink(Sink::config_for(dir.path()));
+    Sink sink(Sink::config_for(dir.path().string()));
     const Status status = sink.restore(bad);
     CHECK(status.code == ETL_E_INVALID_STATE);
     CHECK(status.message.find("checkpoint: ") != std::string::npos);

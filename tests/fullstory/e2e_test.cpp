@@ -130,7 +130,7 @@ class Workspace {
   HostRun run(const std::vector<std::string>& args) {
     etltest::ProcessOptions options;
     options.env["FULLSTORY_API_KEY"] = kApiKey;
-    options.working_dir = dir_.path();
+    options.working_dir = dir_.path().string();
     options.timeout = std::chrono::seconds(90);
     HostRun run{etltest::run_process(ETLHOST_BINARY, args, options), read_file(state_path())};
     return run;

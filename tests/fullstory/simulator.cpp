@@ -18,28 +18,10 @@
 
 namespace fstest {
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "etl-fullstory-test-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 const TestCerts& test_certs() {
   static TempDir dir;
   static const TestCerts certs = [] {
-    const auto result = etltest::run_process("sh", {FULLSTORY_SIM_CERT_SCRIPT, dir.path()});
+    const auto result = etltest::run_process("sh", {FULLSTORY_SIM_CERT_SCRIPT, dir.path().string()});
     if (result.exit_code != 0) throw std::runtime_error("make-test-certs.sh failed: " + result.describe());
     return TestCerts{dir.file("ca.pem"), dir.file("server.pem"), dir.file("server.key"), dir.file("other-ca.pem")};
   }();
@@ -56,7 +38,7 @@ Simulator::Simulator(std::vector<std::string> args, bool tls, const std::string&
   process_.emplace(etltest::Process::start(FULLSTORY_SIM_BINARY, full));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (port_ == 0) {
-    const std::string text = read_file(port_file);
+    const std::string text = etltest::file_exists(port_file) ? read_file(port_file) : std::string();
     if (!text.empty()) port_ = std::atoi(text.c_str());
     if (port_ != 0) break;
     if (!process_->running() || std::chrono::steady_clock::now() > deadline) {

@@ -7,25 +7,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "files.h"
 #include "process.h"
 
 namespace fstest {
 
 inline constexpr const char* kApiKey = "na1.TEST-KEY-Zq8r2Vx";
 
-/// A scratch directory removed on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using etltest::TempDir;
 
 /// Test CA material from the simulator's make-test-certs.sh, made once per test binary.
 struct TestCerts {
@@ -66,7 +55,6 @@ class Simulator {
 /// backoff) and `extra` members merged over them.
 std::string plugin_config(const Simulator& sim, const nlohmann::json& extra = nlohmann::json::object());
 
-/// Reads a whole file.
-std::string read_file(const std::string& path);
+using etltest::read_file;
 
 }  // namespace fstest

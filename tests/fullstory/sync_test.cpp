@@ -91,7 +91,7 @@ TEST_CASE("sync: every gzip transport and body framing gives the same events") {
   const std::vector<Mode> modes = {
       {"negotiate", {"--gzip", "negotiate"}}, {"payload", {"--gzip", "payload"}},
       {"encoding", {"--gzip", "encoding"}},   {"none", {"--gzip", "none"}},
-      {"cache (Content-Length)", {"--gzip", "payload", "--cache-dir", cache.path()}},
+      {"cache (Content-Length)", {"--gzip", "payload", "--cache-dir", cache.path().string()}},
   };
   for (const auto& mode : modes) {
     CAPTURE(mode.name);

@@ -5,28 +5,16 @@
 #include <string>
 #include <vector>
 
+#include "files.h"
 #include "process.h"
 
 namespace hosttest {
 
-/// A fresh directory under $TMPDIR, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  /// The path of `name` inside the directory, as a string.
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
-
-std::string read_file(const std::string& path);
-void write_file(const std::string& path, const std::string& text);
-bool file_exists(const std::string& path);
+using etltest::file_exists;
+using etltest::lines_of;
+using etltest::read_file;
+using etltest::TempDir;
+using etltest::write_file;
 
 /// The etlhost binary under test (ETLHOST_TEST_BIN env, else the build's).
 std::string etlhost_bin();
@@ -41,7 +29,6 @@ etltest::ProcessResult run_etlhost(const std::vector<std::string>& args, etltest
 /// The same options run_etlhost applies, to start a Process by hand.
 etltest::ProcessOptions etlhost_options(etltest::ProcessOptions options = {});
 
-std::vector<std::string> lines_of(const std::string& text);
 /// True when some line of `text` contains `needle`.
 bool contains(const std::string& text, const std::string& needle);
 

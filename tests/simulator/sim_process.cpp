@@ -74,17 +74,6 @@ int wait_for(pid_t pid) {
 
 }  // namespace
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "fullstory-sim-test-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 ProcessResult run_program(const std::string& program, const std::vector<std::string>& args,
                           const std::vector<std::string>& env) {
   const TempDir dir;

@@ -7,24 +7,13 @@
 #include <sys/types.h>
 #include <vector>
 
+#include "files.h"
+
 namespace simtest {
 
 inline constexpr const char* kApiKey = "sim-test-key";
 
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using etltest::TempDir;
 
 struct ProcessResult {
   int exit_code;  // 128 + signal when killed by a signal
