@@ -132,7 +132,8 @@ class Workspace {
     options.env["FULLSTORY_API_KEY"] = kApiKey;
     options.working_dir = dir_.path().string();
     options.timeout = std::chrono::seconds(90);
-    HostRun run{etltest::run_process(ETLHOST_BINARY, args, options), read_file(state_path())};
+    auto result = etltest::run_process(ETLHOST_BINARY, args, options);
+    HostRun run{std::move(result), etltest::file_exists(state_path()) ? read_file(state_path()) : std::string()};
     return run;
   }
   std::string state_path() const { return dir_.file("fullstory.state"); }

@@ -6,9 +6,17 @@
 #include <vector>
 
 #include "plugin_harness.h"
-#include "simulator.h"
+#include "files.h"
+#include "fullstory_sim.h"
 
 namespace fstest {
+
+using etltest::kApiKey;
+using etltest::plugin_config;
+using etltest::read_file;
+using etltest::Simulator;
+using etltest::TempDir;
+using etltest::test_certs;
 
 /// The simulator's bundle i (0-based) with default --first-start and --bundle-period.
 inline int64_t bundle_id(int i) { return 9'007'199'254'740'993 + int64_t{i} * 1000; }

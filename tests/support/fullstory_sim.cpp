@@ -1,4 +1,4 @@
-#include "simulator.h"
+#include "fullstory_sim.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -16,12 +16,12 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 
-namespace fstest {
+namespace etltest {
 
 const TestCerts& test_certs() {
   static TempDir dir;
   static const TestCerts certs = [] {
-    const auto result = etltest::run_process("sh", {FULLSTORY_SIM_CERT_SCRIPT, dir.path().string()});
+    const auto result = run_process("sh", {FULLSTORY_SIM_CERT_SCRIPT, dir.path().string()});
     if (result.exit_code != 0) throw std::runtime_error("make-test-certs.sh failed: " + result.describe());
     return TestCerts{dir.file("ca.pem"), dir.file("server.pem"), dir.file("server.key"), dir.file("other-ca.pem")};
   }();
@@ -33,12 +33,14 @@ Simulator::Simulator(std::vector<std::string> args, bool tls, const std::string&
   const std::string port_file = dir_.file("port");
   // Tests that want FullStory's 2-per-minute limit ask for it; the rest must not wait a minute.
   if (std::find(full.begin(), full.end(), "--rate-limit") == full.end()) full.insert(full.end(), {"--rate-limit", "0"});
-  full.insert(full.end(), {"--host", host, "--port", "0", "--port-file", port_file, "--api-key", kApiKey});
+  full.insert(full.end(), {"--host", host, "--port", "0", "--port-file", port_file});
   if (tls) full.insert(full.end(), {"--tls-cert", test_certs().server_cert, "--tls-key", test_certs().server_key});
-  process_.emplace(etltest::Process::start(FULLSTORY_SIM_BINARY, full));
+  ProcessOptions options;
+  options.env["FULLSTORY_SIM_API_KEY"] = kApiKey;  // keys never on a command line
+  process_.emplace(Process::start(FULLSTORY_SIM_BINARY, full, options));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (port_ == 0) {
-    const std::string text = etltest::file_exists(port_file) ? read_file(port_file) : std::string();
+    const std::string text = file_exists(port_file) ? read_file(port_file) : std::string();
     if (!text.empty()) port_ = std::atoi(text.c_str());
     if (port_ != 0) break;
     if (!process_->running() || std::chrono::steady_clock::now() > deadline) {
@@ -75,7 +77,7 @@ std::vector<std::string> Simulator::dump_events(const std::vector<std::string>& 
   TempDir dir;
   std::vector<std::string> full = args;
   full.insert(full.end(), {"--dump-events", dir.file("events.ndjson")});
-  const auto result = etltest::run_process(FULLSTORY_SIM_BINARY, full);
+  const auto result = run_process(FULLSTORY_SIM_BINARY, full);
   if (result.exit_code != 0) throw std::runtime_error("--dump-events failed: " + result.describe());
   std::vector<std::string> events;
   std::istringstream lines(read_file(dir.file("events.ndjson")));
@@ -98,4 +100,4 @@ std::string plugin_config(const Simulator& sim, const nlohmann::json& extra) {
   return config.dump();
 }
 
-}  // namespace fstest
+}  // namespace etltest

@@ -1,4 +1,6 @@
-// simulator.h: starts the real fullstory-sim on 127.0.0.1 for one test and stops it after.
+// fullstory_sim.h: the real fullstory-sim (plugins/fullstory/simulator) on 127.0.0.1 for one
+// test, stopped after it; the ground truth it generates; test certificates; and a fullstory
+// plugin config pointing at it. Shared by every test suite that talks to "FullStory".
 #pragma once
 
 #include <optional>
@@ -10,11 +12,10 @@
 #include "files.h"
 #include "process.h"
 
-namespace fstest {
+namespace etltest {
 
+/// The key the simulator accepts (passed to it through FULLSTORY_SIM_API_KEY, not argv).
 inline constexpr const char* kApiKey = "na1.TEST-KEY-Zq8r2Vx";
-
-using etltest::TempDir;
 
 /// Test CA material from the simulator's make-test-certs.sh, made once per test binary.
 struct TestCerts {
@@ -55,6 +56,4 @@ class Simulator {
 /// backoff) and `extra` members merged over them.
 std::string plugin_config(const Simulator& sim, const nlohmann::json& extra = nlohmann::json::object());
 
-using etltest::read_file;
-
-}  // namespace fstest
+}  // namespace etltest
