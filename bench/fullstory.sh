@@ -16,10 +16,8 @@ set -eu
 build=${1:-build}
 sizes=${2:-"10000 100000 1000000"}
 bin=$(cd "$build/bin" && pwd)
-for tool in etlhost fullstory-sim; do
-  [ -x "$bin/$tool" ] || { echo "bench: $bin/$tool not found; build it first (cmake --build $build)" >&2; exit 2; }
-done
-[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is required (apt-get install time)" >&2; exit 2; }
+. "$(dirname "$0")/common.sh"
+bench_require_tools "$bin" etlhost fullstory-sim
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/fullstory-bench.XXXXXX")
 sim_pid=
@@ -31,17 +29,9 @@ trap cleanup EXIT INT TERM
 
 key=bench-key
 bundle_id=9007199254740993
-export FULLSTORY_API_KEY=$key
+# Keys go through the environment, never argv (ps shows argv to every user).
+export FULLSTORY_API_KEY=$key FULLSTORY_SIM_API_KEY=$key
 failed=0
-
-# measure LABEL COMMAND...: runs COMMAND under /usr/bin/time; sets cpu, wall, rss_kb.
-measure() {
-  label=$1
-  shift
-  /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" || { echo "bench: $label failed" >&2; cat "$work/err" >&2 2>/dev/null; exit 1; }
-  read -r wall user sys rss_kb < "$work/time"
-  cpu=$(echo "$user $sys" | awk '{ printf "%.2f", $1 + $2 }')
-}
 
 printf '%-9s %-12s %8s %12s %8s %9s %9s  %s\n' events run wall_s events/s cpu_s cpu/gzip rss_MiB targets
 for events in $sizes; do
@@ -49,16 +39,16 @@ for events in $sizes; do
   # The floor: decompressing the bundle and throwing the bytes away.
   # shellcheck disable=SC2086
   "$bin/fullstory-sim" $sim_args --write-bundle "$bundle_id" "$work/bundle.json.gz"
-  measure gzip sh -c "gzip -dc '$work/bundle.json.gz' > /dev/null"
+  bench_measure gzip sh -c "gzip -dc '$work/bundle.json.gz' > /dev/null"
   gzip_cpu=$cpu
   printf '%-9s %-12s %8s %12s %8s %9s %9s\n' "$events" "gzip -dc" "$wall" \
-    "$(echo "$events $wall" | awk '{ printf "%d", ($2 > 0 ? $1 / $2 : 0) }')" "$gzip_cpu" "1.00" \
-    "$(echo "$rss_kb" | awk '{ printf "%.1f", $1 / 1024 }')"
+    "$(bench_rate "$events" "$wall")" "$gzip_cpu" "1.00" \
+    "$(bench_mib "$rss_kb")"
 
   rm -rf "$work/cache" "$work/port"
   mkdir -p "$work/cache"
   # shellcheck disable=SC2086
-  "$bin/fullstory-sim" $sim_args --api-key "$key" --rate-limit 0 --cache-dir "$work/cache" \
+  "$bin/fullstory-sim" $sim_args --rate-limit 0 --cache-dir "$work/cache" \
     --port 0 --port-file "$work/port" 2> "$work/sim.err" &
   sim_pid=$!
   tries=0
@@ -74,18 +64,18 @@ for events in $sizes; do
   for sink in singer csv; do
     rm -rf "$work/csv"
     if [ "$sink" = singer ]; then
-      measure singer sh -c "'$bin/etlhost' run fullstory to singer --config '$work/config.json' > /dev/null 2> '$work/err'"
+      bench_measure singer sh -c "'$bin/etlhost' run fullstory to singer --config '$work/config.json' > /dev/null 2> '$work/err'"
     else
-      measure csv sh -c "'$bin/etlhost' run fullstory to csv --config '$work/config.json' \
+      bench_measure csv sh -c "'$bin/etlhost' run fullstory to csv --config '$work/config.json' \
         --set 'csv.output_dir=$work/csv' 2> '$work/err'"
     fi
-    ratio=$(echo "$cpu $gzip_cpu" | awk '{ printf "%.2f", ($2 > 0 ? $1 / $2 : 0) }')
-    rss_mib=$(echo "$rss_kb" | awk '{ printf "%.1f", $1 / 1024 }')
+    ratio=$(bench_ratio "$cpu" "$gzip_cpu")
+    rss_mib=$(bench_mib "$rss_kb")
     verdict=ok
     if [ "$(echo "$rss_mib" | awk '{ print ($1 < 64) }')" != 1 ]; then verdict="RSS>=64MiB"; failed=1; fi
     if [ "$(echo "$ratio" | awk '{ print ($1 <= 3) }')" != 1 ]; then verdict="$verdict cpu>3x"; failed=1; fi
     printf '%-9s %-12s %8s %12s %8s %9s %9s  %s\n' "$events" "-> $sink" "$wall" \
-      "$(echo "$events $wall" | awk '{ printf "%d", ($2 > 0 ? $1 / $2 : 0) }')" "$cpu" "$ratio" "$rss_mib" "$verdict"
+      "$(bench_rate "$events" "$wall")" "$cpu" "$ratio" "$rss_mib" "$verdict"
   done
   kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null || true
   sim_pid=
