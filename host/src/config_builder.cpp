@@ -35,7 +35,7 @@ std::string unknown_key_message(const ConfigInputs& inputs, const std::vector<Co
                                 const std::string& key, const std::string& where) {
   std::string message = inputs.plugin_name + " config: unknown key '" + key + "' (" + where + ")";
   message += did_you_mean_suffix(key, keys_of(spec));
-  message += spec.empty() ? "; this plugin takes no config" : ". Known keys: " + join(keys_of(spec), ", ");
+  message += spec.empty() ? "; this plugin takes no config" : "; known keys: " + join(keys_of(spec), ", ");
   return message;
 }
 

@@ -388,8 +388,8 @@ void Pipeline::log_progress() {
   char rate[32];
   std::snprintf(rate, sizeof rate, "%.0f", records_per_second(records, seconds));
   logger_.info("progress: " + std::to_string(records) + " records (" + stats_.records_by_stream() + ") in " +
-               format_duration(seconds) + ", " + rate + " records/s; " + std::to_string(stats_.states_committed) +
-               " states committed" + counters_text());
+               format_duration(seconds) + ", " + rate + " records/s; " + counted(stats_.states_committed, "state") +
+               " committed" + counters_text());
 }
 
 void Pipeline::log_summary(const char* verb) {
@@ -397,8 +397,8 @@ void Pipeline::log_summary(const char* verb) {
   const uint64_t records = stats_.total_records();
   char rate[32];
   std::snprintf(rate, sizeof rate, "%.0f", records_per_second(records, seconds));
-  std::string states = state_ != nullptr ? std::to_string(stats_.states_committed) + " states committed to " + state_->path()
-                                         : std::to_string(stats_.states_seen) + " states seen (no --state)";
+  std::string states = state_ != nullptr ? counted(stats_.states_committed, "state") + " committed to " + state_->path()
+                                         : counted(stats_.states_seen, "state") + " seen (no --state)";
   logger_.info(std::string(verb) + ": " + std::to_string(records) + " records (" + stats_.records_by_stream() + ") in " +
                format_duration(seconds) + ", " + rate + " records/s; " + states + counters_text());
 }

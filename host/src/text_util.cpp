@@ -154,4 +154,8 @@ bool is_stream_name(std::string_view text) {
   });
 }
 
+std::string counted(uint64_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
 }  // namespace etlhost

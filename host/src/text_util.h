@@ -42,6 +42,8 @@ std::string status_name(etl_status status);
 /// Maps statuses this host does not know to ETL_E_INTERNAL (plugin.h, section 2).
 etl_status normalize_status(etl_status status);
 
+/// "1 state", "2 states": a count with its noun, plural when it is not 1.
+std::string counted(uint64_t count, const std::string& noun);
 /// Seconds as a short human string: "0.42 s", "12.3 s", "3 min 05 s".
 std::string format_duration(double seconds);
 
