@@ -3,11 +3,13 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
 
 #include "files.h"
+#include "process.h"
 
 namespace simtest {
 
@@ -15,11 +17,7 @@ inline constexpr const char* kApiKey = "sim-test-key";
 
 using etltest::TempDir;
 
-struct ProcessResult {
-  int exit_code;  // 128 + signal when killed by a signal
-  std::string out;
-  std::string err;
-};
+using etltest::ProcessResult;
 
 // Runs a program to completion, capturing stdout and stderr. `env` entries ("NAME=value")
 // are added to the environment, from which FULLSTORY_SIM_API_KEY is always removed.
@@ -57,7 +55,7 @@ class SimServer {
 
  private:
   TempDir dir_;
-  pid_t pid_ = -1;
+  std::optional<etltest::Process> process_;
   std::uint16_t port_ = 0;
 };
 

@@ -101,7 +101,12 @@ Process Process::start(const std::string& program, const std::vector<std::string
     posix_spawn_file_actions_addopen(&setup.actions, STDOUT_FILENO, options.stdout_path.c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
   }
-  posix_spawn_file_actions_adddup2(&setup.actions, err_pipe[1], STDERR_FILENO);
+  if (options.stderr_path.empty()) {
+    posix_spawn_file_actions_adddup2(&setup.actions, err_pipe[1], STDERR_FILENO);
+  } else {
+    posix_spawn_file_actions_addopen(&setup.actions, STDERR_FILENO, options.stderr_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  }
   if (!options.working_dir.empty()) {
     posix_spawn_file_actions_addchdir_np(&setup.actions, options.working_dir.c_str());
   }
@@ -195,8 +200,13 @@ void Process::send_signal(int signal_number) {
   if (running()) ::kill(pid_, signal_number);
 }
 
+bool Process::running() {
+  check_exit();
+  return pid_ > 0 && !exited_;
+}
+
 void Process::check_exit() {
-  if (!running()) return;
+  if (pid_ <= 0 || exited_) return;
   int status = 0;
   const pid_t result = ::waitpid(pid_, &status, WNOHANG);
   if (result == pid_) {

@@ -41,6 +41,9 @@ struct ProcessOptions {
   /// Non-empty: the child's stdout goes to this file (created or truncated) instead of
   /// being captured, e.g. to test how a program reacts to stdout being a regular file.
   std::string stdout_path;
+  /// Non-empty: the child's stderr goes to this file instead of being captured (a log the
+  /// test reads at any time, without pumping a pipe).
+  std::string stderr_path;
   /// After this long the child is killed with SIGKILL and the result says timed_out.
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
 };
@@ -76,7 +79,8 @@ class Process {
   ~Process();
 
   pid_t pid() const { return pid_; }
-  bool running() const { return pid_ > 0 && !exited_; }
+  /// True until the child has exited (checked without blocking).
+  bool running();
 
   /// Sends `signal_number` to the child (no-op once it was reaped).
   void send_signal(int signal_number);
