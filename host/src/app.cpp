@@ -32,6 +32,7 @@ int dispatch(const Command& command, Logger& logger) {
     case CommandKind::kDiscover: return discover_command(command, logger);
     case CommandKind::kPlugins: return plugins_command(command, logger);
     case CommandKind::kDescribe: return describe_command(command, logger);
+    case CommandKind::kTestPlugin: return test_plugin_command(command, logger);
     case CommandKind::kHelp:
     case CommandKind::kVersion: break;
   }
@@ -44,7 +45,16 @@ int main_entry(int argc, char** argv) {
   // First of all: a closed stdout must become EPIPE (handled), never a silent death.
   ignore_sigpipe();
 
-  const std::vector<std::string> args(argv + 1, argv + argc);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  // The conformance kit's hidden mode: a real `etlhost run` whose source may be the kit's
+  // synthetic source. Not in any help text; only test-plugin starts it.
+  if (!args.empty() && args[0] == kConformanceRunArgument) {
+    args.erase(args.begin());
+    if (args.empty() || args[0] != "run") {
+      return report_usage_error(UsageError(std::string(kConformanceRunArgument) + " is followed by a run command"));
+    }
+    enable_conformance_source();
+  }
   Command command;
   try {
     command = parse_command_line(args);

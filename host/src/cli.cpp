@@ -29,6 +29,7 @@ Usage:
   etlhost discover SOURCE [options]        print the source's Singer catalog
   etlhost plugins [--json]                 list installed plugins
   etlhost describe PLUGIN [--json]         show a plugin and its config keys
+  etlhost test-plugin PLUGIN [options]     run the conformance kit against a plugin
   etlhost help [COMMAND]                   show help (also COMMAND --help)
   etlhost --version                        print the version
 
@@ -53,6 +54,7 @@ Exit codes:
   5    the source failed
   6    the sink failed
   7    state file: unreadable, invalid, locked by another run, or a commit failed
+  8    test-plugin: conformance checks failed
   130  stopped by SIGINT (state committed up to the last durable STATE)
   141  the downstream consumer closed the pipe (no error message)
   143  stopped by SIGTERM (state committed up to the last durable STATE)
@@ -130,12 +132,83 @@ Options:
   -h, --help                  show this help
 )";
 
-constexpr const char* kHelpHelp = R"(Usage: etlhost help [COMMAND]
+constexpr const char* kTestPluginHelp = R"(Usage: etlhost test-plugin PLUGIN [options]
 
-Shows the main help, or the help of COMMAND (run, discover, plugins, describe).
+The conformance kit: runs every check that applies to PLUGIN (a name or a path to its .so)
+and prints one line per check, PASS, FAIL or SKIP, then what was expected, what happened
+and how to fix each failure, then "N passed, N failed, N skipped". Each check that calls
+plugin code runs in a child process under a time limit, so a crash, an exit() or a hang in
+the plugin becomes a FAIL naming the callback, never a dead kit.
+
+Every plugin:
+  entry.no_side_effects      etl_plugin_entry, called twice, returns the same descriptor
+                             and starts no thread, opens no file, writes no output,
+                             changes no signal handler, cwd, umask, locale or
+                             environment
+  descriptor.valid           the loader's validation, ABI negotiation (a 2.0 host is
+                             refused), a semver version, a one-line description, help
+                             for every key
+  config.rejects_bad_values  create() with bad values of the right type (-1, 0,
+                             INT64_MAX, "", 64 KiB strings, odd paths and URLs...)
+                             succeeds, or fails with a status and a message; never
+                             crashes, hangs or exits. Secret keys hold a canary that
+                             must appear in no message, log line or output
+  create_destroy             create() and destroy() three times: no crash, no leaked
+                             thread
+Sources:
+  discover.catalog           discover() emits only SCHEMA messages forming a valid
+                             catalog
+  sync.protocol              a full sync: SCHEMA before RECORD, one-line JSON records,
+                             STATEs that parse, no secret in a STATE
+  sync.resume                a sync resumed from a STATE of a full sync emits exactly
+                             the records that followed it: none lost, none duplicated
+  sync.cancellation          after a stop request, sync() returns ETL_E_CANCELLED within
+                             10 s and calls emit() no more
+Sinks, fed by the kit's synthetic source (quotes, commas, CR/LF, UTF-8, nesting, big
+integers, nulls, missing keys; a STATE every 100 records):
+  sink.write_flush           a full run through the host's pipeline with a state file
+                             ends cleanly and flush() succeeds
+  sink.state_ordering        when the sink writes Singer messages to stdout: every STATE
+                             comes after the records before it and before the ones after
+                             it
+  sink.error_paths           restore() refuses a checkpoint it never wrote, cleanly; a
+                             run whose file writes fail commits nothing, and restore()
+                             brings the output back to the last commit
+  sink.crash_injection       runs SIGKILLed at seeded random points, then resumed, end
+                             with the output of an uninterrupted run: byte-identical for
+                             a sink that checkpoints (exactly once), no record lost for
+                             one that does not (at-least-once; duplicates are reported)
+
+Options:
+  --config FILE        the plugin's config, a JSON object (default: its defaults and env)
+  --set KEY=VALUE      set one config key (repeatable; not for secret keys)
+  --output PATH        where the sink writes, as its config says: a directory, a file, or -
+                       for stdout. Needed by sink.crash_injection and the failed-write part
+                       of sink.error_paths. It must be new or empty: the kit deletes what
+                       the sink writes there before each check
+  --quick              fewer crash-injection runs (1 trial of 4 kills), no sync.resume
+  --keep-going         run every check after a failure (default: the checks after the
+                       first failure are skipped)
+  --seed N             seed of the crash-injection kill points (default: random; the report
+                       prints it, so a failure can be replayed)
+  --timeout SECONDS    the longest one plugin call may take (default 60)
+  --json               print the report as JSON
+  --plugin-path DIRS   colon-separated directories searched first for plugins
+  --log-level LEVEL    error, warn, info (default) or debug: the kit's progress on stderr
+  -h, --help           show this help
+
+Exit codes: 0 no check failed, 2 usage, 3 config (unreadable, invalid for the plugin's
+spec), 4 plugin not found, 8 conformance checks failed.
+
+In CI: etlhost test-plugin ./build/etl-mysink.so --config ci.json --output /tmp/out
 )";
 
-const std::vector<std::string> kCommandNames{"run", "discover", "plugins", "describe", "help"};
+constexpr const char* kHelpHelp = R"(Usage: etlhost help [COMMAND]
+
+Shows the main help, or the help of COMMAND (run, discover, plugins, describe, test-plugin).
+)";
+
+const std::vector<std::string> kCommandNames{"run", "discover", "plugins", "describe", "test-plugin", "help"};
 
 // ------------------------------------------------------------------------------------------
 // Options
@@ -153,6 +226,11 @@ enum OptionId {
   kOptLogLevel,
   kOptJson,
   kOptHelp,
+  kOptOutput,
+  kOptQuick,
+  kOptKeepGoing,
+  kOptSeed,
+  kOptTimeout,
 };
 
 struct OptionSpec {
@@ -165,17 +243,22 @@ struct OptionSpec {
 const std::vector<OptionSpec>& option_specs() {
   using K = CommandKind;
   static const std::vector<OptionSpec> specs{
-      {"--config", kOptConfig, "FILE", {K::kRun, K::kDiscover}},
+      {"--config", kOptConfig, "FILE", {K::kRun, K::kDiscover, K::kTestPlugin}},
       {"--sink-config", kOptSinkConfig, "FILE", {K::kRun}},
-      {"--set", kOptSet, "PLUGIN.KEY=VALUE", {K::kRun, K::kDiscover}},
+      {"--set", kOptSet, "PLUGIN.KEY=VALUE", {K::kRun, K::kDiscover, K::kTestPlugin}},
       {"--state", kOptState, "FILE", {K::kRun}},
       {"--catalog", kOptCatalog, "FILE", {K::kRun}},
-      {"--plugin-path", kOptPluginPath, "DIRS", {K::kRun, K::kDiscover, K::kPlugins, K::kDescribe}},
+      {"--plugin-path", kOptPluginPath, "DIRS", {K::kRun, K::kDiscover, K::kPlugins, K::kDescribe, K::kTestPlugin}},
       {"--checkpoint-interval", kOptCheckpointInterval, "SECONDS", {K::kRun}},
       {"--progress-interval", kOptProgressInterval, "SECONDS", {K::kRun}},
-      {"--log-level", kOptLogLevel, "LEVEL", {K::kRun, K::kDiscover, K::kPlugins, K::kDescribe}},
-      {"--json", kOptJson, nullptr, {K::kPlugins, K::kDescribe}},
-      {"--help", kOptHelp, nullptr, {K::kRun, K::kDiscover, K::kPlugins, K::kDescribe, K::kHelp}},
+      {"--log-level", kOptLogLevel, "LEVEL", {K::kRun, K::kDiscover, K::kPlugins, K::kDescribe, K::kTestPlugin}},
+      {"--json", kOptJson, nullptr, {K::kPlugins, K::kDescribe, K::kTestPlugin}},
+      {"--output", kOptOutput, "PATH", {K::kTestPlugin}},
+      {"--quick", kOptQuick, nullptr, {K::kTestPlugin}},
+      {"--keep-going", kOptKeepGoing, nullptr, {K::kTestPlugin}},
+      {"--seed", kOptSeed, "N", {K::kTestPlugin}},
+      {"--timeout", kOptTimeout, "SECONDS", {K::kTestPlugin}},
+      {"--help", kOptHelp, nullptr, {K::kRun, K::kDiscover, K::kPlugins, K::kDescribe, K::kTestPlugin, K::kHelp}},
   };
   return specs;
 }
@@ -186,6 +269,7 @@ const char* command_name(CommandKind kind) {
     case CommandKind::kDiscover: return "discover";
     case CommandKind::kPlugins: return "plugins";
     case CommandKind::kDescribe: return "describe";
+    case CommandKind::kTestPlugin: return "test-plugin";
     case CommandKind::kHelp: return "help";
     case CommandKind::kVersion: return "--version";
   }
@@ -199,6 +283,16 @@ bool applies_to(const OptionSpec& spec, CommandKind kind) {
   return false;
 }
 
+uint64_t parse_seed(const std::string& option, const std::string& text) {
+  uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || ptr != end) {
+    throw UsageError(option + " expects a whole number, 0 or more, found '" + text + "'", "test-plugin");
+  }
+  return value;
+}
+
 double parse_seconds(const std::string& option, const std::string& text) {
   double value = 0;
   const char* end = text.data() + text.size();
@@ -209,13 +303,20 @@ double parse_seconds(const std::string& option, const std::string& text) {
   return value;
 }
 
-SetArgument parse_set(const std::string& text) {
+// `plugin_optional`: test-plugin also takes KEY=VALUE (there is only one plugin).
+SetArgument parse_set(const std::string& text, bool plugin_optional) {
   const std::string expected =
-      "--set expects PLUGIN.KEY=VALUE (e.g. --set demo.records=100), found '" + abbreviate(text, 80) + "'";
+      plugin_optional
+          ? "--set expects KEY=VALUE (e.g. --set records=100), found '" + abbreviate(text, 80) + "'"
+          : "--set expects PLUGIN.KEY=VALUE (e.g. --set demo.records=100), found '" + abbreviate(text, 80) + "'";
   const size_t equals = text.find('=');
   if (equals == std::string::npos) throw UsageError(expected + ": there is no '='");
   const std::string target_key = text.substr(0, equals);
   const size_t dot = target_key.find('.');
+  if (plugin_optional && dot == std::string::npos) {
+    if (target_key.empty()) throw UsageError(expected + ": the part before '=' must be KEY");
+    return SetArgument{"", target_key, text.substr(equals + 1), target_key};
+  }
   if (dot == std::string::npos || dot == 0 || dot + 1 == target_key.size()) {
     throw UsageError(expected + ": the part before '=' must be PLUGIN.KEY");
   }
@@ -280,6 +381,7 @@ void assign_positionals(Command& command, const std::vector<std::string>& positi
     case CommandKind::kRun: assign_run_positionals(command, positionals); break;
     case CommandKind::kDiscover: command.source = exactly_one("SOURCE"); break;
     case CommandKind::kDescribe: command.plugin = exactly_one("PLUGIN"); break;
+    case CommandKind::kTestPlugin: command.plugin = exactly_one("PLUGIN"); break;
     case CommandKind::kPlugins:
       if (!positionals.empty()) {
         throw UsageError("etlhost plugins takes no arguments, found '" + join(positionals, " ") + "'", "plugins");
@@ -317,13 +419,14 @@ std::string help_text(const std::string& topic) {
   if (topic == "discover") return kDiscoverHelp;
   if (topic == "plugins") return kPluginsHelp;
   if (topic == "describe") return kDescribeHelp;
+  if (topic == "test-plugin") return kTestPluginHelp;
   if (topic == "help") return kHelpHelp;
   throw UsageError("no help for unknown command '" + topic + "'" + did_you_mean_suffix(topic, kCommandNames));
 }
 
 Command parse_command_line(const std::vector<std::string>& args) {
   Command command;
-  if (args.empty()) throw UsageError("missing command (run, discover, plugins, describe, help)");
+  if (args.empty()) throw UsageError("missing command (run, discover, plugins, describe, test-plugin, help)");
 
   const std::string& first = args[0];
   if (first == "--version" || first == "-V") {
@@ -339,6 +442,7 @@ Command parse_command_line(const std::vector<std::string>& args) {
   else if (first == "discover") command.kind = CommandKind::kDiscover;
   else if (first == "plugins") command.kind = CommandKind::kPlugins;
   else if (first == "describe") command.kind = CommandKind::kDescribe;
+  else if (first == "test-plugin") command.kind = CommandKind::kTestPlugin;
   else if (first == "help") command.kind = CommandKind::kHelp;
   else if (first.starts_with("-")) throw UsageError("unknown option '" + first + "'; options go after the command");
   else throw UsageError("unknown command '" + first + "'" + did_you_mean_suffix(first, kCommandNames));
@@ -402,7 +506,7 @@ Command parse_command_line(const std::vector<std::string>& args) {
     switch (spec->id) {
       case kOptConfig: command.config_file = value; break;
       case kOptSinkConfig: command.sink_config_file = value; break;
-      case kOptSet: command.sets.push_back(parse_set(value)); break;
+      case kOptSet: command.sets.push_back(parse_set(value, command.kind == CommandKind::kTestPlugin)); break;
       case kOptState: command.state_file = value; break;
       case kOptCatalog: command.catalog_file = value; break;
       case kOptPluginPath: command.plugin_path.push_back(value); break;
@@ -415,6 +519,14 @@ Command parse_command_line(const std::vector<std::string>& args) {
         break;
       case kOptJson: command.json = true; break;
       case kOptHelp: wants_help = true; break;
+      case kOptOutput: command.output = value; break;
+      case kOptQuick: command.quick = true; break;
+      case kOptKeepGoing: command.keep_going = true; break;
+      case kOptSeed: command.seed = parse_seed(option, value); break;
+      case kOptTimeout:
+        command.timeout_s = parse_seconds(option, value);
+        if (command.timeout_s <= 0) throw UsageError("--timeout expects a number of seconds above 0", name);
+        break;
     }
     if (value.empty() && spec->value_name != nullptr && spec->id != kOptSet) {
       throw UsageError(option + " expects " + spec->value_name + ", found an empty value", name);

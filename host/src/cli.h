@@ -2,6 +2,7 @@
 // plugin or file work; it only checks the shape of the command line (exit 2 on errors).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,12 +11,12 @@
 
 namespace etlhost {
 
-enum class CommandKind { kHelp, kVersion, kRun, kDiscover, kPlugins, kDescribe };
+enum class CommandKind { kHelp, kVersion, kRun, kDiscover, kPlugins, kDescribe, kTestPlugin };
 
 /// One --set PLUGIN.KEY=VALUE as written; routed to the source or sink later, once their
 /// names are known.
 struct SetArgument {
-  std::string target;   // "fullstory", "source", "sink"
+  std::string target;   // "fullstory", "source", "sink"; "" for test-plugin's KEY=VALUE
   std::string key;
   std::string value;
   std::string spelled;  // "fullstory.api_key", for messages (never includes the value)
@@ -26,7 +27,7 @@ struct Command {
   std::string help_topic;  // kHelp: a command name, or "" for the main help
   std::string source;      // run, discover
   std::string sink;        // run
-  std::string plugin;      // describe
+  std::string plugin;      // describe, test-plugin
   std::optional<std::string> config_file;
   std::optional<std::string> sink_config_file;
   std::optional<std::string> state_file;
@@ -37,13 +38,19 @@ struct Command {
   double progress_interval_s = 10.0;
   LogLevel log_level = LogLevel::kInfo;
   bool json = false;
+  // test-plugin
+  std::optional<std::string> output;  // where the sink writes: a file, a directory or "-"
+  bool quick = false;
+  bool keep_going = false;
+  std::optional<uint64_t> seed;
+  double timeout_s = 60.0;  // the longest one plugin call may take
 };
 
 /// Parses the arguments after argv[0]. Throws UsageError (exit 2) naming the option,
 /// what was expected and what was found.
 Command parse_command_line(const std::vector<std::string>& args);
 
-/// The help text of `topic` ("run", "discover", "plugins", "describe", "help"), or the
+/// The help text of `topic` ("run", "discover", "plugins", "describe", "test-plugin", "help"), or the
 /// main help for "". Throws UsageError for an unknown topic.
 std::string help_text(const std::string& topic);
 

@@ -21,6 +21,8 @@ inline constexpr int kSourceFailed = 5;
 inline constexpr int kSinkFailed = 6;
 /// The state file is unreadable, invalid, locked by another run, or a commit failed.
 inline constexpr int kStateFile = 7;
+/// `etlhost test-plugin`: at least one conformance check failed.
+inline constexpr int kConformanceFailed = 8;
 /// Stopped by SIGINT (128 + 2).
 inline constexpr int kInterrupted = 130;
 /// The consumer downstream closed the pipe (128 + SIGPIPE); not an error, no message.

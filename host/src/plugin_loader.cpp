@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 
@@ -134,7 +135,16 @@ std::shared_ptr<LoadedPlugin> LoadedPlugin::load(const std::string& path, const 
   return plugin;
 }
 
+std::shared_ptr<LoadedPlugin> LoadedPlugin::from_descriptor(const etl_plugin* descriptor, const std::string& origin) {
+  std::shared_ptr<LoadedPlugin> plugin(new LoadedPlugin());
+  plugin->path_ = origin;
+  if (descriptor == nullptr) fail(origin, "no descriptor");
+  plugin->validate(descriptor, "");
+  return plugin;
+}
+
 void LoadedPlugin::validate(const etl_plugin* descriptor, const std::string& expected_name) {
+  descriptor_ = descriptor;
   if (descriptor->struct_size < ETL_PLUGIN_SIZE_1_0) {
     fail(path_, "its descriptor has struct_size " + std::to_string(descriptor->struct_size) +
                     ", expected at least " + std::to_string(ETL_PLUGIN_SIZE_1_0) + " (ABI 1.0)");
@@ -210,12 +220,25 @@ std::string not_found_message(const std::string& name, const SearchResult& searc
   return message;
 }
 
+std::vector<const etl_plugin*>& builtin_plugins() {
+  static std::vector<const etl_plugin*> plugins;
+  return plugins;
+}
+
 }  // namespace
+
+void register_builtin_plugin(const etl_plugin* descriptor) { builtin_plugins().push_back(descriptor); }
 
 std::shared_ptr<LoadedPlugin> load_plugin(const std::string& argument, std::optional<PluginKind> role,
                                           const std::vector<SearchDir>& dirs) {
   std::shared_ptr<LoadedPlugin> plugin;
-  if (looks_like_plugin_path(argument)) {
+  const auto& builtins = builtin_plugins();
+  const auto builtin = std::find_if(builtins.begin(), builtins.end(), [&](const etl_plugin* descriptor) {
+    return descriptor->name != nullptr && argument == descriptor->name;
+  });
+  if (builtin != builtins.end()) {
+    plugin = LoadedPlugin::from_descriptor(*builtin, "(built into etlhost)");
+  } else if (looks_like_plugin_path(argument)) {
     plugin = LoadedPlugin::load(argument, "");
   } else {
     if (!is_plugin_name(argument)) {

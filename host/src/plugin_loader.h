@@ -30,6 +30,12 @@ class LoadedPlugin {
   /// Throws HostError(exit 4) naming the file.
   static std::shared_ptr<LoadedPlugin> load(const std::string& path, const std::string& expected_name);
 
+  /// A plugin whose descriptor lives in this process (compiled into the host, or a wrapper
+  /// around a loaded plugin's callbacks), validated exactly as load() validates a library.
+  /// `origin` stands in for the path in messages. There is no library to dlclose.
+  /// Throws HostError(exit 4).
+  static std::shared_ptr<LoadedPlugin> from_descriptor(const etl_plugin* descriptor, const std::string& origin);
+
   ~LoadedPlugin();
   LoadedPlugin(const LoadedPlugin&) = delete;
   LoadedPlugin& operator=(const LoadedPlugin&) = delete;
@@ -47,6 +53,8 @@ class LoadedPlugin {
   /// Non-null exactly when kind() is kSource / kSink; every required callback is set.
   const etl_source_api* source_api() const { return source_; }
   const etl_sink_api* sink_api() const { return sink_; }
+  /// The descriptor the entry point returned (static in the plugin).
+  const etl_plugin* descriptor() const { return descriptor_; }
 
  private:
   LoadedPlugin() = default;
@@ -62,7 +70,13 @@ class LoadedPlugin {
   std::vector<ConfigField> fields_;
   const etl_source_api* source_ = nullptr;
   const etl_sink_api* sink_ = nullptr;
+  const etl_plugin* descriptor_ = nullptr;
 };
+
+/// Makes a plugin compiled into the host loadable by its name (load_plugin checks these
+/// first). Only the conformance kit registers one, in its hidden run mode, so a built-in
+/// never shows up in `etlhost plugins` or in a normal run. `descriptor` must be static.
+void register_builtin_plugin(const etl_plugin* descriptor);
 
 /// Resolves a SRC/SINK argument (a name, or a path when it contains '/' or ends in .so),
 /// loads it and checks it can play `role` (when given). A name that is not found gives an

@@ -200,28 +200,26 @@ TEST_CASE("faults: an exhausted retry budget names the request, attempts, wait a
 TEST_CASE("cancel: a stop request ends a retry wait promptly with ETL_E_CANCELLED") {
   Simulator sim({"--bundles", "1", "--fault", "get:503:always"});
   PluginHarness plugin;
-  const auto started = std::chrono::steady_clock::now();
   RunResult result;
   {
     CancelLater cancel(plugin, std::chrono::milliseconds(300));
     result = plugin.sync(plugin_config(sim, {{"retry_base_delay_ms", 600000}, {"retry_max_delay_ms", 600000}}));
   }
+  // The backoff asked for at least 300 s, more than this test's ctest timeout: returning at
+  // all shows the sleep was cut short.
   CHECK(result.status == ETL_E_CANCELLED);
-  // The backoff asked for at least 300 s; being here at all shows the sleep was cut short.
-  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(120));
 }
 
 TEST_CASE("cancel: a stop request ends a read blocked on a stalled server") {
-  Simulator sim({"--bundles", "1", "--events-per-bundle", "2000", "--fault", "get:stall:1", "--stall-seconds", "60"});
+  Simulator sim({"--bundles", "1", "--events-per-bundle", "2000", "--fault", "get:stall:1", "--stall-seconds", "600"});
   PluginHarness plugin;
-  const auto started = std::chrono::steady_clock::now();
   RunResult result;
   {
     CancelLater cancel(plugin, std::chrono::milliseconds(500));
     result = plugin.sync(plugin_config(sim, {{"idle_timeout_seconds", 600}}));
   }
+  // Without the cancel watch the read would block until the stall ends (600 s), past this
+  // test's ctest timeout: returning at all shows the read was cut short.
   CHECK(result.status == ETL_E_CANCELLED);
   CHECK(result.states().empty());
-  // Without the cancel watch the read would block until the stall ends (60 s).
-  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(50));
 }

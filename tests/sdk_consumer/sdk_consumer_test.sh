@@ -309,6 +309,24 @@ pkg_config_build)
   grep -q '"record":{"n":2,"value":1}' singer_env.out || fail "unexpected output: $(cat singer_env.out)"
   ;;
 
+# ---------------------------------------------------------------------------------------
+# The installed host's conformance kit passes all three installed examples.
+conformance_kit)
+  need_examples
+  for plugin in fibonacci lines jsonl; do
+    args=(test-plugin "$plugin" --quick --seed 7)
+    case $plugin in
+      fibonacci) args+=(--set count=40) ;;
+      lines) printf 'one\ntwo\nthree\n' >input.txt && args+=(--set "path=$step_dir/input.txt") ;;
+      jsonl) args+=(--set "output_dir=$step_dir/jsonl-out" --output "$step_dir/jsonl-out") ;;
+    esac
+    run_etlhost "kit_$plugin" "${args[@]}" >"kit_$plugin.txt" ||
+      fail "the conformance kit failed $plugin: $(cat "kit_$plugin.txt" "kit_$plugin.log")"
+    grep -q "^[1-9][0-9]* passed, 0 failed" "kit_$plugin.txt" || fail "unexpected kit report: $(cat "kit_$plugin.txt")"
+    note "$plugin passes the conformance kit: $(tail -n 1 "kit_$plugin.txt")"
+  done
+  ;;
+
 *)
   fail "unknown step '$step'"
   ;;

@@ -86,7 +86,9 @@ TEST_CASE("--verbose logs one line per request and never the API key") {
 }
 
 TEST_CASE("SIGTERM exits 0 promptly, even while a request is stalled") {
-  SimServer sim({"--fault", "get:stall", "--stall-seconds", "30"});
+  // A stall far longer than this test's ctest timeout: stop() returns only if SIGTERM
+  // cut it short.
+  SimServer sim({"--fault", "get:stall", "--stall-seconds", "600"});
   auto stalled = std::async(std::launch::async, [&] {
     return raw_exchange(sim.port(), raw_get_request(get_path(bundle_id(0))), std::chrono::seconds(20));
   });
@@ -94,9 +96,7 @@ TEST_CASE("SIGTERM exits 0 promptly, even while a request is stalled") {
   while (parse_json(http_get(sim.port(), "/__sim/stats", {}).body)["faults_injected"] == 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  const auto started = std::chrono::steady_clock::now();
   CHECK(sim.stop() == 0);
-  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
   const RawReply reply = stalled.get();
   CHECK_FALSE(reply.timed_out);
   CHECK_FALSE(decode_chunked(reply.body()).complete);

