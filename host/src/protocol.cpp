@@ -66,6 +66,10 @@ std::string describe_bad_record(std::string_view stream, std::string_view json, 
 }
 
 std::optional<std::string> check_state(const etl_message& message) {
+  // A STATE is the source's whole state, not a stream's: plugin.h says its stream is empty.
+  if (message.stream.size != 0) {
+    return "emitted a STATE with stream '" + abbreviate(view_of(message.stream), 80) + "' (a STATE's stream must be empty)";
+  }
   const std::string_view json = view_of(message.json);
   if (!nlohmann::json::accept(json.begin(), json.end())) {
     return "emitted a STATE whose JSON does not parse: " + abbreviate(json, 120);

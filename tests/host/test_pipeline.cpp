@@ -182,6 +182,7 @@ TEST_CASE("pipeline: protocol violations are the source's fault (exit 5) and rea
                              Violation{"raw_newline", "whose JSON contains a raw CR or LF byte"},
                              Violation{"unknown_kind", "of unknown kind 9"},
                              Violation{"bad_state", "emitted a STATE whose JSON does not parse"},
+                             Violation{"state_with_stream", "emitted a STATE with stream 'items'"},
                              Violation{"swallow", "emitted a RECORD for stream 'orders' before its SCHEMA"},
                              Violation{"wrong_thread", "called emit() from a thread other than the one inside sync()"}}) {
     CAPTURE(v.mode);

@@ -10,6 +10,7 @@
  *   raw_newline           a RECORD whose JSON holds a raw LF byte
  *   unknown_kind          a message of kind 9
  *   bad_state             a STATE whose JSON does not parse
+ *   state_with_stream     a STATE that names a stream (a STATE's stream must be empty)
  *   fail                  SCHEMA, R1, S1, R2, then fails with ETL_E_IO; logs and returns
  *                         the `token` secret in its message (the host must redact it)
  *   swallow               like record_before_schema, but returns ETL_OK after emit failed
@@ -174,6 +175,11 @@ static etl_status script_sync(void* self_ptr, etl_str catalog, etl_str state, co
   if (strcmp(mode, "bad_state") == 0) {
     etl_message m[3] = {schema, fixture_message(ETL_MSG_RECORD, self->stream, "{\"id\":1}"),
                         fixture_message(ETL_MSG_STATE, "", "{nope")};
+    return emit(emitter, m, 3, err);
+  }
+  if (strcmp(mode, "state_with_stream") == 0) {
+    etl_message m[3] = {schema, fixture_message(ETL_MSG_RECORD, self->stream, "{\"id\":1}"),
+                        fixture_message(ETL_MSG_STATE, self->stream, "{\"n\":1}")};
     return emit(emitter, m, 3, err);
   }
   if (strcmp(mode, "fail") == 0) {

@@ -441,8 +441,9 @@ typedef struct etl_source_api {
 
 /**
  * A sink's callbacks. Static in the plugin. Required: create, write, flush, destroy.
- * restore and checkpoint may be NULL for a sink that keeps no position of its own (its
- * output is then at-least-once across crashes).
+ * A sink that keeps no position of its own (its output is then at-least-once across
+ * crashes) leaves restore and checkpoint NULL, or has checkpoint return empty text (what
+ * the C++ layer does by default).
  *
  * Call order on one instance:
  *   create -> restore(committed or empty) -> { write | checkpoint | flush }*
