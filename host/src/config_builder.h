@@ -29,6 +29,9 @@ struct ConfigInputs {
   std::string file_option;
   std::optional<std::string> file_path;
   std::vector<ConfigOverride> overrides;
+  /// False for `discover`: a catalog needs no credentials, so required keys may be missing
+  /// (plugin.h, etl_source_api.discover). Unknown keys and wrong types are refused anyway.
+  bool enforce_required = true;
 };
 
 struct BuiltConfig {

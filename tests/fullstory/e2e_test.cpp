@@ -286,3 +286,16 @@ TEST_CASE("e2e: discover prints the events catalog") {
   CHECK(contains(result.out, "forced-replication-method"));
   CHECK(catalog.is_object());
 }
+
+TEST_CASE("e2e: discover needs no API key (the catalog is static), a run does") {
+  etltest::ProcessOptions options;
+  options.unset_env = {"FULLSTORY_API_KEY"};
+  const auto discovered = etltest::run_process(ETLHOST_BINARY, {"discover", "fullstory"}, options);
+  REQUIRE_MESSAGE(discovered.exit_code == 0, discovered.describe());
+  const json catalog = json::parse(discovered.out);
+  CHECK(catalog["streams"][0]["tap_stream_id"] == "events");
+
+  const auto run = etltest::run_process(ETLHOST_BINARY, {"run", "fullstory", "to", "null"}, options);
+  CHECK(run.exit_code == 3);
+  CHECK(contains(run.err, "required key 'api_key' is missing"));
+}

@@ -143,7 +143,15 @@ TEST_CASE("config: bad values name the key, what was expected and what was found
     CHECK(contains(error, "'api_key'"));
     CHECK_FALSE(contains(error, "TopSecretValue"));
   }
-  CHECK(contains(config_error("{}"), "FULLSTORY_API_KEY"));
+  // No key is fine for discover (create() accepts it); sync() refuses before any request.
+  CHECK(config_error("{}").empty());
+  try {
+    require_api_key(config_from("{}"));
+    FAIL("require_api_key accepted a config without api_key");
+  } catch (const etl::Error& e) {
+    CHECK(e.code() == ETL_E_INVALID_ARGUMENT);
+    CHECK(contains(e.what(), "FULLSTORY_API_KEY"));
+  }
 }
 
 TEST_CASE("base_url: accepted forms") {

@@ -44,11 +44,13 @@ struct Case {
   std::optional<std::string> file_text;  // written to a temp file when set
   std::vector<ConfigOverride> sets;
   Env env{{"FULLSTORY_API_KEY", "key-from-env"}};
+  bool enforce_required = true;  // false as for `etlhost discover`
 };
 
 BuiltConfig build(const Case& c, const std::string& plugin = "fullstory") {
   hosttest::TempDir dir;
   ConfigInputs inputs{plugin, "--config", std::nullopt, c.sets};
+  inputs.enforce_required = c.enforce_required;
   if (c.file_text) {
     inputs.file_path = dir.file("config.json");
     hosttest::write_file(*inputs.file_path, *c.file_text);
@@ -173,6 +175,18 @@ TEST_CASE("config: a missing required key says where to set it") {
   CHECK(config_error(c) ==
         "fullstory config: required key 'api_key' is missing: set it in --config FILE or the FULLSTORY_API_KEY "
         "environment variable");
+}
+
+TEST_CASE("config: discover does not require required keys, but still checks the rest") {
+  Case c;
+  c.env.clear();
+  c.enforce_required = false;
+  const BuiltConfig built = build(c);
+  CHECK_FALSE(built.values.contains("api_key"));
+  c.file_text = R"({"api_kye": "x"})";
+  CHECK(contains(config_error(c), "unknown key 'api_kye'"));
+  c.file_text = R"({"api_key": 42})";
+  CHECK(contains(config_error(c), "expects a string"));
 }
 
 TEST_CASE("config: a config file that is not a JSON object is refused, naming the file") {

@@ -90,8 +90,9 @@ int discover_command(const Command& command, Logger& logger) {
   const auto dirs = default_plugin_search_dirs(command.plugin_path);
   const auto plugin = load_plugin(command.source, PluginKind::kSource, dirs);
   const RoutedSets sets = route_sets(command.sets, plugin->name(), "");
-  const BuiltConfig config =
-      build_config(plugin->config_fields(), ConfigInputs{plugin->name(), "--config", command.config_file, sets.source});
+  ConfigInputs inputs{plugin->name(), "--config", command.config_file, sets.source};
+  inputs.enforce_required = false;  // a catalog needs no credentials
+  const BuiltConfig config = build_config(plugin->config_fields(), inputs);
   for (const std::string& secret : config.secrets) logger.add_secret(secret);
 
   SourceInstance source(plugin, config.json_text, logger, cancel);

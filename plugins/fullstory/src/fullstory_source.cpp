@@ -31,6 +31,7 @@ class FullStorySource final : public etl::Source {
       host_.info("stream 'events' is not selected in the catalog: nothing to do");
       return;
     }
+    require_api_key(config_);
     const std::optional<Bookmark> resume = parse_bookmark(request.state_json());
     out.schema(kEventsStream, events_schema_message());
     CancelWatch watch(host_);  // declared first: outlives the connection it watches

@@ -33,11 +33,10 @@ int64_t integer_in(const etl::Config& config, const std::string& key, int64_t fa
   return value;
 }
 
+// Empty when absent: `etlhost discover` needs no key (the catalog is static), and sync()
+// refuses to start without one (require_api_key).
 std::string read_api_key(const etl::Config& config) {
-  if (!config.has("api_key")) {
-    throw etl::Error(ETL_E_INVALID_ARGUMENT,
-                     "config key 'api_key' is missing: set it in the config or in FULLSTORY_API_KEY");
-  }
+  if (!config.has("api_key")) return {};
   const std::string key = config.string("api_key");
   // The value is a secret: describe what is wrong with it, never show it.
   if (key.empty()) reject("api_key", "your FullStory API key", "an empty string");
@@ -125,6 +124,13 @@ SourceConfig read_source_config(const etl::Config& config, std::chrono::system_c
       std::chrono::seconds(integer_in(config, "max_total_wait_seconds", 3600, 0, 7 * 86400, " (seconds)"));
   out.downloads_per_minute = static_cast<int>(integer_in(config, "downloads_per_minute", 2, 0, 600, " (0 = no pacing)"));
   return out;
+}
+
+void require_api_key(const SourceConfig& config) {
+  if (config.api_key.empty()) {
+    throw etl::Error(ETL_E_INVALID_ARGUMENT,
+                     "config key 'api_key' is missing: set it in the config or in FULLSTORY_API_KEY");
+  }
 }
 
 }  // namespace fullstory

@@ -1,6 +1,6 @@
 // source_config.h: the plugin's config, read from the host-validated JSON and checked.
 //
-// The host already refused unknown keys, wrong JSON types and a missing api_key; this file
+// The host already refused unknown keys, wrong JSON types and (for run) a missing api_key; this file
 // checks values (ranges, formats, files) so that a bad config fails in create(), before any
 // request, with a message naming the key, what was expected and what was found. The
 // api_key is never part of any message.
@@ -16,7 +16,7 @@
 namespace fullstory {
 
 struct SourceConfig {
-  std::string api_key;
+  std::string api_key;             // empty only for discover, which needs no key
   int64_t start_unix = 0;          // from start_date: list bundles whose Stop is after this
   bool start_date_defaulted = false;
   BaseUrl base_url;
@@ -35,5 +35,9 @@ struct SourceConfig {
 /// Stitch's historical window) and the "not in the future" check. Throws etl::Error
 /// (ETL_E_INVALID_ARGUMENT) naming the key.
 SourceConfig read_source_config(const etl::Config& config, std::chrono::system_clock::time_point now);
+
+/// Throws etl::Error(ETL_E_INVALID_ARGUMENT) when there is no api_key: sync() calls it
+/// before any request (the host enforces the key for runs; this is the plugin's own guard).
+void require_api_key(const SourceConfig& config);
 
 }  // namespace fullstory
