@@ -421,6 +421,10 @@ typedef struct etl_source_api {
    * Emits one SCHEMA message per stream the source offers, each with "metadata" (Singer
    * catalog metadata: table-key-properties, forced-replication-method, valid-replication-
    * keys, inclusion). The host prints the catalog. No RECORD or STATE here.
+   * A catalog should not need credentials: for `etlhost discover` the host does not enforce
+   * ETL_CONFIG_REQUIRED, so the instance may come from a create() whose config lacks
+   * required keys. create() must accept that; a source that truly needs a key to discover
+   * reports ETL_E_INVALID_ARGUMENT naming it. sync() always gets every required key.
    */
   etl_status (*discover)(void* self, const etl_emitter* emitter, etl_error* err);
   /**
