@@ -15,7 +15,7 @@ namespace {
 using nlohmann::ordered_json;
 
 // The cell the csv sink must write for a JSON value (see plugins/csv/README.md).
-e2e::CsvCell expected_cell(const ordered_json& value) {
+etltest::CsvCell expected_cell(const ordered_json& value) {
   if (value.is_null()) return {"", false};
   if (value.is_string()) {
     const std::string text = value.get<std::string>();
@@ -29,7 +29,7 @@ e2e::CsvCell expected_cell(const ordered_json& value) {
 void check_stream_file(const std::string& path, const std::vector<std::string>& header, int64_t first, int64_t last,
                        std::string (*oracle)(int64_t)) {
   INFO(path);
-  const auto rows = e2e::parse_csv(etltest::read_file(path));
+  const auto rows = etltest::parse_csv(etltest::read_file(path));
   REQUIRE(rows.size() == static_cast<size_t>(last - first + 2));
   std::vector<std::string> names;
   for (const auto& cell : rows[0]) names.push_back(cell.text);
@@ -43,7 +43,7 @@ void check_stream_file(const std::string& path, const std::vector<std::string>& 
       CHECK_MESSAGE(row[column] == expected, "row " << id << " column " << header[column] << ": got '"
                                                     << row[column].text << "' expected '" << expected.text << "'");
     }
-    CHECK(row.back() == e2e::CsvCell{"", false});  // _extra: the demo has no unknown keys
+    CHECK(row.back() == etltest::CsvCell{"", false});  // _extra: the demo has no unknown keys
   }
 }
 

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "csv_table.h"
 #include "process.h"
 #include "test_support.h"
 
@@ -18,73 +19,21 @@ using nlohmann::json;
 
 namespace {
 
-struct Cell {
-  std::string text;
-  bool quoted = false;
-};
-using Row = std::vector<Cell>;
-
-// RFC 4180 reader that remembers whether a cell was quoted ("" is an empty string,
-// nothing at all is a missing value).
-std::vector<Row> parse_csv(const std::string& text) {
-  std::vector<Row> rows;
-  Row row;
-  Cell cell;
-  size_t i = 0;
-  bool at_cell_start = true;
-  while (i < text.size()) {
-    const char c = text[i];
-    if (at_cell_start && c == '"') {
-      cell.quoted = true;
-      ++i;
-      while (i < text.size()) {
-        if (text[i] == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-          cell.text += '"';
-          i += 2;
-        } else if (text[i] == '"') {
-          ++i;
-          break;
-        } else {
-          cell.text += text[i++];
-        }
-      }
-      at_cell_start = false;
-    } else if (c == ',') {
-      row.push_back(std::move(cell));
-      cell = Cell();
-      at_cell_start = true;
-      ++i;
-    } else if (c == '\r' || c == '\n') {
-      i += (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ? 2 : 1;
-      row.push_back(std::move(cell));
-      rows.push_back(std::move(row));
-      row = Row();
-      cell = Cell();
-      at_cell_start = true;
-    } else {
-      cell.text += c;
-      at_cell_start = false;
-      ++i;
-    }
-  }
-  if (!row.empty() || !at_cell_start) {
-    row.push_back(std::move(cell));
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
+using etltest::CsvCell;
+using etltest::CsvRow;
+using etltest::parse_csv;
 
 // Checks the csv sink's events.csv holds exactly `expected`, value for value: schema columns
 // as text (missing = empty unquoted cell, "" = quoted empty), everything else in _extra.
 void check_csv_events(const std::string& csv_path, const std::vector<std::string>& expected) {
   const auto rows = parse_csv(read_file(csv_path));
   REQUIRE(!rows.empty());
-  const Row& header = rows[0];
+  const CsvRow& header = rows[0];
   REQUIRE(rows.size() - 1 == expected.size());
   size_t mismatches = 0;
   for (size_t r = 1; r < rows.size(); ++r) {
     const json event = json::parse(expected[r - 1]);
-    const Row& row = rows[r];
+    const CsvRow& row = rows[r];
     REQUIRE(row.size() == header.size());
     json extra = json::object();
     std::set<std::string> columns;
@@ -94,7 +43,7 @@ void check_csv_events(const std::string& csv_path, const std::vector<std::string
     }
     for (size_t c = 0; c < header.size(); ++c) {
       const std::string& name = header[c].text;
-      const Cell& cell = row[c];
+      const CsvCell& cell = row[c];
       bool same = true;
       if (name == "_extra") {
         same = extra.empty() ? (cell.text.empty() && !cell.quoted) : json::parse(cell.text) == extra;

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace e2e {
+namespace etltest {
 
 struct CsvCell {
   std::string text;
@@ -17,4 +17,4 @@ using CsvRow = std::vector<CsvCell>;
 /// quoted fields). Throws std::runtime_error with the byte offset on malformed input.
 std::vector<CsvRow> parse_csv(const std::string& text, char delimiter = ',');
 
-}  // namespace e2e
+}  // namespace etltest

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace e2e {
+namespace etltest {
 
 std::vector<CsvRow> parse_csv(const std::string& text, char delimiter) {
   std::vector<CsvRow> rows;
@@ -55,4 +55,4 @@ std::vector<CsvRow> parse_csv(const std::string& text, char delimiter) {
   return rows;
 }
 
-}  // namespace e2e
+}  // namespace etltest
