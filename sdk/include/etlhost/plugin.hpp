@@ -5,25 +5,42 @@
 //   inside becomes its status and message, any other exception becomes ETL_E_INTERNAL;
 // - RAII: the instance is a C++ object built by create() and deleted by destroy();
 // - typed config access (etl::Config) whose errors name the key;
+// - a declarative config binder (etl::ConfigMap): one table line per key states its type,
+//   the member of the plugin's settings struct it fills, its default, range, flags, env
+//   variable and help; the descriptor's config spec, the help's ", MIN-MAX" and the
+//   range-checked reading all come from that line, so each fact is written once;
 // - a batching Emitter for sources and a Messages view for sinks.
 //
 // The binary interface is still only plugin.h: this header generates the static
 // descriptor and the trampolines, nothing of it crosses the boundary.
 //
+//   struct HelloSettings {
+//     int64_t count;
+//     std::chrono::milliseconds pause;
+//   };
+//   inline constexpr etl::ConfigMap kHelloConfig{{
+//       etl::integer_key<&HelloSettings::count>("count", "How many greetings.").defaults_to(3).range(1, 100),
+//       etl::integer_key<&HelloSettings::pause>("pause_ms", "Wait between greetings.")
+//           .defaults_to(0).range(0, 60000, "milliseconds"),
+//   }};
+//
 //   class Hello : public etl::Source {
 //    public:
-//     Hello(const etl::Host& host, const etl::Config& config) : count_(config.integer("count")) {}
+//     Hello(const etl::Host& host, const etl::Config& config) : settings_(kHelloConfig.read(config)) {}
 //     void sync(const etl::SyncRequest&, etl::Emitter& out) override {
 //       out.schema("greetings", R"({"schema":{"type":"object"},"key_properties":[]})");
-//       for (int64_t i = 0; i < count_; ++i) out.record("greetings", R"({"hello":"world"})");
+//       for (int64_t i = 0; i < settings_.count; ++i) out.record("greetings", R"({"hello":"world"})");
 //       out.state(R"({"done":true})");
 //     }
 //    private:
-//     int64_t count_;
+//     HelloSettings settings_;
 //   };
-//   constexpr etl_config_field kFields[] = {
-//       etl::field(ETL_CONFIG_INTEGER, "count", "How many greetings.", "3")};
-//   ETL_DEFINE_SOURCE_PLUGIN(Hello, "hello", "1.0.0", "Says hello.", kFields)
+//   ETL_DEFINE_SOURCE_PLUGIN(Hello, "hello", "1.0.0", "Says hello.", kHelloConfig)
+//
+// The host fills every default before create() (plugin.h), so read() never needs one: a
+// missing key is an error, and a default lives only in its table line. Keys that need
+// checks beyond type and range are custom_key lines, read by the plugin's own code after
+// read(); their spec and default still come from the table.
 #ifndef ETLHOST_PLUGIN_HPP
 #define ETLHOST_PLUGIN_HPP
 
@@ -35,9 +52,11 @@
 #include <cstring>
 #include <exception>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -162,7 +181,8 @@ class Host {
 // Config
 // ----------------------------------------------------------------------------------------
 
-/// Builds one config-spec entry; use it in a constexpr array passed to the plugin macro.
+/// Builds one config-spec entry by hand. Prefer a ConfigMap (below): it derives these
+/// entries, the help text's range and the reading of the values from one table.
 constexpr etl_config_field field(uint32_t type, const char* key, const char* help,
                                  const char* default_json = nullptr, uint32_t flags = 0,
                                  const char* env = nullptr) {
@@ -195,12 +215,14 @@ class Config {
   int64_t integer_or(const std::string& key, int64_t fallback) const {
     return has(key) ? integer(key) : fallback;
   }
-  /// An integer that must lie in [min, max].
-  int64_t integer_in(const std::string& key, int64_t min, int64_t max) const {
+  /// An integer that must lie in [min, max]. `unit` (e.g. "seconds"), when given, follows
+  /// the range in the error: "config key 'K': expected an integer from 1 to 60 (seconds), found 0".
+  int64_t integer_in(const std::string& key, int64_t min, int64_t max, const char* unit = nullptr) const {
     const int64_t value = integer(key);
     if (value < min || value > max) {
+      const std::string in_unit = unit == nullptr ? std::string() : std::string(" (") + unit + ")";
       throw Error(ETL_E_INVALID_ARGUMENT, "config key '" + key + "': expected an integer from " +
-                                              std::to_string(min) + " to " + std::to_string(max) +
+                                              std::to_string(min) + " to " + std::to_string(max) + in_unit +
                                               ", found " + std::to_string(value));
     }
     return value;
@@ -237,6 +259,288 @@ class Config {
 
   nlohmann::json json_;
 };
+
+// ----------------------------------------------------------------------------------------
+// Config binder: one table line per key gives the spec, the help's range and the reading
+// ----------------------------------------------------------------------------------------
+
+template <class Settings>
+struct ConfigKey;
+
+namespace detail {
+
+template <class Member>
+struct member_of;
+template <class Settings, class T>
+struct member_of<T Settings::*> {
+  using settings = Settings;
+  using type = T;
+};
+template <auto Member>
+using settings_of = typename member_of<decltype(Member)>::settings;
+template <auto Member>
+using member_type = typename member_of<decltype(Member)>::type;
+
+template <class T>
+struct is_duration : std::false_type {};
+template <class Rep, class Period>
+struct is_duration<std::chrono::duration<Rep, Period>> : std::true_type {};
+
+// A constexpr mistake in a table (a default of the wrong type, a default out of range, a
+// text too long for its buffer) becomes a compile error naming this throw.
+constexpr void table_check(bool ok, const char* /*problem*/) {
+  if (!ok) throw std::logic_error("etl::ConfigMap: invalid config table");
+}
+
+template <auto Member>
+void read_integer(const Config& config, const ConfigKey<settings_of<Member>>& key, settings_of<Member>& out);
+template <auto Member>
+void read_string(const Config& config, const ConfigKey<settings_of<Member>>& key, settings_of<Member>& out);
+template <auto Member>
+void read_boolean(const Config& config, const ConfigKey<settings_of<Member>>& key, settings_of<Member>& out);
+template <auto Member>
+void read_number(const Config& config, const ConfigKey<settings_of<Member>>& key, settings_of<Member>& out);
+
+}  // namespace detail
+
+/// One line of a ConfigMap. Made by integer_key / string_key / boolean_key / number_key
+/// (the map reads the value into a member of `Settings`) or custom_key (the plugin reads it
+/// itself), then refined: .defaults_to(v) .range(min, max, unit) .required() .secret() .env(V).
+template <class Settings>
+struct ConfigKey {
+  using Reader = void (*)(const Config& config, const ConfigKey& key, Settings& out);
+
+  uint32_t type = 0;
+  const char* key = nullptr;
+  const char* help = nullptr;
+  Reader read = nullptr;  // nullptr: a custom key, read by the plugin's own code
+  uint32_t flags = 0;
+  const char* env_var = nullptr;
+  bool has_default = false;
+  int64_t default_integer = 0;
+  bool default_boolean = false;
+  const char* default_text = nullptr;  // a STRING key's text, or a NUMBER/JSON key's JSON
+  bool has_range = false;
+  int64_t min = 0;
+  int64_t max = 0;
+  const char* unit = nullptr;  // "seconds": in the range error, "(seconds)"
+
+  /// The value the host fills in when the user gives none: an integer, a bool, a string's
+  /// text (not JSON: the map quotes it), or for a NUMBER/JSON key its JSON text.
+  template <class T>
+  constexpr ConfigKey defaults_to(T value) const {
+    ConfigKey out = *this;
+    out.has_default = true;
+    if constexpr (std::is_same_v<T, bool>) {
+      detail::table_check(type == ETL_CONFIG_BOOLEAN, "a bool default on a non-boolean key");
+      out.default_boolean = value;
+    } else if constexpr (std::is_integral_v<T>) {
+      detail::table_check(type == ETL_CONFIG_INTEGER, "an integer default on a non-integer key");
+      out.default_integer = value;
+    } else {
+      detail::table_check(type == ETL_CONFIG_STRING || type == ETL_CONFIG_NUMBER || type == ETL_CONFIG_JSON,
+                          "a text default on an integer or boolean key");
+      out.default_text = value;
+    }
+    return out;
+  }
+  /// An integer key's accepted values, [min, max]. The help gets ", MIN-MAX" (before its
+  /// final period) and reading refuses other values; `unit` names them in that error.
+  constexpr ConfigKey range(int64_t lowest, int64_t highest, const char* unit_name = nullptr) const {
+    detail::table_check(type == ETL_CONFIG_INTEGER && lowest <= highest, "a range on a non-integer key");
+    ConfigKey out = *this;
+    out.has_range = true;
+    out.min = lowest;
+    out.max = highest;
+    out.unit = unit_name;
+    return out;
+  }
+  constexpr ConfigKey required() const { return with_flag(ETL_CONFIG_REQUIRED); }
+  constexpr ConfigKey secret() const { return with_flag(ETL_CONFIG_SECRET); }
+  /// The environment variable the host reads when the user's config lacks the key.
+  constexpr ConfigKey env(const char* variable) const {
+    ConfigKey out = *this;
+    out.env_var = variable;
+    return out;
+  }
+
+ private:
+  constexpr ConfigKey with_flag(uint32_t flag) const {
+    ConfigKey out = *this;
+    out.flags |= flag;
+    return out;
+  }
+};
+
+/// A key read into `Member` (an integral or std::chrono::duration member) as an integer.
+template <auto Member>
+constexpr ConfigKey<detail::settings_of<Member>> integer_key(const char* key, const char* help) {
+  static_assert(std::is_integral_v<detail::member_type<Member>> || detail::is_duration<detail::member_type<Member>>::value,
+                "integer_key: the member must be an integer or a std::chrono::duration");
+  return {ETL_CONFIG_INTEGER, key, help, &detail::read_integer<Member>};
+}
+/// A key read into a std::string `Member`.
+template <auto Member>
+constexpr ConfigKey<detail::settings_of<Member>> string_key(const char* key, const char* help) {
+  return {ETL_CONFIG_STRING, key, help, &detail::read_string<Member>};
+}
+/// A key read into a bool `Member`.
+template <auto Member>
+constexpr ConfigKey<detail::settings_of<Member>> boolean_key(const char* key, const char* help) {
+  return {ETL_CONFIG_BOOLEAN, key, help, &detail::read_boolean<Member>};
+}
+/// A key read into a double `Member`.
+template <auto Member>
+constexpr ConfigKey<detail::settings_of<Member>> number_key(const char* key, const char* help) {
+  return {ETL_CONFIG_NUMBER, key, help, &detail::read_number<Member>};
+}
+/// A key the plugin reads itself, for checks beyond type and range (formats, files, keys
+/// that depend on each other). The table still holds its spec and its only default.
+template <class Settings>
+constexpr ConfigKey<Settings> custom_key(uint32_t type, const char* key, const char* help) {
+  return {type, key, help, nullptr};
+}
+
+/// A plugin's config table: the descriptor's etl_config_field array (pass the map itself
+/// to ETL_DEFINE_*_PLUGIN) and the reader of the validated config into `Settings`. Declare
+/// it constexpr at namespace scope: the fields point into the map's own text buffers, so
+/// the map must not be copied. `TextCapacity` bounds each help and default text.
+template <class Settings, size_t N, size_t TextCapacity = 256>
+class ConfigMap {
+ public:
+  constexpr explicit ConfigMap(const ConfigKey<Settings> (&keys)[N]) {
+    for (size_t i = 0; i < N; ++i) {
+      keys_[i] = keys[i];
+      fields_[i] = etl_config_field{ETL_STRUCT_SIZE(etl_config_field), keys[i].type, keys[i].flags, keys[i].key,
+                                    write_default(keys[i], defaults_[i]), keys[i].env_var,
+                                    write_help(keys[i], help_[i])};
+    }
+  }
+  ConfigMap(const ConfigMap&) = delete;
+  ConfigMap& operator=(const ConfigMap&) = delete;
+
+  constexpr const std::array<etl_config_field, N>& fields() const noexcept { return fields_; }
+  /// The table line of `name`; throws std::out_of_range for a key not in the table.
+  constexpr const ConfigKey<Settings>& key(std::string_view name) const {
+    for (const auto& entry : keys_) {
+      if (name == entry.key) return entry;
+    }
+    throw std::out_of_range("etl::ConfigMap: no such key");
+  }
+  /// Reads every key that names a member, in table order, checking ranges. Custom keys
+  /// leave their members value-initialized for the plugin's own code to set.
+  Settings read(const Config& config) const {
+    Settings out{};
+    for (const auto& entry : keys_) {
+      if (entry.read != nullptr) entry.read(config, entry, out);
+    }
+    return out;
+  }
+
+ private:
+  using Text = std::array<char, TextCapacity>;
+
+  // Appends to a fixed buffer, always NUL-terminated; overflow is a table error.
+  struct TextWriter {
+    Text& text;
+    size_t size = 0;
+    constexpr void put(char c) {
+      detail::table_check(size + 1 < TextCapacity, "a text longer than TextCapacity");
+      text[size++] = c;
+      text[size] = '\0';
+    }
+    constexpr void put(const char* s) {
+      for (; *s != '\0'; ++s) put(*s);
+    }
+    constexpr void put_integer(int64_t value) {
+      char digits[20] = {};
+      size_t n = 0;
+      // Negated digit by digit so INT64_MIN needs no special case.
+      const bool negative = value < 0;
+      do {
+        const int64_t digit = value % 10;
+        digits[n++] = static_cast<char>('0' + (negative ? -digit : digit));
+        value /= 10;
+      } while (value != 0);
+      if (negative) put('-');
+      while (n > 0) put(digits[--n]);
+    }
+  };
+
+  static constexpr const char* write_default(const ConfigKey<Settings>& key, Text& text) {
+    if (!key.has_default) return nullptr;
+    TextWriter out{text};
+    if (key.type == ETL_CONFIG_INTEGER) {
+      detail::table_check(!key.has_range || (key.min <= key.default_integer && key.default_integer <= key.max),
+                          "a default outside the key's range");
+      out.put_integer(key.default_integer);
+    } else if (key.type == ETL_CONFIG_BOOLEAN) {
+      out.put(key.default_boolean ? "true" : "false");
+    } else if (key.type == ETL_CONFIG_STRING) {
+      out.put('"');
+      for (const char* c = key.default_text; *c != '\0'; ++c) {
+        detail::table_check(static_cast<unsigned char>(*c) >= 0x20, "a control character in a string default");
+        if (*c == '"' || *c == '\\') out.put('\\');
+        out.put(*c);
+      }
+      out.put('"');
+    } else {
+      out.put(key.default_text);
+    }
+    return text.data();
+  }
+
+  // The help as written, with ", MIN-MAX" before its final period when the key has a range.
+  static constexpr const char* write_help(const ConfigKey<Settings>& key, Text& text) {
+    if (!key.has_range) return key.help;
+    size_t length = 0;
+    while (key.help[length] != '\0') ++length;
+    const bool period = length > 0 && key.help[length - 1] == '.';
+    TextWriter out{text};
+    for (size_t i = 0; i < (period ? length - 1 : length); ++i) out.put(key.help[i]);
+    out.put(", ");
+    out.put_integer(key.min);
+    out.put('-');
+    out.put_integer(key.max);
+    out.put('.');
+    return text.data();
+  }
+
+  std::array<ConfigKey<Settings>, N> keys_{};
+  std::array<etl_config_field, N> fields_{};
+  std::array<Text, N> help_{};
+  std::array<Text, N> defaults_{};
+};
+
+template <class Settings, size_t N>
+ConfigMap(const ConfigKey<Settings> (&)[N]) -> ConfigMap<Settings, N>;
+
+namespace detail {
+
+template <auto Member>
+void read_integer(const Config& config, const ConfigKey<settings_of<Member>>& key, settings_of<Member>& out) {
+  const int64_t value = key.has_range ? config.integer_in(key.key, key.min, key.max, key.unit) : config.integer(key.key);
+  using T = member_type<Member>;
+  if constexpr (is_duration<T>::value) {
+    out.*Member = T(static_cast<typename T::rep>(value));
+  } else {
+    out.*Member = static_cast<T>(value);
+  }
+}
+template <auto Member>
+void read_string(const Config& config, const ConfigKey<settings_of<Member>>& key, settings_of<Member>& out) {
+  out.*Member = config.string(key.key);
+}
+template <auto Member>
+void read_boolean(const Config& config, const ConfigKey<settings_of<Member>>& key, settings_of<Member>& out) {
+  out.*Member = config.boolean(key.key);
+}
+template <auto Member>
+void read_number(const Config& config, const ConfigKey<settings_of<Member>>& key, settings_of<Member>& out) {
+  out.*Member = config.number(key.key);
+}
+
+}  // namespace detail
 
 // ----------------------------------------------------------------------------------------
 // Source side: catalog selection and the batching emitter
@@ -515,6 +819,12 @@ constexpr std::array<const etl_config_field*, N> pointers_to(const etl_config_fi
 }
 /// A plugin without config passes `nullptr` as FIELDS.
 constexpr std::array<const etl_config_field*, 0> pointers_to(std::nullptr_t) { return {}; }
+template <class Settings, size_t N, size_t TextCapacity>
+constexpr std::array<const etl_config_field*, N> pointers_to(const ConfigMap<Settings, N, TextCapacity>& map) {
+  std::array<const etl_config_field*, N> out{};
+  for (size_t i = 0; i < N; ++i) out[i] = &map.fields()[i];
+  return out;
+}
 
 inline etl_status entry(uint32_t host_abi_version, const etl_plugin& plugin, const etl_plugin** out,
                         etl_error* err) noexcept {
@@ -532,7 +842,8 @@ inline etl_status entry(uint32_t host_abi_version, const etl_plugin& plugin, con
 }  // namespace etl
 
 /// Defines the entry point of a source plugin implemented by class `Class` (an etl::Source).
-/// `FIELDS` is a constexpr array of etl_config_field built with etl::field(), or nullptr.
+/// `FIELDS` is a constexpr etl::ConfigMap, a constexpr array of etl_config_field built with
+/// etl::field(), or nullptr.
 #define ETL_DEFINE_SOURCE_PLUGIN(Class, NAME, VERSION, DESCRIPTION, FIELDS)                        \
   extern "C" ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version,                   \
                                                     const etl_plugin** out_plugin, etl_error* err) { \
