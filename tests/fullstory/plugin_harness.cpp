@@ -5,6 +5,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "host_config.h"
+
 namespace fstest {
 
 struct PluginHarness::Context {
@@ -137,8 +139,9 @@ PluginHarness::~PluginHarness() {
   if (library_ != nullptr) dlclose(library_);
 }
 
-RunResult PluginHarness::run(const std::string& config_json,
+RunResult PluginHarness::run(const std::string& config_json, bool enforce_required,
                              const std::function<etl_status(void*, const etl_emitter*, etl_error*)>& call, EmitHook hook) {
+  const std::string built = etltest::host_config(*plugin_, config_json, enforce_required);
   RunResult result;
   Context context{this, &result, {}, std::move(hook)};
   const etl_host_api host{ETL_STRUCT_SIZE(etl_host_api), ETL_ABI_VERSION, &context, &host_log, &host_is_cancelled,
@@ -146,7 +149,7 @@ RunResult PluginHarness::run(const std::string& config_json,
   const etl_emitter emitter{ETL_STRUCT_SIZE(etl_emitter), &context, &host_emit};
   void* self = nullptr;
   etl_error err = fresh_error();
-  result.status = plugin_->source->create(&host, etl_str{config_json.data(), config_json.size()}, &self, &err);
+  result.status = plugin_->source->create(&host, etl_str{built.data(), built.size()}, &self, &err);
   if (result.status == ETL_OK && call) {
     err = fresh_error();
     result.status = call(self, &emitter, &err);
@@ -159,11 +162,11 @@ RunResult PluginHarness::run(const std::string& config_json,
   return result;
 }
 
-RunResult PluginHarness::create_only(const std::string& config_json) { return run(config_json, nullptr, nullptr); }
+RunResult PluginHarness::create_only(const std::string& config_json) { return run(config_json, true, nullptr, nullptr); }
 
 RunResult PluginHarness::discover(const std::string& config_json) {
   return run(
-      config_json,
+      config_json, false,
       [this](void* self, const etl_emitter* emitter, etl_error* err) { return plugin_->source->discover(self, emitter, err); },
       nullptr);
 }
@@ -171,7 +174,7 @@ RunResult PluginHarness::discover(const std::string& config_json) {
 RunResult PluginHarness::sync(const std::string& config_json, const std::string& state_json,
                               const std::string& catalog_json, EmitHook hook) {
   return run(
-      config_json,
+      config_json, true,
       [&](void* self, const etl_emitter* emitter, etl_error* err) {
         return plugin_->source->sync(self, etl_str{catalog_json.data(), catalog_json.size()},
                                      etl_str{state_json.data(), state_json.size()}, emitter, err);

@@ -1,6 +1,6 @@
 // plugin_harness.h: loads the built etl-fullstory.so with dlopen and drives its C ABI the
-// way the host does (create -> discover | sync -> destroy), recording every message, log
-// line and counter, with a cancel switch for stop-request tests.
+// way the host does (the host's config layering, then create -> discover | sync -> destroy),
+// recording every message, log line and counter, with a cancel switch for stop-request tests.
 #pragma once
 
 #include <atomic>
@@ -70,8 +70,10 @@ class PluginHarness {
   struct Context;
 
  private:
-  RunResult run(const std::string& config_json, const std::function<etl_status(void*, const etl_emitter*, etl_error*)>& call,
-                EmitHook hook);
+  // `config_json` goes through the host's config builder first (defaults, spec checks);
+  // `enforce_required` is false for discover, as in the host.
+  RunResult run(const std::string& config_json, bool enforce_required,
+                const std::function<etl_status(void*, const etl_emitter*, etl_error*)>& call, EmitHook hook);
 
   void* library_ = nullptr;
   const etl_plugin* plugin_ = nullptr;

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstring>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "event_validator.h"
 #include "events_schema.h"
 #include "export_list.h"
+#include "host_config.h"
 #include "replay_guard.h"
 #include "source_config.h"
 #include "timestamps.h"
@@ -22,7 +24,33 @@ namespace {
 
 const auto kNow = std::chrono::system_clock::time_point(std::chrono::seconds(1'750'000'000));
 
-SourceConfig config_from(const std::string& json) { return read_source_config(etl::Config(json), kNow); }
+etl_status no_create(const etl_host_api*, etl_str, void**, etl_error*) { return ETL_E_NOT_IMPLEMENTED; }
+etl_status no_sync(void*, etl_str, etl_str, const etl_emitter*, etl_error*) { return ETL_E_NOT_IMPLEMENTED; }
+void no_destroy(void*) {}
+
+// A descriptor carrying kSourceConfig, so the host's config builder can fill the defaults
+// as it does for the real plugin (whose entry point is not in etl_fullstory_core).
+const etl_plugin& spec_only_plugin() {
+  static constexpr auto kFields = etl::detail::pointers_to(kSourceConfig);
+  static const etl_source_api kApi{ETL_STRUCT_SIZE(etl_source_api), &no_create, nullptr, &no_sync, &no_destroy};
+  static const etl_plugin kPlugin{ETL_STRUCT_SIZE(etl_plugin), ETL_ABI_VERSION, ETL_KIND_SOURCE, "fullstory",
+                                  ETL_FULLSTORY_VERSION, "kSourceConfig only", kFields.data(), kFields.size(),
+                                  &kApi, nullptr};
+  return kPlugin;
+}
+
+// Required keys are not enforced, as for discover: the plugin's own api_key guard is tested.
+SourceConfig config_from(const std::string& json) {
+  return read_source_config(etl::Config(etltest::host_config(spec_only_plugin(), json, false)), kNow);
+}
+
+const etl_config_field& spec_of(const char* key) {
+  for (const etl_config_field& field : kSourceConfig.fields()) {
+    if (std::strcmp(field.key, key) == 0) return field;
+  }
+  FAIL("no config key " << key);
+  throw;
+}
 
 // The etl::Error message for a config, or "" when it is accepted.
 std::string config_error(const std::string& json) {
@@ -111,6 +139,38 @@ TEST_CASE("config: defaults") {
   CHECK(config.max_attempts == 8);
   CHECK(config.downloads_per_minute == 2);
   CHECK(config.idle_timeout == std::chrono::seconds(300));
+}
+
+TEST_CASE("config table: the spec carries each default and range once; reading enforces the range") {
+  CHECK(kSourceConfig.fields().size() == 12);
+  CHECK(std::strcmp(spec_of("connect_timeout_seconds").default_json, "30") == 0);
+  CHECK(std::strcmp(spec_of("connect_timeout_seconds").help, "Seconds to wait for a TCP/TLS connection, 1-3600.") == 0);
+  CHECK(std::strcmp(spec_of("max_attempts").help, "Attempts per request (first try included), 1-100.") == 0);
+  CHECK(std::strcmp(spec_of("downloads_per_minute").default_json, "2") == 0);
+  CHECK(std::strcmp(spec_of("base_url").default_json, "\"https://export.fullstory.com\"") == 0);
+  CHECK(std::strcmp(spec_of("user_agent").default_json, "\"etlhost-fullstory/" ETL_FULLSTORY_VERSION "\"") == 0);
+  CHECK(spec_of("start_date").default_json == nullptr);
+  const etl_config_field& api_key = spec_of("api_key");
+  CHECK(api_key.flags == (ETL_CONFIG_REQUIRED | ETL_CONFIG_SECRET));
+  CHECK(std::strcmp(api_key.env, "FULLSTORY_API_KEY") == 0);
+  CHECK(api_key.default_json == nullptr);
+  for (const etl_config_field& field : kSourceConfig.fields()) CHECK(field.struct_size == sizeof(etl_config_field));
+
+  const std::string key = R"("api_key":"na1.secret",)";
+  CHECK(config_error("{" + key + R"("idle_timeout_seconds":0})") ==
+        "config key 'idle_timeout_seconds': expected an integer from 1 to 86400 (seconds), found 0");
+  CHECK(config_error("{" + key + R"("max_attempts":101})") ==
+        "config key 'max_attempts': expected an integer from 1 to 100, found 101");
+  CHECK(config_error("{" + key + R"("downloads_per_minute":601})") ==
+        "config key 'downloads_per_minute': expected an integer from 0 to 600 (0 = no pacing), found 601");
+  CHECK(config_error("{" + key + R"("retry_max_delay_ms":3600001})") ==
+        "config key 'retry_max_delay_ms': expected an integer from retry_base_delay_ms (1000) to 3600000 "
+        "(milliseconds), found 3600001");
+  const SourceConfig read = config_from("{" + key + R"("idle_timeout_seconds":86400,"max_attempts":1})");
+  CHECK(read.idle_timeout == std::chrono::seconds(86400));
+  CHECK(read.max_attempts == 1);
+  CHECK(read.connect_timeout == std::chrono::seconds(30));
+  CHECK(read.retry_max_delay == std::chrono::milliseconds(60000));
 }
 
 TEST_CASE("config: bad values name the key, what was expected and what was found, never the key's value") {

@@ -5,7 +5,6 @@
 #include <system_error>
 
 #include "timestamps.h"
-#include "version.h"
 
 namespace fullstory {
 namespace {
@@ -21,16 +20,6 @@ std::string in_quotes(std::string_view text) {
   std::string out = "'";
   out += text.size() > kMax ? std::string(text.substr(0, kMax)) + "..." : std::string(text);
   return out + "'";
-}
-
-int64_t integer_in(const etl::Config& config, const std::string& key, int64_t fallback, int64_t min, int64_t max,
-                   const std::string& unit) {
-  const int64_t value = config.integer_or(key, fallback);
-  if (value < min || value > max) {
-    reject(key, "an integer from " + std::to_string(min) + " to " + std::to_string(max) + unit,
-           std::to_string(value));
-  }
-  return value;
 }
 
 // Empty when absent: `etlhost discover` needs no key (the catalog is static), and sync()
@@ -65,7 +54,7 @@ int64_t read_start_date(const etl::Config& config, int64_t now_unix, bool& defau
 }
 
 BaseUrl read_base_url(const etl::Config& config) {
-  const std::string text = config.string_or("base_url", "https://export.fullstory.com");
+  const std::string text = config.string("base_url");
   std::string problem;
   auto url = parse_base_url(text, problem);
   if (!url) {
@@ -78,7 +67,7 @@ BaseUrl read_base_url(const etl::Config& config) {
 }
 
 std::string read_user_agent(const etl::Config& config) {
-  const std::string agent = config.string_or("user_agent", "etlhost-fullstory/" ETL_FULLSTORY_VERSION);
+  const std::string agent = config.string("user_agent");
   for (const char c : agent) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 || byte == 0x7f) reject("user_agent", "text without control characters", "a control character");
@@ -87,7 +76,8 @@ std::string read_user_agent(const etl::Config& config) {
 }
 
 std::string read_ca_file(const etl::Config& config) {
-  const std::string path = config.string_or("ca_file", "");
+  if (!config.has("ca_file")) return {};  // the system's CA store
+  const std::string path = config.string("ca_file");
   if (path.empty()) return path;
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) {
@@ -97,32 +87,29 @@ std::string read_ca_file(const etl::Config& config) {
   return path;
 }
 
+// Bounded below by retry_base_delay_ms, which no table range can say.
+std::chrono::milliseconds read_retry_max_delay(const etl::Config& config, std::chrono::milliseconds base_delay) {
+  const int64_t max_delay = config.integer("retry_max_delay_ms");
+  if (max_delay < base_delay.count() || max_delay > kMaxRetryDelayMs) {
+    reject("retry_max_delay_ms",
+           "an integer from retry_base_delay_ms (" + std::to_string(base_delay.count()) + ") to " +
+               std::to_string(kMaxRetryDelayMs) + " (milliseconds)",
+           std::to_string(max_delay));
+  }
+  return std::chrono::milliseconds(max_delay);
+}
+
 }  // namespace
 
 SourceConfig read_source_config(const etl::Config& config, std::chrono::system_clock::time_point now) {
   const int64_t now_unix = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-  SourceConfig out;
+  SourceConfig out = kSourceConfig.read(config);
   out.api_key = read_api_key(config);
   out.start_unix = read_start_date(config, now_unix, out.start_date_defaulted);
   out.base_url = read_base_url(config);
   out.user_agent = read_user_agent(config);
   out.ca_file = read_ca_file(config);
-  out.connect_timeout = std::chrono::seconds(integer_in(config, "connect_timeout_seconds", 30, 1, 3600, " (seconds)"));
-  out.idle_timeout = std::chrono::seconds(integer_in(config, "idle_timeout_seconds", 300, 1, 86400, " (seconds)"));
-  out.max_attempts = static_cast<int>(integer_in(config, "max_attempts", 8, 1, 100, ""));
-  out.retry_base_delay =
-      std::chrono::milliseconds(integer_in(config, "retry_base_delay_ms", 1000, 0, 3'600'000, " (milliseconds)"));
-  const int64_t max_delay = config.integer_or("retry_max_delay_ms", 60000);
-  if (max_delay < out.retry_base_delay.count() || max_delay > 3'600'000) {
-    reject("retry_max_delay_ms",
-           "an integer from retry_base_delay_ms (" + std::to_string(out.retry_base_delay.count()) +
-               ") to 3600000 (milliseconds)",
-           std::to_string(max_delay));
-  }
-  out.retry_max_delay = std::chrono::milliseconds(max_delay);
-  out.max_total_wait =
-      std::chrono::seconds(integer_in(config, "max_total_wait_seconds", 3600, 0, 7 * 86400, " (seconds)"));
-  out.downloads_per_minute = static_cast<int>(integer_in(config, "downloads_per_minute", 2, 0, 600, " (0 = no pacing)"));
+  out.retry_max_delay = read_retry_max_delay(config, out.retry_base_delay);
   return out;
 }
 

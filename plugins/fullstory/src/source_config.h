@@ -1,9 +1,10 @@
-// source_config.h: the plugin's config, read from the host-validated JSON and checked.
+// source_config.h: the plugin's config: its table (spec, defaults, ranges, help), and the
+// reading of the host-validated JSON into SourceConfig.
 //
-// The host already refused unknown keys, wrong JSON types and (for run) a missing api_key; this file
-// checks values (ranges, formats, files) so that a bad config fails in create(), before any
-// request, with a message naming the key, what was expected and what was found. The
-// api_key is never part of any message.
+// The host already refused unknown keys, wrong JSON types and (for run) a missing api_key,
+// and filled every default from the table; this file checks values (ranges, formats, files)
+// so that a bad config fails in create(), before any request, with a message naming the
+// key, what was expected and what was found. The api_key is never part of any message.
 #pragma once
 
 #include <chrono>
@@ -12,9 +13,11 @@
 
 #include "base_url.h"
 #include "etlhost/plugin.hpp"
+#include "fullstory_version.h"
 
 namespace fullstory {
 
+// No member has an initializer: every value comes from the config, defaults from kSourceConfig.
 struct SourceConfig {
   std::string api_key;             // empty only for discover, which needs no key
   int64_t start_unix = 0;          // from start_date: list bundles whose Stop is after this
@@ -22,14 +25,56 @@ struct SourceConfig {
   BaseUrl base_url;
   std::string user_agent;
   std::string ca_file;             // empty: the system's CA store
-  std::chrono::seconds connect_timeout{30};
-  std::chrono::seconds idle_timeout{300};
-  int max_attempts = 8;
-  std::chrono::milliseconds retry_base_delay{1000};
-  std::chrono::milliseconds retry_max_delay{60000};
-  std::chrono::seconds max_total_wait{3600};
-  int downloads_per_minute = 2;    // 0: no pacing
+  std::chrono::seconds connect_timeout{};
+  std::chrono::seconds idle_timeout{};
+  int max_attempts{};
+  std::chrono::milliseconds retry_base_delay{};
+  std::chrono::milliseconds retry_max_delay{};
+  std::chrono::seconds max_total_wait{};
+  int downloads_per_minute{};      // 0: no pacing
 };
+
+/// The longest retry wait, for retry_base_delay_ms and retry_max_delay_ms alike.
+inline constexpr int64_t kMaxRetryDelayMs = 3'600'000;
+
+/// The config spec (the descriptor's config fields) and the reader of the plain keys. The
+/// custom keys are read in source_config.cpp (formats, files, one key bounded by another).
+inline constexpr etl::ConfigMap kSourceConfig{{
+    etl::custom_key<SourceConfig>(
+        ETL_CONFIG_STRING, "api_key",
+        "FullStory API key with Admin or Architect permission, sent as 'Authorization: Basic <key>'.")
+        .required().secret().env("FULLSTORY_API_KEY"),
+    etl::custom_key<SourceConfig>(ETL_CONFIG_STRING, "start_date",
+                                  "First run only: export bundles that end after this RFC 3339 date or date-time. "
+                                  "Default: one year before now (Stitch's historical sync)."),
+    etl::custom_key<SourceConfig>(ETL_CONFIG_STRING, "base_url", "Data Export API root, http(s)://host[:port][/path].")
+        .defaults_to("https://export.fullstory.com"),
+    etl::custom_key<SourceConfig>(ETL_CONFIG_STRING, "user_agent", "User-Agent header of every request.")
+        .defaults_to("etlhost-fullstory/" ETL_FULLSTORY_VERSION),
+    etl::custom_key<SourceConfig>(
+        ETL_CONFIG_STRING, "ca_file",
+        "PEM file of CA certificates to trust instead of the system store (private CA, TLS proxy)."),
+    etl::integer_key<&SourceConfig::connect_timeout>("connect_timeout_seconds",
+                                                     "Seconds to wait for a TCP/TLS connection.")
+        .defaults_to(30).range(1, 3600, "seconds"),
+    etl::integer_key<&SourceConfig::idle_timeout>(
+        "idle_timeout_seconds", "Seconds a request may go without receiving a byte before it is retried.")
+        .defaults_to(300).range(1, 86400, "seconds"),
+    etl::integer_key<&SourceConfig::max_attempts>("max_attempts", "Attempts per request (first try included).")
+        .defaults_to(8).range(1, 100),
+    etl::integer_key<&SourceConfig::retry_base_delay>("retry_base_delay_ms",
+                                                      "First retry wait in ms; doubles per attempt, jittered to 50-100%.")
+        .defaults_to(1000).range(0, kMaxRetryDelayMs, "milliseconds"),
+    etl::custom_key<SourceConfig>(ETL_CONFIG_INTEGER, "retry_max_delay_ms",
+                                  "Cap on a single retry wait in ms.")
+        .defaults_to(60000),
+    etl::integer_key<&SourceConfig::max_total_wait>(
+        "max_total_wait_seconds", "Run-wide budget for retry and 429 Retry-After waits, in seconds (pacing not included).")
+        .defaults_to(3600).range(0, 7 * 86400, "seconds"),
+    etl::integer_key<&SourceConfig::downloads_per_minute>(
+        "downloads_per_minute", "Bundle downloads started per rolling minute (FullStory allows 2); 0 disables pacing.")
+        .defaults_to(2).range(0, 600, "0 = no pacing"),
+}};
 
 /// Reads and checks every key. `now` fixes the default start_date (one year before now,
 /// Stitch's historical window) and the "not in the future" check. Throws etl::Error
