@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include "host_config.h"
+
 namespace csv_test {
 namespace {
 
@@ -75,8 +77,9 @@ Sink::Sink(const std::string& config_json) {
   host_.log = log_into;
   host_.is_cancelled = never_cancelled;
   host_.count = ignore_count;
+  const std::string built = etltest::host_config(csv_plugin(), config_json);
   etl_error err = fresh_error();
-  const etl_status code = api().create(&host_, etl_str{config_json.data(), config_json.size()}, &self_, &err);
+  const etl_status code = api().create(&host_, etl_str{built.data(), built.size()}, &self_, &err);
   REQUIRE_MESSAGE(code == ETL_OK, err.message);
 }
 
@@ -89,8 +92,9 @@ Status Sink::try_create(const std::string& config_json) {
   host.struct_size = ETL_STRUCT_SIZE(etl_host_api);
   host.abi_version = ETL_ABI_VERSION;
   void* self = nullptr;
+  const std::string built = etltest::host_config(csv_plugin(), config_json);
   etl_error err = fresh_error();
-  const etl_status code = api().create(&host, etl_str{config_json.data(), config_json.size()}, &self, &err);
+  const etl_status code = api().create(&host, etl_str{built.data(), built.size()}, &self, &err);
   if (code == ETL_OK) api().destroy(self);
   return status_of(code, err);
 }

@@ -1,5 +1,6 @@
-// Drives the built etl-csv.so exactly as the host does: dlopen, etl_plugin_entry, then
-// create -> restore -> write / checkpoint / flush -> [restore] -> destroy on one instance.
+// Drives the built etl-csv.so exactly as the host does: dlopen, etl_plugin_entry, the host's
+// config layering, then create -> restore -> write / checkpoint / flush -> [restore] ->
+// destroy on one instance.
 #pragma once
 
 #include <cstdint>
@@ -34,8 +35,8 @@ Message state(std::string json);
 
 class Sink {
  public:
-  /// Creates an instance; FAILs the test when create() fails. `config_json` is what the
-  /// host would pass: an object already validated against the spec.
+  /// Creates an instance; FAILs the test when create() fails. `config_json` is the user's
+  /// config: the host's config builder validates it and fills the defaults, as in a run.
   explicit Sink(const std::string& config_json);
   /// A config with output_dir set to `dir` and fsync off (tests need no durability),
   /// plus `extra` members (e.g. R"("delimiter":";")").

@@ -24,7 +24,9 @@
 #include <vector>
 
 #include "column_index.h"
+#include "config_builder.h"
 #include "etlhost/plugin.h"
+#include "plugin_loader.h"
 #include "record_reader.h"
 
 namespace {
@@ -105,13 +107,10 @@ etl_message message(uint32_t kind, const char* stream, const std::string& json) 
 }
 
 /// Runs the records through the plugin; returns the seconds spent inside sink calls.
-double run_sink(const etl_sink_api& sink, const Records& records, int64_t state_every, bool fsync,
-                const std::string& dir) {
+double run_sink(const etl_sink_api& sink, const Records& records, int64_t state_every, const std::string& config) {
   etl_host_api host{};
   host.struct_size = ETL_STRUCT_SIZE(etl_host_api);
   host.abi_version = ETL_ABI_VERSION;
-  const std::string config =
-      "{\"output_dir\":\"" + dir + "\",\"fsync\":" + (fsync ? "true" : "false") + "}";
   void* self = nullptr;
   etl_error err = fresh_error();
   if (sink.create(&host, etl_str{config.data(), config.size()}, &self, &err) != ETL_OK) die("create", err);
@@ -204,6 +203,14 @@ int main(int argc, char** argv) {
   etl_error err = fresh_error();
   if (entry == nullptr || entry(ETL_ABI_VERSION, &plugin, &err) != ETL_OK) die("etl_plugin_entry", err);
 
+  // The config create() gets in `etlhost run ... --set csv.output_dir=DIR --set csv.fsync=B`:
+  // the host's layering fills the other keys' defaults.
+  const auto loaded = etlhost::LoadedPlugin::from_descriptor(plugin, ETL_CSV_PLUGIN_PATH);
+  etlhost::ConfigInputs inputs;
+  inputs.plugin_name = loaded->name();
+  inputs.overrides = {{"output_dir", dir, "csv.output_dir"}, {"fsync", fsync ? "true" : "false", "csv.fsync"}};
+  const std::string config = etlhost::build_config(loaded->config_fields(), inputs).json_text;
+
   const Records records = make_records(count);
   std::printf("%" PRId64 " records, %.1f MB of JSON, STATE every %" PRId64 ", fsync %s, into %s\n", count,
               static_cast<double>(records.bytes) / 1e6, state_every, fsync ? "on" : "off", dir.c_str());
@@ -213,7 +220,7 @@ int main(int argc, char** argv) {
   uint64_t output_bytes = 0;
   for (int i = 0; i < kRepeats; ++i) {
     std::filesystem::remove_all(dir);
-    sink_seconds = std::min(sink_seconds, run_sink(*plugin->sink, records, state_every, fsync, dir));
+    sink_seconds = std::min(sink_seconds, run_sink(*plugin->sink, records, state_every, config));
     output_bytes = directory_bytes(dir);
     reader_seconds = std::min(reader_seconds, run_reader(records));
   }

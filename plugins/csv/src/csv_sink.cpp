@@ -74,23 +74,5 @@ void CsvSink::flush() {
 
 }  // namespace etl_csv
 
-namespace {
-
-constexpr etl_config_field kFields[] = {
-    etl::field(ETL_CONFIG_STRING, "output_dir",
-               "Directory for the csv files, one per stream (<stream>.csv); created if missing. The "
-               "sink owns it: on restore it removes csv files the committed checkpoint does not list.",
-               "\"output\""),
-    etl::field(ETL_CONFIG_STRING, "delimiter", "The cell separator: one ASCII character other than '\"', CR and LF.",
-               "\",\""),
-    etl::field(ETL_CONFIG_STRING, "line_terminator", "\"crlf\" (RFC 4180) or \"lf\".", "\"crlf\""),
-    etl::field(ETL_CONFIG_BOOLEAN, "fsync",
-               "Make every checkpoint durable with fsync (true). false still survives a killed process, "
-               "but a power loss may lose committed rows.",
-               "true"),
-};
-
-}  // namespace
-
 ETL_DEFINE_SINK_PLUGIN(etl_csv::CsvSink, "csv", "1.0.0",
-                       "Writes one CSV file per stream, exactly once across crashes.", kFields)
+                       "Writes one CSV file per stream, exactly once across crashes.", etl_csv::kSinkConfig)

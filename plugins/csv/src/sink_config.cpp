@@ -19,9 +19,9 @@ std::string printable(const std::string& text) {
 }  // namespace
 
 SinkConfig SinkConfig::from(const etl::Config& config) {
-  SinkConfig out;
+  SinkConfig out = kSinkConfig.read(config);
 
-  const std::string dir = config.string_or("output_dir", "output");
+  const std::string dir = config.string("output_dir");
   if (dir.empty() || dir.find('\0') != std::string::npos) {
     reject("output_dir", "a non-empty directory path without NUL bytes", printable(dir));
   }
@@ -32,14 +32,14 @@ SinkConfig SinkConfig::from(const etl::Config& config) {
   // "out/" normalizes to "out/" (a trailing empty component); drop it so names compare.
   while (out.output_dir.size() > 1 && out.output_dir.back() == '/') out.output_dir.pop_back();
 
-  const std::string delimiter = config.string_or("delimiter", ",");
+  const std::string delimiter = config.string("delimiter");
   const auto byte = delimiter.size() == 1 ? static_cast<unsigned char>(delimiter[0]) : 0u;
   if (delimiter.size() != 1 || byte >= 0x80 || byte == '"' || byte == '\r' || byte == '\n') {
     reject("delimiter", "exactly one ASCII character other than '\"', CR and LF", printable(delimiter));
   }
   out.delimiter = delimiter[0];
 
-  const std::string terminator = config.string_or("line_terminator", "crlf");
+  const std::string terminator = config.string("line_terminator");
   if (terminator == "crlf") {
     out.line_terminator = "\r\n";
   } else if (terminator == "lf") {
@@ -47,8 +47,6 @@ SinkConfig SinkConfig::from(const etl::Config& config) {
   } else {
     reject("line_terminator", "\"crlf\" or \"lf\"", printable(terminator));
   }
-
-  out.fsync = config.boolean_or("fsync", true);
   return out;
 }
 
