@@ -38,10 +38,25 @@ struct File {
   bool dirty = false;    // changed since the last fsync
 };
 
+// The config, one member per key, filled by kConfig.read() from what the host validated.
+struct JsonlSettings {
+  std::string output_dir;
+};
+
+// The config table: one line per key gives the spec (default included: the host fills it
+// in before create(), so it is written nowhere else) and the reading into JsonlSettings.
+constexpr etl::ConfigMap kConfig{{
+    etl::string_key<&JsonlSettings::output_dir>("output_dir",
+                                                "Directory of the <stream>.jsonl files; created if missing. The sink "
+                                                "owns the .jsonl files in it: restore removes those the committed "
+                                                "checkpoint does not list.")
+        .defaults_to("output"),
+}};
+
 class JsonlSink final : public etl::Sink {
  public:
   // create(): check the config, touch no file yet (the host restores before writing).
-  JsonlSink(const etl::Host& host, const etl::Config& config) : host_(host), dir_(config.string("output_dir")) {
+  JsonlSink(const etl::Host& host, const etl::Config& config) : host_(host), dir_(kConfig.read(config).output_dir) {
     if (dir_.empty()) throw etl::Error(ETL_E_INVALID_ARGUMENT, "config key 'output_dir': expected a directory, found \"\"");
   }
   ~JsonlSink() override { close_all(); }  // destroy(): the host flushed before, if the run went well
@@ -180,15 +195,8 @@ class JsonlSink final : public etl::Sink {
   bool sync_dir_ = false;
 };
 
-constexpr etl_config_field kFields[] = {
-    etl::field(ETL_CONFIG_STRING, "output_dir",
-               "Directory of the <stream>.jsonl files; created if missing. The sink owns the .jsonl files "
-               "in it: restore removes those the committed checkpoint does not list.",
-               "\"output\""),
-};
-
 }  // namespace
 
 ETL_DEFINE_SINK_PLUGIN(JsonlSink, "jsonl", "1.0.0",
                        "Writes one JSON Lines file per stream, exactly once across crashes (an SDK example in C++).",
-                       kFields)
+                       kConfig)

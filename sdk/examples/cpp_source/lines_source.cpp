@@ -19,11 +19,25 @@ constexpr const char* kSchema =
     R"({"schema":{"type":"object","properties":{"line":{"type":"integer"},"text":{"type":"string"}}},)"
     R"("key_properties":["line"],"bookmark_properties":["line"])";
 
+// The config, one member per key, filled by kConfig.read() from what the host validated.
+struct LinesSettings {
+  std::string path;
+};
+
+// The config table: one line per key. From it come the spec the host checks the user's
+// config against before create() (with any defaults, which the host fills in) and the
+// reading into LinesSettings.
+constexpr etl::ConfigMap kConfig{{
+    etl::string_key<&LinesSettings::path>("path", "The text file to read, one record per complete line ('\\n').")
+        .required()
+        .env("LINES_PATH"),
+}};
+
 class LinesSource final : public etl::Source {
  public:
   // create(): check the config, open nothing yet (create() also serves to validate a config).
   LinesSource(const etl::Host& host, const etl::Config& config)
-      : host_(host), path_(config.string("path")) {
+      : host_(host), path_(kConfig.read(config).path) {
     if (path_.empty()) throw etl::Error(ETL_E_INVALID_ARGUMENT, "config key 'path': expected a file name, found \"\"");
   }
 
@@ -82,14 +96,8 @@ class LinesSource final : public etl::Source {
   std::string path_;
 };
 
-// The config spec: static data the host checks the user's config against before create().
-constexpr etl_config_field kFields[] = {
-    etl::field(ETL_CONFIG_STRING, "path", "The text file to read, one record per complete line ('\\n').",
-               nullptr, ETL_CONFIG_REQUIRED, "LINES_PATH"),
-};
-
 }  // namespace
 
 ETL_DEFINE_SOURCE_PLUGIN(LinesSource, "lines", "1.0.0",
                          "Reads the lines of a text file, resuming after the last line read (an SDK example in C++).",
-                         kFields)
+                         kConfig)
