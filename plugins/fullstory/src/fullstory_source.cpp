@@ -69,6 +69,10 @@ constexpr etl_config_field kConfigFields[] = {
                "Run-wide budget for retry and 429 Retry-After waits, in seconds (pacing not included).", "3600"),
     etl::field(ETL_CONFIG_INTEGER, "downloads_per_minute",
                "Bundle downloads started per rolling minute (FullStory allows 2); 0 disables pacing.", "2"),
+    etl::field(ETL_CONFIG_BOOLEAN, "allow_bundle_gaps",
+               "Accept a listed bundle that starts after the previous one stopped (FullStory exports paused), "
+               "with a warning; by default such a list fails the run, since missing bundles would be lost.",
+               "false"),
 };
 
 }  // namespace

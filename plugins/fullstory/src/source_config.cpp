@@ -123,6 +123,7 @@ SourceConfig read_source_config(const etl::Config& config, std::chrono::system_c
   out.max_total_wait =
       std::chrono::seconds(integer_in(config, "max_total_wait_seconds", 3600, 0, 7 * 86400, " (seconds)"));
   out.downloads_per_minute = static_cast<int>(integer_in(config, "downloads_per_minute", 2, 0, 600, " (0 = no pacing)"));
+  out.allow_bundle_gaps = config.boolean_or("allow_bundle_gaps", false);
   return out;
 }
 

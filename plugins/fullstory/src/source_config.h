@@ -29,6 +29,7 @@ struct SourceConfig {
   std::chrono::milliseconds retry_max_delay{60000};
   std::chrono::seconds max_total_wait{3600};
   int downloads_per_minute = 2;    // 0: no pacing
+  bool allow_bundle_gaps = false;  // see ListingCheck
 };
 
 /// Reads and checks every key. `now` fixes the default start_date (one year before now,
