@@ -30,8 +30,7 @@ int64_t integer_member(const nlohmann::json& entry, std::string_view name, size_
     // A number is short to quote; anything else is named by its type, never re-serialised
     // (an array nested 100k deep would overflow the stack in dump()).
     malformed("exports[" + std::to_string(index) + "]." + std::string(name) + " is " +
-              (value.is_number() ? value.dump() : std::string("a") + (value.is_array() || value.is_object() ? "n " : " ") +
-                                                      value.type_name()) +
+              (value.is_number() ? value.dump() : "of type " + std::string(value.type_name())) +
               ", expected an integer within int64");
   }
   malformed("exports[" + std::to_string(index) + "] has no " + std::string(name));
