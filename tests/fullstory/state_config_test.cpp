@@ -178,6 +178,19 @@ TEST_CASE("base_url: accepted forms") {
   }
 }
 
+TEST_CASE("base_url: only loopback addresses are loopback, not host names that look like one") {
+  std::string problem;
+  for (const char* loopback : {"http://127.0.0.1:8080", "http://127.255.0.9", "http://localhost:1", "http://[::1]:9"}) {
+    CAPTURE(loopback);
+    CHECK(parse_base_url(loopback, problem)->is_loopback());
+  }
+  for (const char* remote : {"http://127.evil.example", "http://127.0.0.1.evil.example", "http://128.0.0.1",
+                             "http://10.127.0.1", "http://1270.0.0.1"}) {
+    CAPTURE(remote);
+    CHECK_FALSE(parse_base_url(remote, problem)->is_loopback());
+  }
+}
+
 TEST_CASE("export list: int64 ids survive, the server's order is kept, bad bodies refused") {
   const auto page = parse_export_page(
       R"({"exports":[{"Id":9007199254741993,"Start":1700092800,"Stop":1700179200},)"
