@@ -248,3 +248,81 @@ TEST_CASE("e2e: discover needs no API key (the catalog is static), a run does") 
   CHECK(run.exit_code == 3);
   CHECK(contains(run.err, "required key 'api_key' is missing"));
 }
+
+TEST_CASE("e2e: a lying export/list fails the run with state unmoved past it; an honest rerun loses nothing") {
+  struct Lie {
+    const char* kind;
+    const char* message;  // part of the refusal
+  };
+  const Lie lies[] = {
+      {"newest-first", "the list must be oldest first"},   {"future-stop", "2100-01-01T00:00:00Z"},
+      {"max-stop", "outside years 0001-9999"},             {"duplicate-id", "whose Id was listed (or delivered) already"},
+      {"duplicate-stop", "one bundle per Stop"},           {"gap", "set allow_bundle_gaps to true"},
+      {"overlap", "were delivered already"},               {"stale", "does not end after start"},
+  };
+  const std::vector<std::string> args = {"--bundles", "5", "--events-per-bundle", "40,30,20,10,50", "--list-page-size", "2"};
+  for (const Lie& lie : lies) {
+    const std::string kind = lie.kind;
+    CAPTURE(kind);
+    Workspace work;
+    const std::vector<std::string> common = {"--state", work.state_path(), "--checkpoint-interval", "0",
+                                             "--set", "csv.output_dir=" + work.csv_dir()};
+    auto lying = args;
+    lying.insert(lying.end(), {"--list-lie", lie.kind});
+    {
+      Simulator sim(lying);
+      std::vector<std::string> cli = {"run", "fullstory", "->", "csv", "--config", work.write_config(sim)};
+      cli.insert(cli.end(), common.begin(), common.end());
+      const auto run = work.run(cli);
+      CHECK_MESSAGE(run.result.exit_code == 5, run.result.describe());
+      CHECK_MESSAGE(contains(run.result.err, lie.message), run.result.err);
+      CHECK(contains(run.result.err, "the state is unchanged"));
+      // Nothing past what was really delivered: no bookmark beyond the simulator's last bundle.
+      if (!run.state.empty() && json::parse(run.state)["state"].contains("bookmarks")) {
+        const auto stop = json::parse(run.state)["state"]["bookmarks"]["events"]["last_bundle_stop"];
+        CHECK(stop.get<std::string>() <= "2023-11-20T00:00:00Z");
+      }
+    }
+    Simulator sim(args);
+    std::vector<std::string> cli = {"run", "fullstory", "->", "csv", "--config", work.write_config(sim)};
+    cli.insert(cli.end(), common.begin(), common.end());
+    const auto run = work.run(cli);
+    REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+    check_csv_events(work.csv_path(), Simulator::dump_events(args));
+  }
+}
+
+TEST_CASE("e2e: pages shorter than FullStory's 20 are followed to the end; allow_bundle_gaps accepts a gap loudly") {
+  const std::vector<std::string> args = {"--bundles", "7", "--events-per-bundle", "5", "--list-page-size", "3"};
+  {
+    Simulator sim(args);
+    Workspace work;
+    const auto run = work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(sim), "--state",
+                               work.state_path(), "--set", "csv.output_dir=" + work.csv_dir()});
+    REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+    check_csv_events(work.csv_path(), Simulator::dump_events(args));
+    CHECK(sim.stats()["list_requests"] == 4);  // 3 + 3 + 1, then the empty page
+  }
+  auto gap = args;
+  gap.insert(gap.end(), {"--list-lie", "gap"});
+  Simulator sim(gap);
+  Workspace work;
+  const auto run = work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(sim, {{"allow_bundle_gaps", true}}),
+                             "--state", work.state_path(), "--set", "csv.output_dir=" + work.csv_dir()});
+  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  CHECK(contains(run.result.err, "accepted, allow_bundle_gaps is true"));
+  auto expected = Simulator::dump_events(args);
+  expected.erase(expected.begin() + 5, expected.begin() + 10);  // bundle 1 was never listed
+  check_csv_events(work.csv_path(), expected);
+}
+
+TEST_CASE("e2e: a state whose bookmark is in the future is refused, not followed into 'no new bundles' forever") {
+  Simulator sim({"--bundles", "2", "--events-per-bundle", "5"});
+  Workspace work;
+  std::ofstream(work.state_path()) << R"({"bookmarks":{"events":{"last_bundle_stop":"2100-01-01T00:00:00Z"}}})";
+  const auto run = work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(sim), "--state",
+                             work.state_path(), "--set", "csv.output_dir=" + work.csv_dir()});
+  CHECK_MESSAGE(run.result.exit_code == 5, run.result.describe());
+  CHECK(contains(run.result.err, "the bookmark 2100-01-01T00:00:00Z is in the future"));
+  CHECK(sim.stats()["list_requests"] == 0);
+}

@@ -55,6 +55,9 @@ TEST_CASE("Retry-After: HTTP date") {
   CHECK(fullstory::parse_http_date("Tue, 14 Nov 2023 22:13:20 GMT") == 1'700'000'000);
   CHECK(parse_retry_after("Tue, 14 Nov 2023 22:13:50 GMT", now) == milliseconds(30000));
   CHECK(parse_retry_after("Tue, 14 Nov 2023 22:13:00 GMT", now) == milliseconds(0));  // past: retry now
+  // Beyond system_clock's range (2262): capped like a huge delay-seconds, not wrapped to "now".
+  CHECK(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now) == milliseconds(86401000));
+  CHECK(parse_retry_after("Sat, 01 Jan 2263 00:00:00 GMT", now) == milliseconds(86401000));
 }
 
 TEST_CASE("Retry-After: garbage falls back to backoff (nullopt)") {

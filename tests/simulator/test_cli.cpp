@@ -16,7 +16,7 @@ TEST_CASE("--help documents every flag") {
   for (const char* flag : {"--host", "--port", "--port-file", "--api-key", "--tls-cert", "--tls-key", "--bundles",
                            "--bundle-period", "--first-start", "--events-per-bundle", "--seed", "--gzip",
                            "--rate-limit", "--rate-window", "--rate-limit-body", "--retry-after-format", "--fault",
-                           "--stall-seconds", "--cache-dir", "--write-bundle", "--dump-events", "--dump-bundles",
+                           "--stall-seconds", "--list-page-size", "--list-lie", "--cache-dir", "--write-bundle", "--dump-events", "--dump-bundles",
                            "--verbose", "FULLSTORY_SIM_API_KEY"}) {
     CAPTURE(flag);
     CHECK(help.out.find(flag) != std::string::npos);
@@ -41,6 +41,8 @@ TEST_CASE("bad flags exit 2 with a message naming the flag, the expectation and 
       {{"--write-bundle", "42", "-"}, {"--write-bundle", "9007199254740993", "42"}},
       {{"--seed"}, {"--seed", "nothing"}},
       {{"--verbose=yes"}, {"--verbose", "'yes'"}},
+      {{"--list-lie", "fib"}, {"--list-lie", "newest-first", "'fib'"}},
+      {{"--list-page-size", "21"}, {"--list-page-size", "[1, 20]", "'21'"}},
       {{"--dump-events", "-", "--dump-bundles", "-"}, {"only one"}},
   };
   for (const Case& c : cases) {

@@ -1,6 +1,8 @@
 // export/list: paging, boundaries, request forms, auth.
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include "http_support.hpp"
 #include "sim_process.hpp"
 
@@ -108,4 +110,55 @@ TEST_CASE("without --api-key the key comes from FULLSTORY_SIM_API_KEY, and one o
   const ProcessResult missing = run_sim({"--port", "0"});
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("--api-key") != std::string::npos);
+}
+
+TEST_CASE("--list-page-size and --list-lie bend export/list as documented") {
+  const std::int64_t day = 86'400;
+  const auto ids = [](const nlohmann::json& page) {
+    std::vector<std::int64_t> out;
+    for (const auto& bundle : page) out.push_back(bundle["Id"].get<std::int64_t>());
+    return out;
+  };
+  const std::vector<std::string> five = {"--bundles", "5", "--events-per-bundle", "1"};
+  auto with = [&](std::vector<std::string> extra) {
+    extra.insert(extra.begin(), five.begin(), five.end());
+    return extra;
+  };
+  {
+    SimServer sim(with({"--list-page-size", "2"}));
+    CHECK(ids(list(sim, 0)) == std::vector<std::int64_t>{bundle_id(0), bundle_id(1)});
+  }
+  {
+    SimServer sim(with({"--list-lie", "newest-first"}));
+    CHECK(ids(list(sim, 0)) == std::vector<std::int64_t>{bundle_id(4), bundle_id(3), bundle_id(2), bundle_id(1), bundle_id(0)});
+  }
+  {
+    SimServer sim(with({"--list-lie", "gap"}));
+    CHECK(ids(list(sim, 0)) == std::vector<std::int64_t>{bundle_id(0), bundle_id(2), bundle_id(3), bundle_id(4)});
+  }
+  {
+    SimServer sim(with({"--list-lie", "stale"}));
+    CHECK(ids(list(sim, kDefaultFirstStart + day))[0] == bundle_id(0));
+  }
+  {
+    SimServer sim(with({"--list-lie", "duplicate-id"}));
+    CHECK(list(sim, 0)[1]["Id"] == list(sim, 0)[0]["Id"]);
+  }
+  {
+    SimServer sim(with({"--list-lie", "duplicate-stop"}));
+    CHECK(list(sim, 0)[1]["Stop"] == list(sim, 0)[0]["Stop"]);
+    CHECK(list(sim, 0)[1]["Start"] == list(sim, 0)[0]["Start"]);
+  }
+  {
+    SimServer sim(with({"--list-lie", "overlap"}));
+    CHECK(list(sim, 0)[1]["Start"] == list(sim, 0)[0]["Start"]);
+  }
+  {
+    SimServer sim(with({"--list-lie", "future-stop"}));
+    CHECK(list(sim, 0).back()["Stop"] == 4'102'444'800);
+  }
+  {
+    SimServer sim(with({"--list-lie", "max-stop"}));
+    CHECK(list(sim, 0).back()["Stop"] == std::numeric_limits<std::int64_t>::max());
+  }
 }

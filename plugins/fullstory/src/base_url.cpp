@@ -1,5 +1,7 @@
 #include "base_url.h"
 
+#include <arpa/inet.h>
+
 #include <cctype>
 #include <charconv>
 
@@ -36,7 +38,10 @@ std::string BaseUrl::text() const {
 }
 
 bool BaseUrl::is_loopback() const {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  if (host == "localhost" || host == "::1") return true;
+  // An IPv4 literal in 127.0.0.0/8; a host *name* such as 127.example.com is not loopback.
+  in_addr address{};
+  return inet_pton(AF_INET, host.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
 }
 
 std::optional<BaseUrl> parse_base_url(std::string_view text, std::string& problem) {

@@ -16,7 +16,11 @@ constexpr const char* kAccepted =
   throw etl::Error(ETL_E_INVALID_STATE, std::string("state: ") + kAccepted + ", found " + found);
 }
 
+// A scalar is quoted (cut to 120 bytes); a container is named by its type and size, never
+// re-serialised: dump() recurses, and a state nested 100k deep would overflow the stack.
 std::string excerpt(const nlohmann::json& value) {
+  if (value.is_object()) return "an object of " + std::to_string(value.size()) + " members";
+  if (value.is_array()) return "an array of " + std::to_string(value.size()) + " elements";
   std::string text = value.dump();
   if (text.size() > 120) text = text.substr(0, 120) + "...";
   return text;

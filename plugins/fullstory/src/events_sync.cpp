@@ -1,8 +1,10 @@
 #include "events_sync.h"
 
+#include <chrono>
 #include <cstdio>
 
 #include "bundle_reader.h"
+#include "listing_check.h"
 #include "timestamps.h"
 
 namespace fullstory {
@@ -25,40 +27,47 @@ std::string bundle_line(const BundleRef& bundle, const BundleStats& stats) {
   return line;
 }
 
+// A bookmark in the future (written by an etlhost before 0.2, which trusted a server's
+// Stop, or edited by hand) would make every run find "no new bundles" until then.
+void refuse_future_bookmark(const Bookmark& resume, int64_t now) {
+  if (resume.last_bundle_stop <= now + kAllowedClockSkewSeconds) return;
+  throw etl::Error(ETL_E_INVALID_STATE,
+                   "state: the bookmark " + format_rfc3339_utc(resume.last_bundle_stop) + " is in the future (now is " +
+                       format_rfc3339_utc(now) + "); every run from it would find no new bundles. Set "
+                       "last_bundle_stop to the Stop of the last bundle you trust (see the run logs), or remove the "
+                       "state file to start again from start_date");
+}
+
 }  // namespace
 
 void EventsSync::run(const std::optional<Bookmark>& resume) {
   int64_t cursor = resume ? resume->last_bundle_stop : config_.start_unix;
   host_.info("listing bundles that end after " + format_rfc3339_utc(cursor) + " (from " +
              describe_start(config_, resume) + ")");
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  if (resume) refuse_future_bookmark(*resume, now);
+  ListingCheck check(now, config_.allow_bundle_gaps, resume ? resume->last_bundle_id : std::nullopt);
+  // A cursor that is a delivered bundle's Stop must be where the next bundle starts;
+  // start_date is not (the first bundle may begin before or after it).
+  bool contiguous = resume.has_value();
   BundleReader reader(api_, out_);
   uint64_t bundles = 0;
   uint64_t events = 0;
   for (;;) {
-    const int64_t page_start = cursor;
     const ExportPage page = api_.list(cursor);
+    if (page.bundles.empty()) break;  // only an empty page proves there is no more
+    for (const std::string& warning : check.check_page(page, cursor, contiguous)) host_.warn(warning);
     for (const BundleRef& bundle : page.bundles) {
-      const bool delivered = bundle.stop <= cursor || (resume && resume->last_bundle_id == bundle.id);
-      if (delivered) {
-        host_.warn("export/list returned bundle " + std::to_string(bundle.id) + ", which ends at " +
-                   format_rfc3339_utc(bundle.stop) + ", not after the bookmark " + format_rfc3339_utc(cursor) +
-                   ": skipped, it was already delivered");
-        continue;
-      }
       const BundleStats stats = reader.read(bundle);
       // The bundle's records are all emitted: the host commits this once the sink has them.
       out_.state(bookmark_state_json(Bookmark{bundle.stop, bundle.id, false}));
       cursor = bundle.stop;
+      contiguous = true;
       ++bundles;
       events += stats.events;
       host_.count("bundles", 1);
       host_.info(bundle_line(bundle, stats));
-    }
-    if (page.is_last()) break;
-    if (cursor == page_start) {
-      throw etl::Error(ETL_E_INVALID_DATA, "export/list start=" + std::to_string(page_start) +
-                                               " returned a full page with no bundle ending after start; stopping "
-                                               "rather than asking for the same page forever");
     }
   }
   host_.info(bundles == 0 ? "no new bundles: everything that ends before now was delivered already"

@@ -27,7 +27,10 @@ int64_t integer_member(const nlohmann::json& entry, std::string_view name, size_
     if (value.is_number_integer() && !(value.is_number_unsigned() && value.get<uint64_t>() > INT64_MAX)) {
       return value.get<int64_t>();
     }
-    malformed("exports[" + std::to_string(index) + "]." + std::string(name) + " is " + value.dump() +
+    // A number is short to quote; anything else is named by its type, never re-serialised
+    // (an array nested 100k deep would overflow the stack in dump()).
+    malformed("exports[" + std::to_string(index) + "]." + std::string(name) + " is " +
+              (value.is_number() ? value.dump() : "of type " + std::string(value.type_name())) +
               ", expected an integer within int64");
   }
   malformed("exports[" + std::to_string(index) + "] has no " + std::string(name));
@@ -44,7 +47,6 @@ ExportPage parse_export_page(std::string_view json) {
   if (!exports.is_array()) malformed("\"exports\" is " + std::string(exports.type_name()) + ", expected an array");
 
   ExportPage page;
-  page.listed = exports.size();
   page.bundles.reserve(exports.size());
   for (size_t i = 0; i < exports.size(); ++i) {
     const auto& entry = exports[i];
@@ -55,11 +57,8 @@ ExportPage parse_export_page(std::string_view json) {
     bundle.stop = integer_member(entry, "Stop", i);
     page.bundles.push_back(bundle);
   }
-  // The API lists oldest first. Sorting anyway means the bookmark can only move forward
-  // even if a server ever answered out of order.
-  std::stable_sort(page.bundles.begin(), page.bundles.end(), [](const BundleRef& a, const BundleRef& b) {
-    return a.stop != b.stop ? a.stop < b.stop : a.id < b.id;
-  });
+  // Kept in the server's order: sorting would hide a list served newest first, which has
+  // skipped every bundle between the bookmark and its oldest entry (ListingCheck refuses it).
   return page;
 }
 

@@ -10,19 +10,17 @@
 
 namespace fullstory {
 
-/// FullStory answers at most this many bundles per list call; a shorter page is the last.
-inline constexpr size_t kListPageSize = 20;
-
 struct BundleRef {
   int64_t id = 0;
   int64_t start = 0;  // Unix seconds
   int64_t stop = 0;   // Unix seconds; the bookmark after this bundle
 };
 
+/// One page, in the server's order. Its size says nothing about whether more follow
+/// (FullStory lists 20, a proxy or a future API version may list fewer): the pager asks
+/// again from the last Stop until a page comes back empty. ListingCheck checks the order.
 struct ExportPage {
-  std::vector<BundleRef> bundles;  // sorted by (stop, id), as the API promises
-  size_t listed = 0;               // entries in the response, before any filtering
-  bool is_last() const { return listed < kListPageSize; }
+  std::vector<BundleRef> bundles;
 };
 
 /// Parses {"exports":[{"Id":..,"Start":..,"Stop":..}, ...]} (keys matched case-insensitively,

@@ -45,6 +45,10 @@ std::optional<milliseconds> parse_retry_after(std::string_view value, std::chron
   }
   const auto date = parse_http_date(value);
   if (!date) return std::nullopt;
+  // Compare in seconds first: a date after 2262 does not fit system_clock's nanoseconds,
+  // and overflowing there turned "wait until 9999" into "retry now".
+  const int64_t now_seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  if (*date - now_seconds > kMaxRetryAfterSeconds) return std::chrono::seconds(kMaxRetryAfterSeconds + 1);
   const auto until = std::chrono::system_clock::time_point(std::chrono::seconds(*date)) - now;
   const auto wait = std::chrono::ceil<milliseconds>(until);
   return std::clamp(wait, milliseconds(0), milliseconds(std::chrono::seconds(kMaxRetryAfterSeconds + 1)));

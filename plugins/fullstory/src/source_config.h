@@ -32,6 +32,7 @@ struct SourceConfig {
   std::chrono::milliseconds retry_max_delay{};
   std::chrono::seconds max_total_wait{};
   int downloads_per_minute{};      // 0: no pacing
+  bool allow_bundle_gaps{};        // see ListingCheck
 };
 
 /// The longest retry wait, for retry_base_delay_ms and retry_max_delay_ms alike.
@@ -74,6 +75,11 @@ inline constexpr etl::ConfigMap kSourceConfig{{
     etl::integer_key<&SourceConfig::downloads_per_minute>(
         "downloads_per_minute", "Bundle downloads started per rolling minute (FullStory allows 2); 0 disables pacing.")
         .defaults_to(2).range(0, 600, "0 = no pacing"),
+    etl::boolean_key<&SourceConfig::allow_bundle_gaps>(
+        "allow_bundle_gaps",
+        "Accept a listed bundle that starts after the previous one stopped (FullStory exports paused), with a "
+        "warning; by default such a list fails the run, since missing bundles would be lost.")
+        .defaults_to(false),
 }};
 
 /// Reads and checks every key. `now` fixes the default start_date (one year before now,

@@ -82,6 +82,9 @@ std::optional<int64_t> parse_rfc3339(std::string_view text) {
 }
 
 std::string format_rfc3339_utc(int64_t unix_seconds) {
+  if (unix_seconds < kFirstRfc3339Second || unix_seconds > kLastRfc3339Second) {
+    return "unix time " + std::to_string(unix_seconds) + " (outside years 0001-9999)";
+  }
   using namespace std::chrono;
   const sys_seconds instant{seconds{unix_seconds}};
   const sys_days day = floor<days>(instant);

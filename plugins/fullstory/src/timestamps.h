@@ -17,7 +17,15 @@ namespace fullstory {
 /// second. nullopt when the text is anything else (including out-of-range fields).
 std::optional<int64_t> parse_rfc3339(std::string_view text);
 
-/// "2023-11-16T00:00:00Z": the UTC date-time of `unix_seconds`, second precision.
+/// The seconds RFC 3339's four-digit years can express: 0001-01-01T00:00:00Z to
+/// 9999-12-31T23:59:59Z.
+inline constexpr int64_t kFirstRfc3339Second = -62'135'596'800;
+inline constexpr int64_t kLastRfc3339Second = 253'402'300'799;
+
+/// "2023-11-16T00:00:00Z": the UTC date-time of `unix_seconds`, second precision. Outside
+/// [kFirstRfc3339Second, kLastRfc3339Second] (only a lying server or a bug gets there):
+/// "unix time N (outside years 0001-9999)", which no RFC 3339 parser accepts, so such a
+/// value can appear in a message but never round-trip through a state.
 std::string format_rfc3339_utc(int64_t unix_seconds);
 
 /// Seconds since the Unix epoch of an HTTP IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT",

@@ -22,12 +22,11 @@ const Bundle* BundleCatalog::find(std::int64_t id) const {
   return index < bundles_.size() ? &bundles_[index] : nullptr;
 }
 
-std::span<const Bundle> BundleCatalog::listed_after(std::int64_t start) const {
-  // Stops increase with the index, so the listed bundles are one contiguous run.
+std::span<const Bundle> BundleCatalog::ending_after(std::int64_t start) const {
+  // Stops increase with the index, so these bundles are one contiguous run.
   const auto first = std::partition_point(bundles_.begin(), bundles_.end(),
                                           [start](const Bundle& b) { return b.stop <= start; });
-  const auto count = std::min<std::size_t>(kMaxListed, static_cast<std::size_t>(bundles_.end() - first));
-  return {first, count};
+  return {first, bundles_.end()};
 }
 
 }  // namespace fssim

@@ -43,8 +43,8 @@ class BundleCatalog {
 
   const std::vector<Bundle>& bundles() const { return bundles_; }
   const Bundle* find(std::int64_t id) const;
-  // What LIST?start=<start> returns: bundles with Stop > start, oldest first, at most 20.
-  std::span<const Bundle> listed_after(std::int64_t start) const;
+  // Every bundle with Stop > start, oldest first (export/list answers the first 20).
+  std::span<const Bundle> ending_after(std::int64_t start) const;
 
  private:
   std::vector<Bundle> bundles_;

@@ -8,6 +8,7 @@
 #include "bundle_json.hpp"
 #include "fault_responder.hpp"
 #include "http_responses.hpp"
+#include "list_lies.hpp"
 #include "request_parsing.hpp"
 
 namespace fssim {
@@ -50,7 +51,8 @@ void ListHandler::serve(Exchange& exchange) {
     return send_json_error(exchange, Poco::Net::HTTPResponse::HTTP_BAD_REQUEST, "invalid_argument",
                            "start must be an integer unix timestamp in seconds");
   }
-  const PlannedResponse planned = list_response(export_list_json(context_.catalog.listed_after(*start)));
+  const PlannedResponse planned = list_response(export_list_json(
+      listed_bundles(context_.catalog, *start, context_.options.list_page_size, context_.options.list_lie)));
   if (const auto fault = context_.faults.take(Endpoint::list, std::nullopt)) {
     return respond_with_fault(exchange, context_, *fault, Endpoint::list, planned);
   }

@@ -75,6 +75,13 @@ Faults:
                            COUNT     how many requests get it (default 1) or 'always'
                            BUNDLE_ID restrict a get fault to one bundle
   --stall-seconds S        how long a stall lasts (default 30)
+  --list-page-size N       bundles per export/list page (default 20, FullStory's)
+  --list-lie KIND          export/list breaks its promise, on every call (default none):
+                           newest-first (the newest bundles, newest first), duplicate-id,
+                           duplicate-stop (2nd listed bundle has the 1st one's range), future-stop
+                           (last listed ends 2100-01-01), max-stop (ends at INT64_MAX),
+                           gap (bundle 1 never listed), overlap (2nd starts with the 1st),
+                           stale (the bundle ending at start is listed first)
 
   --help                   this text
 )";
@@ -187,6 +194,13 @@ void apply_flag(SimOptions& options, std::string_view flag, ArgCursor& args) {
       throw UsageError("--fault expects ENDPOINT:KIND[:COUNT][@BUNDLE_ID]: " + std::string(error.what()) +
                        " (in '" + std::string(spec) + "')");
     }
+  } else if (flag == "--list-page-size") {
+    options.list_page_size = parse_number<std::size_t>(flag, value(), 1, BundleCatalog::kMaxListed);
+  } else if (flag == "--list-lie") {
+    const std::string_view name = value();
+    const auto lie = parse_list_lie(name);
+    if (!lie) throw UsageError("--list-lie expects one of " + std::string(list_lie_names()) + ", got '" + std::string(name) + "'");
+    options.list_lie = *lie;
   } else if (flag == "--stall-seconds") options.stall_seconds = seconds(0);
   else if (flag == "--cache-dir") options.cache_dir = value();
   else if (flag == "--write-bundle") {

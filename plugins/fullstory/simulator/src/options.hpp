@@ -9,6 +9,7 @@
 
 #include "bundle_catalog.hpp"
 #include "fault_plan.hpp"
+#include "list_lies.hpp"
 
 namespace fssim {
 
@@ -46,6 +47,9 @@ struct SimOptions {
   unsigned rate_window_seconds = 60;
   RateLimitBody rate_limit_body = RateLimitBody::text;
   RetryAfterFormat retry_after_format = RetryAfterFormat::seconds;
+
+  std::size_t list_page_size = BundleCatalog::kMaxListed;
+  ListLie list_lie = ListLie::none;
 
   std::vector<FaultSpec> faults;
   unsigned stall_seconds = 30;

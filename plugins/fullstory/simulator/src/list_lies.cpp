@@ -1,0 +1,75 @@
+#include "list_lies.hpp"
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <optional>
+#include <utility>
+
+namespace fssim {
+namespace {
+
+constexpr std::int64_t kYear2100 = 4'102'444'800;
+
+constexpr std::array<std::pair<std::string_view, ListLie>, 9> kLies = {{
+    {"none", ListLie::none},
+    {"newest-first", ListLie::newest_first},
+    {"duplicate-id", ListLie::duplicate_id},
+    {"duplicate-stop", ListLie::duplicate_stop},
+    {"future-stop", ListLie::future_stop},
+    {"max-stop", ListLie::max_stop},
+    {"gap", ListLie::gap},
+    {"overlap", ListLie::overlap},
+    {"stale", ListLie::stale},
+}};
+
+// Bundles ending after start, oldest first, without bundle 1 for `gap`. Up to `limit` of
+// them (all of them for newest-first, which lists from the other end).
+std::vector<Bundle> after(const BundleCatalog& catalog, std::int64_t start, std::size_t limit, ListLie lie) {
+  std::vector<Bundle> out;
+  for (const Bundle& bundle : catalog.ending_after(start)) {
+    if (out.size() == limit && lie != ListLie::newest_first) break;
+    if (!(lie == ListLie::gap && bundle.index == 1)) out.push_back(bundle);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view list_lie_names() {
+  return "none|newest-first|duplicate-id|duplicate-stop|future-stop|max-stop|gap|overlap|stale";
+}
+
+std::optional<ListLie> parse_list_lie(std::string_view name) {
+  for (const auto& [text, lie] : kLies) {
+    if (text == name) return lie;
+  }
+  return std::nullopt;
+}
+
+std::vector<Bundle> listed_bundles(const BundleCatalog& catalog, std::int64_t start, std::size_t page_size,
+                                   ListLie lie) {
+  std::vector<Bundle> listed = after(catalog, start, page_size, lie);
+  if (lie == ListLie::newest_first) {
+    std::reverse(listed.begin(), listed.end());
+    listed.resize(std::min(listed.size(), page_size));
+    return listed;
+  }
+  if (lie == ListLie::stale) {
+    const auto& all = catalog.bundles();
+    const auto ends_at_start = std::find_if(all.begin(), all.end(), [&](const Bundle& b) { return b.stop == start; });
+    if (ends_at_start != all.end()) listed.insert(listed.begin(), *ends_at_start);
+  }
+  listed.resize(std::min(listed.size(), page_size));
+  if (listed.size() >= 2 && lie == ListLie::duplicate_id) listed[1].id = listed[0].id;
+  if (listed.size() >= 2 && lie == ListLie::duplicate_stop) {
+    listed[1].start = listed[0].start;  // the same time range as the first, under another Id
+    listed[1].stop = listed[0].stop;
+  }
+  if (listed.size() >= 2 && lie == ListLie::overlap) listed[1].start = listed[0].start;
+  if (!listed.empty() && lie == ListLie::future_stop) listed.back().stop = kYear2100;
+  if (!listed.empty() && lie == ListLie::max_stop) listed.back().stop = std::numeric_limits<std::int64_t>::max();
+  return listed;
+}
+
+}  // namespace fssim
