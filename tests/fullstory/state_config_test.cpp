@@ -142,7 +142,8 @@ TEST_CASE("config: defaults") {
 }
 
 TEST_CASE("config table: the spec carries each default and range once; reading enforces the range") {
-  CHECK(kSourceConfig.fields().size() == 12);
+  CHECK(kSourceConfig.fields().size() == 13);
+  CHECK(std::strcmp(spec_of("allow_bundle_gaps").default_json, "false") == 0);
   CHECK(std::strcmp(spec_of("connect_timeout_seconds").default_json, "30") == 0);
   CHECK(std::strcmp(spec_of("connect_timeout_seconds").help, "Seconds to wait for a TCP/TLS connection, 1-3600.") == 0);
   CHECK(std::strcmp(spec_of("max_attempts").help, "Attempts per request (first try included), 1-100.") == 0);
@@ -171,6 +172,8 @@ TEST_CASE("config table: the spec carries each default and range once; reading e
   CHECK(read.max_attempts == 1);
   CHECK(read.connect_timeout == std::chrono::seconds(30));
   CHECK(read.retry_max_delay == std::chrono::milliseconds(60000));
+  CHECK_FALSE(read.allow_bundle_gaps);
+  CHECK(config_from("{" + key + R"("allow_bundle_gaps":true})").allow_bundle_gaps);
 }
 
 TEST_CASE("config: bad values name the key, what was expected and what was found, never the key's value") {
