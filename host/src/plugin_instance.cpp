@@ -40,8 +40,9 @@ void* create_instance(const Api* api, const LoadedPlugin& plugin, const HostServ
   const etl_status status = api->create(services.api(), to_str(config_json), &self, &buffer.error);
   if (status != ETL_OK) {
     const CallResult result = buffer.result(status);
-    throw HostError(exit_code::kConfig, std::string(kind_name(plugin.kind())) + " '" + plugin.name() +
-                                            "' refused its config: " + result.describe());
+    throw CreateRefused(std::string(kind_name(plugin.kind())) + " '" + plugin.name() +
+                            "' refused its config: " + result.describe(),
+                        result);
   }
   if (self == nullptr) {
     throw HostError(exit_code::kPluginLoad, "plugin '" + plugin.name() + "' (" + plugin.path() +

@@ -8,8 +8,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "etlhost/plugin.h"
+#include "exit_codes.h"
+#include "host_error.h"
 #include "host_services.h"
 #include "plugin_loader.h"
 
@@ -26,9 +29,22 @@ struct CallResult {
   std::string describe() const;
 };
 
+/// create() refused the config: a HostError (exit 3) like any other, which also keeps the
+/// plugin's own status, message and detail for callers that check them (the in-process
+/// test driver, tests/support/plugin_driver.h).
+class CreateRefused : public HostError {
+ public:
+  CreateRefused(const std::string& message, CallResult result)
+      : HostError(exit_code::kConfig, message), result_(std::move(result)) {}
+  const CallResult& result() const { return result_; }
+
+ private:
+  CallResult result_;
+};
+
 class SourceInstance {
  public:
-  /// Calls create(). A refusal throws HostError(exit 3) with the plugin's message.
+  /// Calls create(). A refusal throws CreateRefused (exit 3) with the plugin's message.
   SourceInstance(std::shared_ptr<const LoadedPlugin> plugin, const std::string& config_json,
                  Logger& logger, const CancelFlag& cancel);
   ~SourceInstance();
@@ -51,7 +67,7 @@ class SourceInstance {
 
 class SinkInstance {
  public:
-  /// Calls create(). A refusal throws HostError(exit 3) with the plugin's message.
+  /// Calls create(). A refusal throws CreateRefused (exit 3) with the plugin's message.
   SinkInstance(std::shared_ptr<const LoadedPlugin> plugin, const std::string& config_json, Logger& logger,
                const CancelFlag& cancel);
   ~SinkInstance();

@@ -1,6 +1,5 @@
 // `etlhost test-plugin`, the conformance kit, run through the real binary: our plugins pass
 // it, and each broken fixture (plugins/) fails the one check made to catch it.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -14,17 +13,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "etlhost_bin.h"
 #include "files.h"
 #include "process.h"
+#include "text.h"
 
 namespace {
 
 using namespace std::chrono_literals;
 
-std::string etlhost_bin() {
-  const char* bin = std::getenv("ETLHOST_TEST_BIN");
-  return bin != nullptr && bin[0] != '\0' ? bin : ETLHOST_TEST_BIN;
-}
+using etltest::contains;
+using etltest::etlhost_bin;
 
 std::string fixture(const std::string& name) { return std::string(ETLHOST_KIT_FIXTURE_DIR) + "/etl-" + name + ".so"; }
 
@@ -63,8 +62,6 @@ KitRun kit(std::vector<std::string> args, std::chrono::seconds timeout = 110s,
   }
   return run;
 }
-
-bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
 
 void check_all_pass(const KitRun& run, const std::vector<std::string>& ids) {
   for (const std::string& id : ids) CHECK_MESSAGE(run.has(id, "PASS"), id << "\n" << run.process.describe());

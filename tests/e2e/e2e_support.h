@@ -4,14 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "etlhost_bin.h"
 #include "files.h"
 #include "process.h"
 
 namespace e2e {
 
-/// The etlhost binary under test (ETLHOST_TEST_BIN overrides the build's, e.g. to test an
-/// installed one).
-std::string etlhost_bin();
+using etltest::etlhost_bin;
 
 /// Runs etlhost with `args`, letting it find plugins the way a user's would: next to the
 /// binary (ETLHOST_PLUGIN_PATH is removed from its environment).

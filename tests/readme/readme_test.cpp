@@ -5,7 +5,6 @@
 // an installed etlhost would. After `<!-- readme-test: fullstory -->` the directory also
 // holds `fullstory.json` pointing at a fullstory-sim on 127.0.0.1, and FULLSTORY_API_KEY
 // holds the simulator's key, as a user's would hold theirs.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 #include <unistd.h>
 

@@ -1,6 +1,7 @@
 // csv_sink_bench: how fast the csv sink turns records into files.
 //
-// Drives the built etl-csv.so through its C ABI the way the host does, with records shaped
+// Drives the built etl-csv.so in process with the host's own loader, config builder and
+// instances (the tests' driver, tests/support/plugin_driver.h), with records shaped
 // like the demo source's (customers with quotes, commas, line breaks, UTF-8, nulls, nested
 // objects and arrays; orders with plain numbers and dates), in batches of 512, with a
 // STATE (checkpoint + flush) every `state_every` records. Only the time spent inside the
@@ -10,7 +11,6 @@
 // Each measurement runs three times and the fastest is reported (the machine is shared).
 //
 //   csv_sink_bench [records=1000000] [state_every=10000] [fsync=0|1] [output_dir=/tmp/...]
-#include <dlfcn.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,13 +20,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "column_index.h"
-#include "config_builder.h"
 #include "etlhost/plugin.h"
-#include "plugin_loader.h"
+#include "host_error.h"
+#include "plugin_driver.h"
 #include "record_reader.h"
 
 namespace {
@@ -90,15 +91,9 @@ Records make_records(int64_t count) {
   return out;
 }
 
-[[noreturn]] void die(const char* what, const etl_error& err) {
-  std::fprintf(stderr, "csv_sink_bench: %s failed: %s\n", what, err.message);
+[[noreturn]] void die(const char* what, const std::string& message) {
+  std::fprintf(stderr, "csv_sink_bench: %s failed: %s\n", what, message.c_str());
   std::exit(1);
-}
-
-etl_error fresh_error() {
-  etl_error err{};
-  err.struct_size = ETL_STRUCT_SIZE(etl_error);
-  return err;
 }
 
 etl_message message(uint32_t kind, const char* stream, const std::string& json) {
@@ -107,27 +102,30 @@ etl_message message(uint32_t kind, const char* stream, const std::string& json) 
 }
 
 /// Runs the records through the plugin; returns the seconds spent inside sink calls.
-double run_sink(const etl_sink_api& sink, const Records& records, int64_t state_every, const std::string& config) {
-  etl_host_api host{};
-  host.struct_size = ETL_STRUCT_SIZE(etl_host_api);
-  host.abi_version = ETL_ABI_VERSION;
-  void* self = nullptr;
-  etl_error err = fresh_error();
-  if (sink.create(&host, etl_str{config.data(), config.size()}, &self, &err) != ETL_OK) die("create", err);
+double run_sink(const Records& records, int64_t state_every, bool fsync, const std::string& dir) {
+  const std::string config =
+      "{\"output_dir\":\"" + dir + "\",\"fsync\":" + (fsync ? "true" : "false") + "}";
+  std::unique_ptr<etltest::SinkDriver> created;
+  try {
+    created = std::make_unique<etltest::SinkDriver>(ETL_CSV_PLUGIN_PATH, config);
+  } catch (const etlhost::HostError& error) {
+    die("create", error.what());
+  }
+  etltest::SinkDriver& sink = *created;
 
   double seconds = 0;
   auto timed = [&](const char* what, auto&& call) {
     const auto start = Clock::now();
-    err = fresh_error();
-    if (call() != ETL_OK) die(what, err);
+    const etltest::CallResult result = call();
+    if (!result.ok()) die(what, result.describe());
     seconds += std::chrono::duration<double>(Clock::now() - start).count();
   };
+  std::string checkpoint;
   auto commit = [&] {
-    etl_str checkpoint{};
-    timed("checkpoint", [&] { return sink.checkpoint(self, &checkpoint, &err); });
-    timed("flush", [&] { return sink.flush(self, &err); });
+    timed("checkpoint", [&] { return sink.checkpoint(&checkpoint); });
+    timed("flush", [&] { return sink.flush(); });
   };
-  timed("restore", [&] { return sink.restore(self, etl_str{nullptr, 0}, &err); });
+  timed("restore", [&] { return sink.restore(); });
 
   const std::string customer_schema = kCustomerSchema, order_schema = kOrderSchema, state_json = "{}";
   std::vector<etl_message> batch;
@@ -137,7 +135,7 @@ double run_sink(const etl_sink_api& sink, const Records& records, int64_t state_
   auto send = [&] {
     pointers.clear();
     for (const auto& m : batch) pointers.push_back(&m);
-    timed("write", [&] { return sink.write(self, pointers.data(), pointers.size(), &err); });
+    timed("write", [&] { return sink.write(pointers.data(), pointers.size()); });
     const bool has_state = !batch.empty() && batch.back().kind == ETL_MSG_STATE;
     batch.clear();
     if (has_state) commit();
@@ -149,7 +147,6 @@ double run_sink(const etl_sink_api& sink, const Records& records, int64_t state_
     if (state_due || batch.size() >= 512) send();
   }
   if (!batch.empty()) send();
-  sink.destroy(self);
   return seconds;
 }
 
@@ -193,23 +190,11 @@ int main(int argc, char** argv) {
   const bool fsync = argc > 3 && std::atoi(argv[3]) != 0;
   const std::string dir = argc > 4 ? argv[4] : "/tmp/csv_sink_bench." + std::to_string(getpid());
 
-  void* library = dlopen(ETL_CSV_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
-  if (library == nullptr) {
-    std::fprintf(stderr, "csv_sink_bench: %s\n", dlerror());
-    return 1;
+  try {
+    etltest::load_plugin(ETL_CSV_PLUGIN_PATH);
+  } catch (const etlhost::HostError& error) {
+    die("loading etl-csv.so", error.what());
   }
-  auto entry = reinterpret_cast<etl_plugin_entry_fn>(dlsym(library, ETL_PLUGIN_ENTRY_SYMBOL));
-  const etl_plugin* plugin = nullptr;
-  etl_error err = fresh_error();
-  if (entry == nullptr || entry(ETL_ABI_VERSION, &plugin, &err) != ETL_OK) die("etl_plugin_entry", err);
-
-  // The config create() gets in `etlhost run ... --set csv.output_dir=DIR --set csv.fsync=B`:
-  // the host's layering fills the other keys' defaults.
-  const auto loaded = etlhost::LoadedPlugin::from_descriptor(plugin, ETL_CSV_PLUGIN_PATH);
-  etlhost::ConfigInputs inputs;
-  inputs.plugin_name = loaded->name();
-  inputs.overrides = {{"output_dir", dir, "csv.output_dir"}, {"fsync", fsync ? "true" : "false", "csv.fsync"}};
-  const std::string config = etlhost::build_config(loaded->config_fields(), inputs).json_text;
 
   const Records records = make_records(count);
   std::printf("%" PRId64 " records, %.1f MB of JSON, STATE every %" PRId64 ", fsync %s, into %s\n", count,
@@ -220,7 +205,7 @@ int main(int argc, char** argv) {
   uint64_t output_bytes = 0;
   for (int i = 0; i < kRepeats; ++i) {
     std::filesystem::remove_all(dir);
-    sink_seconds = std::min(sink_seconds, run_sink(*plugin->sink, records, state_every, config));
+    sink_seconds = std::min(sink_seconds, run_sink(records, state_every, fsync, dir));
     output_bytes = directory_bytes(dir);
     reader_seconds = std::min(reader_seconds, run_reader(records));
   }

@@ -1,0 +1,329 @@
+// End to end with the real etlhost binary: fullstory -> singer and fullstory -> csv against
+// the real simulator, resume with --state, a fault, HTTPS, SIGINT, and the key never leaking.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "csv_table.h"
+#include "etlhost_bin.h"
+#include "process.h"
+#include "fullstory_support.h"
+
+using namespace fstest;
+using nlohmann::json;
+
+namespace {
+
+using etltest::CsvCell;
+using etltest::CsvRow;
+using etltest::parse_csv;
+
+// Checks the csv sink's events.csv holds exactly `expected`, value for value: schema columns
+// as text (missing = empty unquoted cell, "" = quoted empty), everything else in _extra.
+void check_csv_events(const std::string& csv_path, const std::vector<std::string>& expected) {
+  const auto rows = parse_csv(read_file(csv_path));
+  REQUIRE(!rows.empty());
+  const CsvRow& header = rows[0];
+  REQUIRE(rows.size() - 1 == expected.size());
+  size_t mismatches = 0;
+  for (size_t r = 1; r < rows.size(); ++r) {
+    const json event = json::parse(expected[r - 1]);
+    const CsvRow& row = rows[r];
+    REQUIRE(row.size() == header.size());
+    json extra = json::object();
+    std::set<std::string> columns;
+    for (size_t c = 0; c < header.size(); ++c) columns.insert(header[c].text);
+    for (const auto& [key, value] : event.items()) {
+      if (!columns.count(key)) extra[key] = value;
+    }
+    for (size_t c = 0; c < header.size(); ++c) {
+      const std::string& name = header[c].text;
+      const CsvCell& cell = row[c];
+      bool same = true;
+      if (name == "_extra") {
+        same = extra.empty() ? (cell.text.empty() && !cell.quoted) : json::parse(cell.text) == extra;
+      } else if (!event.contains(name)) {
+        same = cell.text.empty() && !cell.quoted;
+      } else if (event[name].is_string()) {
+        same = cell.text == event[name].get<std::string>() && (cell.quoted || !cell.text.empty());
+      } else {
+        same = cell.text == event[name].dump();
+      }
+      if (!same && ++mismatches <= 3) {
+        CHECK_MESSAGE(false, "row " << r << " column " << name << ": '" << cell.text << "' vs " << event.dump());
+      }
+    }
+  }
+  CHECK(mismatches == 0);
+}
+
+struct HostRun {
+  etltest::ProcessResult result;
+  std::string state;  // the state file after the run
+};
+
+class Workspace {
+ public:
+  std::string write_config(const Simulator& sim, json extra = json::object()) {
+    json config = json::parse(plugin_config(sim, extra));
+    config.erase("api_key");  // from FULLSTORY_API_KEY, as a cron job would do it
+    const std::string path = dir_.file("fullstory-" + std::to_string(configs_++) + ".json");
+    std::ofstream(path) << config.dump();
+    return path;
+  }
+  HostRun run(const std::vector<std::string>& args) {
+    etltest::ProcessOptions options;
+    options.env["FULLSTORY_API_KEY"] = kApiKey;
+    options.working_dir = dir_.path().string();
+    options.timeout = std::chrono::seconds(90);
+    auto result = etltest::run_process(etltest::etlhost_bin(), args, options);
+    HostRun run{std::move(result), etltest::file_exists(state_path()) ? read_file(state_path()) : std::string()};
+    return run;
+  }
+  std::string state_path() const { return dir_.file("fullstory.state"); }
+  std::string csv_dir() const { return dir_.file("csv"); }
+  std::string csv_path() const { return dir_.file("csv/events.csv"); }
+  const TempDir& dir() const { return dir_; }
+
+ private:
+  TempDir dir_;
+  int configs_ = 0;
+};
+
+void check_no_key(const HostRun& run, const std::vector<std::string>& files = {}) {
+  CHECK_FALSE(contains(run.result.out, kApiKey));
+  CHECK_FALSE(contains(run.result.err, kApiKey));
+  CHECK_FALSE(contains(run.state, kApiKey));
+  for (const auto& file : files) CHECK_FALSE(contains(read_file(file), kApiKey));
+}
+
+std::vector<std::string> singer_records(const std::string& out) {
+  std::vector<std::string> records;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    const json message = json::parse(line);
+    if (message["type"] == "RECORD") {
+      CHECK(message["stream"] == "events");
+      records.push_back(message["record"].dump());
+    }
+  }
+  return records;
+}
+
+}  // namespace
+
+TEST_CASE("e2e: fullstory -> singer emits exactly the simulator's events and commits the last bundle") {
+  const std::vector<std::string> args = {"--bundles", "3", "--events-per-bundle", "400,0,900", "--seed", "11"};
+  Simulator sim(args);
+  Workspace work;
+  const auto run = work.run({"run", "fullstory", "to", "singer", "--config", work.write_config(sim), "--state",
+                             work.state_path()});
+  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  // Singer re-serialises the record object; compare values (exact int64s through nlohmann).
+  const auto got = singer_records(run.result.out);
+  const auto expected = Simulator::dump_events(args);
+  REQUIRE(got.size() == expected.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    if (json::parse(got[i]) != json::parse(expected[i])) FAIL("event " << i << " differs");
+  }
+  CHECK(json::parse(run.state)["state"]["bookmarks"]["events"]["last_bundle_id"] == bundle_id(2));
+  check_no_key(run);
+}
+
+TEST_CASE("e2e: fullstory -> csv writes exactly the simulator's events, every value") {
+  const std::vector<std::string> args = {"--bundles", "2", "--events-per-bundle", "700,500", "--seed", "5"};
+  Simulator sim(args);
+  Workspace work;
+  const auto run = work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(sim), "--state",
+                             work.state_path(), "--set", "csv.output_dir=" + work.csv_dir()});
+  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  check_csv_events(work.csv_path(), Simulator::dump_events(args));
+  check_no_key(run, {work.csv_path()});
+}
+
+TEST_CASE("e2e: a failed run resumes from --state: the csv ends with every event exactly once") {
+  const std::vector<std::string> args = {"--bundles", "4", "--events-per-bundle", "300,200,500,100"};
+  Workspace work;
+  const std::vector<std::string> common = {"--state", work.state_path(), "--checkpoint-interval", "0",
+                                           "--set", "csv.output_dir=" + work.csv_dir()};
+  {
+    // Bundle 2 keeps failing: the run gives up after bundles 0 and 1 are committed.
+    auto faulty = args;
+    faulty.insert(faulty.end(), {"--fault", "get:503:always@" + std::to_string(bundle_id(2))});
+    Simulator sim(faulty);
+    std::vector<std::string> cli = {"run", "fullstory", "->", "csv", "--config",
+                                    work.write_config(sim, {{"max_attempts", 2}})};
+    cli.insert(cli.end(), common.begin(), common.end());
+    const auto run = work.run(cli);
+    CHECK_MESSAGE(run.result.exit_code == 5, run.result.describe());
+    CHECK(contains(run.result.err, "gave up after 2 attempts"));
+    CHECK(json::parse(run.state)["state"]["bookmarks"]["events"]["last_bundle_id"] == bundle_id(1));
+    check_no_key(run, {work.csv_path()});
+  }
+  Simulator sim(args);  // the same bundles, healthy now
+  std::vector<std::string> cli = {"run", "fullstory", "->", "csv", "--config", work.write_config(sim)};
+  cli.insert(cli.end(), common.begin(), common.end());
+  const auto run = work.run(cli);
+  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  CHECK(contains(run.result.err, "from the state's last delivered bundle"));
+  CHECK(sim.stats()["get_requests"] == 2);  // bundles 0 and 1 were not downloaded again
+  check_csv_events(work.csv_path(), Simulator::dump_events(args));
+  check_no_key(run, {work.csv_path()});
+}
+
+TEST_CASE("e2e: a body cut mid-stream is retried and the csv has no duplicate") {
+  const std::vector<std::string> args = {"--bundles", "2", "--events-per-bundle", "3000,100"};
+  auto faulty = args;
+  faulty.insert(faulty.end(), {"--fault", "get:truncate:1@" + std::to_string(bundle_id(0))});
+  Simulator sim(faulty);
+  Workspace work;
+  const auto run = work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(sim), "--state",
+                             work.state_path(), "--set", "csv.output_dir=" + work.csv_dir()});
+  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  CHECK(contains(run.result.err, "2 attempts"));
+  check_csv_events(work.csv_path(), Simulator::dump_events(args));
+}
+
+TEST_CASE("e2e: HTTPS with ca_file, and a clear refusal with the wrong CA") {
+  const std::vector<std::string> args = {"--bundles", "1", "--events-per-bundle", "50"};
+  Simulator sim(args, /*tls=*/true);
+  Workspace work;
+  auto run = work.run({"run", "fullstory", "to", "singer", "--config", work.write_config(sim, {{"ca_file", test_certs().ca}})});
+  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  CHECK(singer_records(run.result.out).size() == 50);
+  check_no_key(run);
+
+  run = work.run({"run", "fullstory", "to", "singer", "--config",
+                  work.write_config(sim, {{"ca_file", test_certs().other_ca}})});
+  CHECK(run.result.exit_code == 5);
+  CHECK(contains(run.result.err, "did not verify"));
+  check_no_key(run);
+}
+
+TEST_CASE("e2e: SIGINT during a retry wait stops promptly with exit 130") {
+  Simulator sim({"--bundles", "1", "--fault", "get:503:always"});
+  Workspace work;
+  etltest::ProcessOptions options;
+  options.env["FULLSTORY_API_KEY"] = kApiKey;
+  options.timeout = std::chrono::seconds(60);  // the backoff below is 10 minutes: only a prompt stop passes
+  auto process = etltest::Process::start(
+      etltest::etlhost_bin(),
+      {"run", "fullstory", "to", "singer", "--config",
+       work.write_config(sim, {{"retry_base_delay_ms", 600000}, {"retry_max_delay_ms", 600000}})},
+      options);
+  REQUIRE(process.wait_for_stderr("retrying in", std::chrono::seconds(30)));
+  process.send_signal(SIGINT);
+  const auto result = process.wait();
+  CHECK_MESSAGE(result.exit_code == 130, result.describe());
+  CHECK_FALSE(result.timed_out);
+  CHECK_FALSE(contains(result.err, kApiKey));
+}
+
+TEST_CASE("e2e: discover prints the events catalog") {
+  Workspace work;
+  etltest::ProcessOptions options;
+  options.env["FULLSTORY_API_KEY"] = kApiKey;
+  const auto result = etltest::run_process(etltest::etlhost_bin(), {"discover", "fullstory"}, options);
+  REQUIRE_MESSAGE(result.exit_code == 0, result.describe());
+  const json catalog = json::parse(result.out);
+  CHECK(contains(result.out, "\"events\""));
+  CHECK(contains(result.out, "forced-replication-method"));
+  CHECK(catalog.is_object());
+}
+
+TEST_CASE("e2e: discover needs no API key (the catalog is static), a run does") {
+  etltest::ProcessOptions options;
+  options.unset_env = {"FULLSTORY_API_KEY"};
+  const auto discovered = etltest::run_process(etltest::etlhost_bin(), {"discover", "fullstory"}, options);
+  REQUIRE_MESSAGE(discovered.exit_code == 0, discovered.describe());
+  const json catalog = json::parse(discovered.out);
+  CHECK(catalog["streams"][0]["tap_stream_id"] == "events");
+
+  const auto run = etltest::run_process(etltest::etlhost_bin(), {"run", "fullstory", "to", "null"}, options);
+  CHECK(run.exit_code == 3);
+  CHECK(contains(run.err, "required key 'api_key' is missing"));
+}
+
+TEST_CASE("e2e: a lying export/list fails the run with state unmoved past it; an honest rerun loses nothing") {
+  struct Lie {
+    const char* kind;
+    const char* message;  // part of the refusal
+  };
+  const Lie lies[] = {
+      {"newest-first", "the list must be oldest first"},   {"future-stop", "2100-01-01T00:00:00Z"},
+      {"max-stop", "outside years 0001-9999"},             {"duplicate-id", "whose Id was listed (or delivered) already"},
+      {"duplicate-stop", "one bundle per Stop"},           {"gap", "set allow_bundle_gaps to true"},
+      {"overlap", "were delivered already"},               {"stale", "does not end after start"},
+  };
+  const std::vector<std::string> args = {"--bundles", "5", "--events-per-bundle", "40,30,20,10,50", "--list-page-size", "2"};
+  for (const Lie& lie : lies) {
+    const std::string kind = lie.kind;
+    CAPTURE(kind);
+    Workspace work;
+    const std::vector<std::string> common = {"--state", work.state_path(), "--checkpoint-interval", "0",
+                                             "--set", "csv.output_dir=" + work.csv_dir()};
+    auto lying = args;
+    lying.insert(lying.end(), {"--list-lie", lie.kind});
+    {
+      Simulator sim(lying);
+      std::vector<std::string> cli = {"run", "fullstory", "->", "csv", "--config", work.write_config(sim)};
+      cli.insert(cli.end(), common.begin(), common.end());
+      const auto run = work.run(cli);
+      CHECK_MESSAGE(run.result.exit_code == 5, run.result.describe());
+      CHECK_MESSAGE(contains(run.result.err, lie.message), run.result.err);
+      CHECK(contains(run.result.err, "the state is unchanged"));
+      // Nothing past what was really delivered: no bookmark beyond the simulator's last bundle.
+      if (!run.state.empty() && json::parse(run.state)["state"].contains("bookmarks")) {
+        const auto stop = json::parse(run.state)["state"]["bookmarks"]["events"]["last_bundle_stop"];
+        CHECK(stop.get<std::string>() <= "2023-11-20T00:00:00Z");
+      }
+    }
+    Simulator sim(args);
+    std::vector<std::string> cli = {"run", "fullstory", "->", "csv", "--config", work.write_config(sim)};
+    cli.insert(cli.end(), common.begin(), common.end());
+    const auto run = work.run(cli);
+    REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+    check_csv_events(work.csv_path(), Simulator::dump_events(args));
+  }
+}
+
+TEST_CASE("e2e: pages shorter than FullStory's 20 are followed to the end; allow_bundle_gaps accepts a gap loudly") {
+  const std::vector<std::string> args = {"--bundles", "7", "--events-per-bundle", "5", "--list-page-size", "3"};
+  {
+    Simulator sim(args);
+    Workspace work;
+    const auto run = work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(sim), "--state",
+                               work.state_path(), "--set", "csv.output_dir=" + work.csv_dir()});
+    REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+    check_csv_events(work.csv_path(), Simulator::dump_events(args));
+    CHECK(sim.stats()["list_requests"] == 4);  // 3 + 3 + 1, then the empty page
+  }
+  auto gap = args;
+  gap.insert(gap.end(), {"--list-lie", "gap"});
+  Simulator sim(gap);
+  Workspace work;
+  const auto run = work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(sim, {{"allow_bundle_gaps", true}}),
+                             "--state", work.state_path(), "--set", "csv.output_dir=" + work.csv_dir()});
+  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  CHECK(contains(run.result.err, "accepted, allow_bundle_gaps is true"));
+  auto expected = Simulator::dump_events(args);
+  expected.erase(expected.begin() + 5, expected.begin() + 10);  // bundle 1 was never listed
+  check_csv_events(work.csv_path(), expected);
+}
+
+TEST_CASE("e2e: a state whose bookmark is in the future is refused, not followed into 'no new bundles' forever") {
+  Simulator sim({"--bundles", "2", "--events-per-bundle", "5"});
+  Workspace work;
+  std::ofstream(work.state_path()) << R"({"bookmarks":{"events":{"last_bundle_stop":"2100-01-01T00:00:00Z"}}})";
+  const auto run = work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(sim), "--state",
+                             work.state_path(), "--set", "csv.output_dir=" + work.csv_dir()});
+  CHECK_MESSAGE(run.result.exit_code == 5, run.result.describe());
+  CHECK(contains(run.result.err, "the bookmark 2100-01-01T00:00:00Z is in the future"));
+  CHECK(sim.stats()["list_requests"] == 0);
+}

@@ -1,0 +1,166 @@
+// The command line: parsing (in-process) and what the binary prints for help, version and
+// usage errors.
+#include <doctest/doctest.h>
+
+#include <regex>
+
+#include "cli.h"
+#include "host_error.h"
+#include "host_support.h"
+
+using etlhost::Command;
+using etlhost::CommandKind;
+using etlhost::parse_command_line;
+using etlhost::UsageError;
+using hosttest::contains;
+using hosttest::run_etlhost;
+
+namespace {
+
+// The message of the UsageError that parsing `args` throws ("" when it does not throw).
+std::string usage_error(const std::vector<std::string>& args) {
+  try {
+    parse_command_line(args);
+  } catch (const UsageError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("cli: the three arrow forms name the same source and sink") {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"run", "fullstory", "->", "csv"},
+                                                                {"run", "fullstory", "to", "csv"},
+                                                                {"run", "fullstory:csv"}}) {
+    CAPTURE(args.size());
+    const Command command = parse_command_line(args);
+    CHECK(command.kind == CommandKind::kRun);
+    CHECK(command.source == "fullstory");
+    CHECK(command.sink == "csv");
+  }
+  const Command paths = parse_command_line({"run", "./etl-a.so", "->", "/opt/etl-b.so"});
+  CHECK(paths.source == "./etl-a.so");
+  CHECK(paths.sink == "/opt/etl-b.so");
+}
+
+TEST_CASE("cli: run options are parsed with their values") {
+  const Command command = parse_command_line(
+      {"run", "demo", "to", "csv", "--config", "c.json", "--sink-config=s.json", "--set", "demo.records=5", "--set",
+       "csv.delimiter=;", "--state", "st", "--catalog", "cat.json", "--plugin-path", "/a:/b", "--plugin-path", "/c",
+       "--checkpoint-interval", "0", "--progress-interval", "2.5", "--log-level", "debug"});
+  CHECK(command.config_file == "c.json");
+  CHECK(command.sink_config_file == "s.json");
+  REQUIRE(command.sets.size() == 2);
+  CHECK(command.sets[0].target == "demo");
+  CHECK(command.sets[0].key == "records");
+  CHECK(command.sets[0].value == "5");
+  CHECK(command.sets[1].value == ";");
+  CHECK(command.state_file == "st");
+  CHECK(command.catalog_file == "cat.json");
+  CHECK(command.plugin_path == std::vector<std::string>{"/a:/b", "/c"});
+  CHECK(command.checkpoint_interval_s == 0.0);
+  CHECK(command.progress_interval_s == 2.5);
+  CHECK(command.log_level == etlhost::LogLevel::kDebug);
+}
+
+TEST_CASE("cli: --set keeps '=' inside the value and refuses a malformed target") {
+  CHECK(parse_command_line({"run", "a:b", "--set", "a.query=x=1"}).sets[0].value == "x=1");
+  CHECK(contains(usage_error({"run", "a:b", "--set", "records=5"}), "--set expects PLUGIN.KEY=VALUE"));
+  CHECK(contains(usage_error({"run", "a:b", "--set", "a.records"}), "there is no '='"));
+}
+
+TEST_CASE("cli: a lone '-' explains the unquoted arrow") {
+  const std::string message = usage_error({"run", "fullstory", "-"});
+  CHECK(contains(message, "unquoted '->'"));
+  CHECK(contains(message, "etlhost run fullstory '->' "));
+  CHECK(contains(message, "etlhost run fullstory to "));
+  CHECK(contains(message, "etlhost run fullstory:"));
+  // Options after the redirection are still passed to etlhost: the '-' is not last then.
+  CHECK(contains(usage_error({"run", "fullstory", "-", "--state", "x"}), "unquoted '->'"));
+  // `run demo->csv` unquoted arrives as "demo-".
+  CHECK(contains(usage_error({"run", "demo-"}), "unquoted '->'"));
+}
+
+TEST_CASE("cli: the binary names the file the shell created for stdout") {
+  hosttest::TempDir dir;
+  etltest::ProcessOptions options;
+  options.stdout_path = dir.file("singer");  // what `etlhost run fullstory -> singer` does
+  const auto result = run_etlhost({"run", "fullstory", "-"}, options);
+  CHECK_MESSAGE(result.exit_code == 2, result.describe());
+  CHECK(contains(result.err, dir.file("singer")));
+  CHECK(contains(result.err, "etlhost run fullstory to singer"));
+  CHECK(contains(result.err, "rm '"));
+  CHECK(hosttest::read_file(dir.file("singer")).empty());  // nothing was written to stdout
+}
+
+TEST_CASE("cli: wrong run positionals say what was expected") {
+  CHECK(contains(usage_error({"run", "demo"}), "expects SOURCE '->' SINK"));
+  CHECK(contains(usage_error({"run", "demo", "into", "csv"}), "found 'demo into csv'"));
+  CHECK(contains(usage_error({"run", ":csv"}), "expects SOURCE"));
+  CHECK(contains(usage_error({"discover"}), "expects one SOURCE"));
+  CHECK(contains(usage_error({"describe", "a", "b"}), "expects one PLUGIN"));
+  CHECK(contains(usage_error({"plugins", "extra"}), "takes no arguments"));
+}
+
+TEST_CASE("cli: unknown options, missing values and bad numbers name the option") {
+  CHECK(contains(usage_error({"run", "a:b", "--sate", "x"}), "unknown option '--sate'"));
+  CHECK(contains(usage_error({"run", "a:b", "--sate", "x"}), "did you mean '--state'?"));
+  CHECK(contains(usage_error({"run", "a:b", "--state"}), "--state expects FILE, found nothing"));
+  CHECK(contains(usage_error({"run", "a:b", "--config", "--state", "x"}), "found the option '--state'"));
+  const std::string bad_number = usage_error({"run", "a:b", "--checkpoint-interval", "1s"});
+  CHECK(contains(bad_number, "--checkpoint-interval expects a number of seconds"));
+  CHECK(contains(bad_number, "found '1s'"));
+  CHECK(contains(usage_error({"run", "a:b", "--progress-interval", "-1"}), "found '-1'"));
+  CHECK(contains(usage_error({"run", "a:b", "--log-level", "loud"}), "found 'loud'"));
+  CHECK(contains(usage_error({"plugins", "--state", "x"}), "does not apply to etlhost plugins"));
+  CHECK(contains(usage_error({"plugins", "--json=yes"}), "takes no value"));
+  CHECK(contains(usage_error({"rnu"}), "did you mean 'run'?"));
+  CHECK(contains(usage_error({}), "missing command"));
+}
+
+TEST_CASE("cli: help and version are commands of their own") {
+  CHECK(parse_command_line({"--help"}).kind == CommandKind::kHelp);
+  CHECK(parse_command_line({"-h"}).help_topic.empty());
+  CHECK(parse_command_line({"help", "run"}).help_topic == "run");
+  CHECK(parse_command_line({"run", "--help"}).help_topic == "run");
+  CHECK(parse_command_line({"discover", "-h"}).help_topic == "discover");
+  // --help wins over everything else on the line, even a broken rest.
+  CHECK(parse_command_line({"run", "demo", "--state", "x", "-h"}).kind == CommandKind::kHelp);
+  CHECK(parse_command_line({"--version"}).kind == CommandKind::kVersion);
+  CHECK(contains(usage_error({"help", "runn"}), "did you mean 'run'?"));
+}
+
+TEST_CASE("cli: the binary prints help and version on stdout and exits 0") {
+  const auto help = run_etlhost({"--help"});
+  CHECK_MESSAGE(help.exit_code == 0, help.describe());
+  CHECK(contains(help.out, "Exit codes"));
+  CHECK(contains(help.out, "141"));
+  CHECK(contains(help.out, "'->'"));
+  CHECK(help.err.empty());
+  for (const char* command : {"run", "discover", "plugins", "describe"}) {
+    CAPTURE(command);
+    const auto by_flag = run_etlhost({command, "--help"});
+    const auto by_help = run_etlhost({"help", command});
+    CHECK(by_flag.exit_code == 0);
+    CHECK(by_flag.out == by_help.out);
+    CHECK(contains(by_flag.out, std::string("etlhost ") + command));
+  }
+  CHECK(contains(run_etlhost({"help", "run"}).out, "--checkpoint-interval"));
+
+  const auto version = run_etlhost({"--version"});
+  CHECK(version.exit_code == 0);
+  CHECK(std::regex_match(version.out, std::regex(R"(etlhost \d+\.\d+\.\d+ \(plugin ABI 1\.0\)\n)")));
+}
+
+TEST_CASE("cli: the binary reports usage errors on stderr with exit 2 and nothing on stdout") {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {}, {"run", "demo", "to", "null", "--bogus"}, {"run", "demo", "to", "null", "--state"},
+           {"run", "demo", "to", "null", "--checkpoint-interval", "soon"}, {"frobnicate"}}) {
+    const auto result = run_etlhost(args);
+    CHECK_MESSAGE(result.exit_code == 2, result.describe());
+    CHECK(result.out.empty());
+    CHECK(contains(result.err, "etlhost: "));
+    CHECK(contains(result.err, "--help"));
+  }
+}

@@ -1,0 +1,34 @@
+// Helpers for the host tests: temp dirs, files, where the binaries are, running etlhost.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "etlhost_bin.h"
+#include "files.h"
+#include "process.h"
+#include "text.h"
+
+namespace hosttest {
+
+using etltest::contains;
+using etltest::etlhost_bin;
+using etltest::file_exists;
+using etltest::lines_of;
+using etltest::read_file;
+using etltest::TempDir;
+using etltest::write_file;
+
+/// The build's real plugin directory (etl-demo.so, ...).
+std::string plugin_dir();
+/// The directory of the test-fixture plugins (etl-t-script.so, ...).
+std::string fixture_dir();
+
+/// Runs etlhost with `args`. ETLHOST_PLUGIN_PATH is set to the fixture dir and the
+/// fixtures' env variables are removed, unless `options` says otherwise.
+etltest::ProcessResult run_etlhost(const std::vector<std::string>& args, etltest::ProcessOptions options = {});
+/// The same options run_etlhost applies, to start a Process by hand.
+etltest::ProcessOptions etlhost_options(etltest::ProcessOptions options = {});
+
+}  // namespace hosttest
