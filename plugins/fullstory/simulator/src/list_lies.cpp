@@ -23,11 +23,12 @@ constexpr std::array<std::pair<std::string_view, ListLie>, 9> kLies = {{
     {"stale", ListLie::stale},
 }};
 
-// Bundles ending after start, oldest first, without bundle 1 for `gap`. Up to `limit` of
-// them (all of them for newest-first, which lists from the other end).
+// Bundles ending after start (`stale`: at or after), oldest first, without bundle 1 for
+// `gap`. Up to `limit` of them (all of them for newest-first, which lists from the other end).
 std::vector<Bundle> after(const BundleCatalog& catalog, std::int64_t start, std::size_t limit, ListLie lie) {
   std::vector<Bundle> out;
-  for (const Bundle& bundle : catalog.ending_after(start)) {
+  const bool stale = lie == ListLie::stale && start > std::numeric_limits<std::int64_t>::min();
+  for (const Bundle& bundle : catalog.ending_after(stale ? start - 1 : start)) {
     if (out.size() == limit && lie != ListLie::newest_first) break;
     if (!(lie == ListLie::gap && bundle.index == 1)) out.push_back(bundle);
   }
@@ -54,11 +55,6 @@ std::vector<Bundle> listed_bundles(const BundleCatalog& catalog, std::int64_t st
     std::reverse(listed.begin(), listed.end());
     listed.resize(std::min(listed.size(), page_size));
     return listed;
-  }
-  if (lie == ListLie::stale) {
-    const auto& all = catalog.bundles();
-    const auto ends_at_start = std::find_if(all.begin(), all.end(), [&](const Bundle& b) { return b.stop == start; });
-    if (ends_at_start != all.end()) listed.insert(listed.begin(), *ends_at_start);
   }
   listed.resize(std::min(listed.size(), page_size));
   if (listed.size() >= 2 && lie == ListLie::duplicate_id) listed[1].id = listed[0].id;
