@@ -307,8 +307,8 @@ double parse_seconds(const std::string& option, const std::string& text) {
 SetArgument parse_set(const std::string& text, bool plugin_optional) {
   const std::string expected =
       plugin_optional
-          ? "--set expects KEY=VALUE (e.g. --set records=100), found '" + abbreviate(text, 80) + "'"
-          : "--set expects PLUGIN.KEY=VALUE (e.g. --set demo.records=100), found '" + abbreviate(text, 80) + "'";
+          ? "--set expects KEY=VALUE (e.g. --set records=100), found '" + abbreviate(text, excerpt::kName) + "'"
+          : "--set expects PLUGIN.KEY=VALUE (e.g. --set demo.records=100), found '" + abbreviate(text, excerpt::kName) + "'";
   const size_t equals = text.find('=');
   if (equals == std::string::npos) throw UsageError(expected + ": there is no '='");
   const std::string target_key = text.substr(0, equals);

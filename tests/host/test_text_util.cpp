@@ -3,7 +3,7 @@
 
 #include <chrono>
 
-#include "json_text.h"
+#include "json_members.h"
 #include "protocol.h"
 #include "text_util.h"
 
