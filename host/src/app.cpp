@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "command_table.h"
 #include "commands/commands.h"
 #include "commands/common.h"
 #include "exit_codes.h"
@@ -27,16 +28,9 @@ int report_usage_error(const UsageError& error) {
 }
 
 int dispatch(const Command& command, Logger& logger) {
-  switch (command.kind) {
-    case CommandKind::kRun: return run_command(command, logger);
-    case CommandKind::kDiscover: return discover_command(command, logger);
-    case CommandKind::kPlugins: return plugins_command(command, logger);
-    case CommandKind::kDescribe: return describe_command(command, logger);
-    case CommandKind::kTestPlugin: return test_plugin_command(command, logger);
-    case CommandKind::kHelp:
-    case CommandKind::kVersion: break;
-  }
-  return exit_code::kInternal;
+  const CommandSpec* spec = find_command(command.kind);
+  if (spec == nullptr || spec->handler == nullptr) return exit_code::kInternal;  // help and --version never get here
+  return spec->handler(command, logger);
 }
 
 }  // namespace

@@ -7,8 +7,11 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <stdexcept>
 
+#include "command_table.h"
 #include "etlhost/plugin.h"
+#include "exit_codes.h"
 #include "host_error.h"
 #include "text_util.h"
 #include "version.h"
@@ -18,267 +21,131 @@ namespace etlhost {
 namespace {
 
 // ------------------------------------------------------------------------------------------
-// Help texts
+// Help texts, generated from the command table and the exit-code table
 // ------------------------------------------------------------------------------------------
 
-constexpr const char* kMainHelp = R"(etlhost: moves data from a source plugin to a sink plugin, committing state only
-after the sink made the data durable, so no record is lost or duplicated.
+// Not a command but an option of etlhost itself, valid only as the first argument.
+constexpr const char* kVersionOption = "--version";
 
-Usage:
-  etlhost run SOURCE '->' SINK [options]   move data (also: SOURCE to SINK, SOURCE:SINK)
-  etlhost discover SOURCE [options]        print the source's Singer catalog
-  etlhost plugins [--json]                 list installed plugins
-  etlhost describe PLUGIN [--json]         show a plugin and its config keys
-  etlhost test-plugin PLUGIN [options]     run the conformance kit against a plugin
-  etlhost help [COMMAND]                   show help (also COMMAND --help)
-  etlhost --version                        print the version
+// Generated prose wraps at this width; the hand-written text around it keeps within it too.
+constexpr size_t kHelpWidth = 84;
+// Where the main help's command summaries and exit-code meanings start.
+constexpr size_t kSummaryColumn = 43;
+constexpr size_t kMeaningColumn = 7;
 
-Examples:
-  etlhost run fullstory '->' csv --config fullstory.json --state fullstory.state
-  etlhost run fullstory to singer --config fullstory.json | target-postgres
-  etlhost run demo:csv --set demo.records=100 --set csv.output_dir=out
+std::string padded(std::string text, size_t column) {
+  if (text.size() < column) text.resize(column, ' ');
+  return text;
+}
 
-Quote the arrow: an unquoted -> is a shell redirection.
+// `text` (words separated by spaces) after `first`, wrapped at kHelpWidth onto lines that
+// start with `indent` spaces. Ends with a newline.
+std::string wrapped(const std::string& first, std::string_view text, size_t indent) {
+  std::string out;
+  std::string line = first;
+  bool line_has_words = false;
+  for (const std::string& word : split_nonempty(text, ' ')) {
+    if (line_has_words && line.size() + 1 + word.size() > kHelpWidth) {
+      out += line + "\n";
+      line = std::string(indent, ' ');
+      line_has_words = false;
+    }
+    if (line_has_words) line += ' ';
+    line += word;
+    line_has_words = true;
+  }
+  return out + line + "\n";
+}
 
-SOURCE, SINK and PLUGIN are plugin names (etl-NAME.so, searched in --plugin-path,
-then ETLHOST_PLUGIN_PATH, then <etlhost dir>/../lib/etlhost/plugins) or paths to a
-.so file (anything containing '/' or ending in .so).
+// `text` with its first `placeholder` replaced by `value`.
+std::string filled(std::string text, std::string_view placeholder, const std::string& value) {
+  const size_t at = text.find(placeholder);
+  if (at != std::string::npos) text.replace(at, placeholder.size(), value);
+  return text;
+}
 
-Exit codes:
-  0    ok
-  1    internal error (a bug in etlhost)
-  2    usage: wrong command line
-  3    config: unreadable, unknown key, wrong type, missing required key, secret on
-       the command line, or the plugin refused it
-  4    plugin load: not found, not a plugin, wrong ABI, wrong kind
-  5    the source failed
-  6    the sink failed
-  7    state file: unreadable, invalid, locked by another run, or a commit failed
-  8    test-plugin: conformance checks failed
-  130  stopped by SIGINT (state committed up to the last durable STATE)
-  141  the downstream consumer closed the pipe (no error message)
-  143  stopped by SIGTERM (state committed up to the last durable STATE)
-)";
+const OptionSpec& option_spec(OptionId id) {
+  for (const OptionSpec& spec : option_specs()) {
+    if (spec.id == id) return spec;
+  }
+  throw std::logic_error("option id " + std::to_string(id) + " is not in option_specs()");
+}
 
-constexpr const char* kRunHelp = R"(Usage: etlhost run SOURCE '->' SINK [options]
-       etlhost run SOURCE to SINK [options]
-       etlhost run SOURCE:SINK [options]
+// "  --set PLUGIN.KEY=VALUE      set one config key ...", one line per line of its help.
+std::string option_rows(const CommandSpec& command) {
+  std::string out;
+  for (const CommandOption& option : command.options) {
+    const OptionSpec& spec = option_spec(option.id);
+    std::string left = "  ";
+    if (spec.short_name != nullptr) left += std::string(spec.short_name) + ", ";
+    left += spec.name;
+    const char* value = option.shown_value != nullptr ? option.shown_value : spec.value_name;
+    if (value != nullptr) left += std::string(" ") + value;
+    const char* help = option.help != nullptr ? option.help : spec.default_help;
+    if (help == nullptr) throw std::logic_error(std::string(spec.name) + " has no help for " + command.name);
+    std::string indent = padded(std::move(left), command.options_column);
+    for (const std::string& line : split_nonempty(help, '\n')) {
+      out += indent + line + "\n";
+      indent = std::string(command.options_column, ' ');
+    }
+  }
+  return out;
+}
 
-Moves data from SOURCE to SINK. With --state, the state file records how far the
-run got, committed only after the sink made everything before it durable; the next
-run resumes from there.
+// "Exit codes: 0 ok, 2 usage, ... (see `etlhost help`).", for `codes` of the table.
+std::string exit_code_summary(const std::vector<int>& codes) {
+  std::vector<std::string> items;
+  for (const int code : codes) {
+    for (const ExitCodeInfo& info : kExitCodeTable) {
+      if (info.code == code) items.push_back(std::to_string(code) + " " + info.name);
+    }
+  }
+  return wrapped("Exit codes: ", join(items, ", ") + " (see `etlhost help`).", 0);
+}
 
-Options:
-  --config FILE               the source's config, a JSON object (Singer convention)
-  --sink-config FILE          the sink's config, a JSON object
-  --set PLUGIN.KEY=VALUE      set one config key (repeatable); PLUGIN is the source's or
-                              the sink's name, or `source` / `sink`. Highest priority:
-                              --set > config file > the key's env variable > default.
-                              Secret keys are refused here (ps shows argv to everyone).
-  --state FILE                read and commit state in FILE (locked during the run)
-  --catalog FILE              a Singer catalog selecting streams (default: all streams)
-  --checkpoint-interval SECS  seconds between state commits (default 1; 0 = every STATE)
-  --progress-interval SECS    seconds between progress lines on stderr (default 10; 0 = off)
-  --plugin-path DIRS          colon-separated directories searched first for plugins
-  --log-level LEVEL           error, warn, info (default) or debug
-  -h, --help                  show this help
+std::vector<std::string> command_names() {
+  std::vector<std::string> names;
+  for (const CommandSpec& spec : command_specs()) names.emplace_back(spec.name);
+  return names;
+}
 
-Quote the arrow: unquoted, `etlhost run a -> b` makes the shell write stdout to a file
-named b. stdout belongs to the sink (singer writes its messages there); etlhost logs to
-stderr only.
+std::string command_help(const CommandSpec& command) {
+  std::vector<std::string> topics;
+  for (const CommandSpec& other : command_specs()) {
+    if (other.kind != command.kind) topics.emplace_back(other.name);
+  }
+  std::string text = filled(command.help, "{options}", option_rows(command));
+  text = filled(std::move(text), "{exit_codes}", exit_code_summary(command.exit_codes));
+  return filled(std::move(text), "{topics}", join(topics, ", "));
+}
 
-Exit codes: 0 ok, 2 usage, 3 config, 4 plugin load, 5 source failed, 6 sink failed,
-7 state file, 130 SIGINT, 141 downstream closed, 143 SIGTERM (see `etlhost help`).
-)";
-
-constexpr const char* kDiscoverHelp = R"(Usage: etlhost discover SOURCE [options]
-
-Prints the source's Singer catalog ({"streams": [...]}) on stdout. Edit it (set
-"selected": false in a stream's metadata) and pass it to `etlhost run --catalog FILE`.
-
-Options:
-  --config FILE               the source's config, a JSON object
-  --set SOURCE.KEY=VALUE      set one config key (repeatable; not for secret keys)
-  --plugin-path DIRS          colon-separated directories searched first for plugins
-  --log-level LEVEL           error, warn, info (default) or debug
-  -h, --help                  show this help
-)";
-
-constexpr const char* kPluginsHelp = R"(Usage: etlhost plugins [options]
-
-Lists every etl-*.so in the plugin search path: name, kind, version, plugin ABI and
-path. A plugin found again later in the path is marked as shadowed (the first one
-wins); files that fail to load are listed with the reason.
-
-Search path, in order: each dir of --plugin-path, each dir of ETLHOST_PLUGIN_PATH,
-then <etlhost dir>/../lib/etlhost/plugins. The current directory is never searched.
-
-Options:
-  --json                      machine-readable output
-  --plugin-path DIRS          colon-separated directories searched first
-  --log-level LEVEL           error, warn, info (default) or debug
-  -h, --help                  show this help
-)";
-
-constexpr const char* kDescribeHelp = R"(Usage: etlhost describe PLUGIN [options]
-
-Shows a plugin's name, kind, version, ABI, path and description, and its config keys:
-type, whether required, default, whether secret, environment variable, help.
-
-Options:
-  --json                      machine-readable output
-  --plugin-path DIRS          colon-separated directories searched first
-  --log-level LEVEL           error, warn, info (default) or debug
-  -h, --help                  show this help
-)";
-
-constexpr const char* kTestPluginHelp = R"(Usage: etlhost test-plugin PLUGIN [options]
-
-The conformance kit: runs every check that applies to PLUGIN (a name or a path to its .so)
-and prints one line per check, PASS, FAIL or SKIP, then what was expected, what happened
-and how to fix each failure, then "N passed, N failed, N skipped". Each check that calls
-plugin code runs in a child process under a time limit, so a crash, an exit() or a hang in
-the plugin becomes a FAIL naming the callback, never a dead kit.
-
-Every plugin:
-  entry.no_side_effects      etl_plugin_entry, called twice, returns the same descriptor
-                             and starts no thread, opens no file, writes no output,
-                             changes no signal handler, cwd, umask, locale or
-                             environment
-  descriptor.valid           the loader's validation, ABI negotiation (a 2.0 host is
-                             refused), a semver version, a one-line description, help
-                             for every key
-  config.rejects_bad_values  create() with bad values of the right type (-1, 0,
-                             INT64_MAX, "", 64 KiB strings, odd paths and URLs...)
-                             succeeds, or fails with a status and a message; never
-                             crashes, hangs or exits. Secret keys hold a canary that
-                             must appear in no message, log line or output
-  create_destroy             create() and destroy() three times: no crash, no leaked
-                             thread
-Sources:
-  discover.catalog           discover() emits only SCHEMA messages forming a valid
-                             catalog
-  sync.protocol              a full sync: SCHEMA before RECORD, one-line JSON records,
-                             STATEs that parse, no secret in a STATE
-  sync.resume                a sync resumed from a STATE of a full sync emits exactly
-                             the records that followed it: none lost, none duplicated
-  sync.cancellation          after a stop request, sync() returns ETL_E_CANCELLED within
-                             10 s and calls emit() no more
-Sinks, fed by the kit's synthetic source (quotes, commas, CR/LF, UTF-8, nesting, big
-integers, nulls, missing keys; a STATE every 100 records):
-  sink.write_flush           a full run through the host's pipeline with a state file
-                             ends cleanly and flush() succeeds
-  sink.state_ordering        when the sink writes Singer messages to stdout: every STATE
-                             comes after the records before it and before the ones after
-                             it
-  sink.error_paths           restore() refuses a checkpoint it never wrote, cleanly; a
-                             run whose file writes fail commits nothing, and restore()
-                             brings the output back to the last commit
-  sink.crash_injection       runs SIGKILLed at seeded random points, then resumed, end
-                             with the output of an uninterrupted run: byte-identical for
-                             a sink that checkpoints (exactly once), no record lost for
-                             one that does not (at-least-once; duplicates are reported)
-
-Options:
-  --config FILE        the plugin's config, a JSON object (default: its defaults and env)
-  --set KEY=VALUE      set one config key (repeatable; not for secret keys)
-  --output PATH        where the sink writes, as its config says: a directory, a file, or -
-                       for stdout. Needed by sink.crash_injection and the failed-write part
-                       of sink.error_paths. It must be new or empty: the kit deletes what
-                       the sink writes there before each check
-  --quick              fewer crash-injection runs (1 trial of 4 kills), no sync.resume
-  --keep-going         run every check after a failure (default: the checks after the
-                       first failure are skipped)
-  --seed N             seed of the crash-injection kill points (default: random; the report
-                       prints it, so a failure can be replayed)
-  --timeout SECONDS    the longest one plugin call may take (default 60)
-  --json               print the report as JSON
-  --plugin-path DIRS   colon-separated directories searched first for plugins
-  --log-level LEVEL    error, warn, info (default) or debug: the kit's progress on stderr
-  -h, --help           show this help
-
-Exit codes: 0 no check failed, 2 usage, 3 config (unreadable, invalid for the plugin's
-spec), 4 plugin not found, 8 conformance checks failed.
-
-In CI: etlhost test-plugin ./build/etl-mysink.so --config ci.json --output /tmp/out
-)";
-
-constexpr const char* kHelpHelp = R"(Usage: etlhost help [COMMAND]
-
-Shows the main help, or the help of COMMAND (run, discover, plugins, describe, test-plugin).
-)";
-
-const std::vector<std::string> kCommandNames{"run", "discover", "plugins", "describe", "test-plugin", "help"};
+std::string main_help() {
+  std::string usage;
+  for (const CommandSpec& spec : command_specs()) {
+    usage += padded(std::string("  etlhost ") + spec.synopsis, kSummaryColumn) + spec.summary + "\n";
+  }
+  usage += padded(std::string("  etlhost ") + kVersionOption, kSummaryColumn) + "print the version\n";
+  std::string exit_codes;
+  for (const ExitCodeInfo& info : kExitCodeTable) {
+    exit_codes += wrapped(padded("  " + std::to_string(info.code), kMeaningColumn), info.meaning, kMeaningColumn);
+  }
+  return filled(filled(kMainHelpTemplate, "{commands}", usage), "{exit_codes}", exit_codes);
+}
 
 // ------------------------------------------------------------------------------------------
 // Options
 // ------------------------------------------------------------------------------------------
 
-enum OptionId {
-  kOptConfig,
-  kOptSinkConfig,
-  kOptSet,
-  kOptState,
-  kOptCatalog,
-  kOptPluginPath,
-  kOptCheckpointInterval,
-  kOptProgressInterval,
-  kOptLogLevel,
-  kOptJson,
-  kOptHelp,
-  kOptOutput,
-  kOptQuick,
-  kOptKeepGoing,
-  kOptSeed,
-  kOptTimeout,
-};
-
-struct OptionSpec {
-  const char* name;
-  OptionId id;
-  const char* value_name;  // nullptr: a flag without a value
-  std::vector<CommandKind> commands;
-};
-
-const std::vector<OptionSpec>& option_specs() {
-  using K = CommandKind;
-  static const std::vector<OptionSpec> specs{
-      {"--config", kOptConfig, "FILE", {K::kRun, K::kDiscover, K::kTestPlugin}},
-      {"--sink-config", kOptSinkConfig, "FILE", {K::kRun}},
-      {"--set", kOptSet, "PLUGIN.KEY=VALUE", {K::kRun, K::kDiscover, K::kTestPlugin}},
-      {"--state", kOptState, "FILE", {K::kRun}},
-      {"--catalog", kOptCatalog, "FILE", {K::kRun}},
-      {"--plugin-path", kOptPluginPath, "DIRS", {K::kRun, K::kDiscover, K::kPlugins, K::kDescribe, K::kTestPlugin}},
-      {"--checkpoint-interval", kOptCheckpointInterval, "SECONDS", {K::kRun}},
-      {"--progress-interval", kOptProgressInterval, "SECONDS", {K::kRun}},
-      {"--log-level", kOptLogLevel, "LEVEL", {K::kRun, K::kDiscover, K::kPlugins, K::kDescribe, K::kTestPlugin}},
-      {"--json", kOptJson, nullptr, {K::kPlugins, K::kDescribe, K::kTestPlugin}},
-      {"--output", kOptOutput, "PATH", {K::kTestPlugin}},
-      {"--quick", kOptQuick, nullptr, {K::kTestPlugin}},
-      {"--keep-going", kOptKeepGoing, nullptr, {K::kTestPlugin}},
-      {"--seed", kOptSeed, "N", {K::kTestPlugin}},
-      {"--timeout", kOptTimeout, "SECONDS", {K::kTestPlugin}},
-      {"--help", kOptHelp, nullptr, {K::kRun, K::kDiscover, K::kPlugins, K::kDescribe, K::kTestPlugin, K::kHelp}},
-  };
-  return specs;
-}
-
 const char* command_name(CommandKind kind) {
-  switch (kind) {
-    case CommandKind::kRun: return "run";
-    case CommandKind::kDiscover: return "discover";
-    case CommandKind::kPlugins: return "plugins";
-    case CommandKind::kDescribe: return "describe";
-    case CommandKind::kTestPlugin: return "test-plugin";
-    case CommandKind::kHelp: return "help";
-    case CommandKind::kVersion: return "--version";
-  }
-  return "?";
+  const CommandSpec* spec = find_command(kind);
+  return spec != nullptr ? spec->name : kVersionOption;
 }
 
 bool applies_to(const OptionSpec& spec, CommandKind kind) {
-  for (CommandKind k : spec.commands) {
-    if (k == kind) return true;
+  const CommandSpec* command = find_command(kind);
+  if (command == nullptr) return false;
+  for (const CommandOption& option : command->options) {
+    if (option.id == spec.id) return true;
   }
   return false;
 }
@@ -307,8 +174,8 @@ double parse_seconds(const std::string& option, const std::string& text) {
 SetArgument parse_set(const std::string& text, bool plugin_optional) {
   const std::string expected =
       plugin_optional
-          ? "--set expects KEY=VALUE (e.g. --set records=100), found '" + abbreviate(text, 80) + "'"
-          : "--set expects PLUGIN.KEY=VALUE (e.g. --set demo.records=100), found '" + abbreviate(text, 80) + "'";
+          ? "--set expects KEY=VALUE (e.g. --set records=100), found '" + abbreviate(text, excerpt::kName) + "'"
+          : "--set expects PLUGIN.KEY=VALUE (e.g. --set demo.records=100), found '" + abbreviate(text, excerpt::kName) + "'";
   const size_t equals = text.find('=');
   if (equals == std::string::npos) throw UsageError(expected + ": there is no '='");
   const std::string target_key = text.substr(0, equals);
@@ -414,38 +281,33 @@ std::string version_text() {
 }
 
 std::string help_text(const std::string& topic) {
-  if (topic.empty()) return kMainHelp;
-  if (topic == "run") return kRunHelp;
-  if (topic == "discover") return kDiscoverHelp;
-  if (topic == "plugins") return kPluginsHelp;
-  if (topic == "describe") return kDescribeHelp;
-  if (topic == "test-plugin") return kTestPluginHelp;
-  if (topic == "help") return kHelpHelp;
-  throw UsageError("no help for unknown command '" + topic + "'" + did_you_mean_suffix(topic, kCommandNames));
+  if (topic.empty()) return main_help();
+  if (const CommandSpec* command = find_command(topic)) return command_help(*command);
+  throw UsageError("no help for unknown command '" + topic + "'" + did_you_mean_suffix(topic, command_names()));
 }
 
 Command parse_command_line(const std::vector<std::string>& args) {
   Command command;
-  if (args.empty()) throw UsageError("missing command (run, discover, plugins, describe, test-plugin, help)");
+  if (args.empty()) throw UsageError("missing command (" + join(command_names(), ", ") + ")");
 
   const std::string& first = args[0];
-  if (first == "--version" || first == "-V") {
-    if (args.size() > 1) throw UsageError("--version takes no arguments");
+  if (first == kVersionOption || first == "-V") {
+    if (args.size() > 1) throw UsageError(std::string(kVersionOption) + " takes no arguments");
     command.kind = CommandKind::kVersion;
     return command;
   }
-  if (first == "--help" || first == "-h") {
+  const OptionSpec& help_option = option_spec(kOptHelp);
+  if (first == help_option.name || first == help_option.short_name) {
     command.kind = CommandKind::kHelp;
     return command;
   }
-  if (first == "run") command.kind = CommandKind::kRun;
-  else if (first == "discover") command.kind = CommandKind::kDiscover;
-  else if (first == "plugins") command.kind = CommandKind::kPlugins;
-  else if (first == "describe") command.kind = CommandKind::kDescribe;
-  else if (first == "test-plugin") command.kind = CommandKind::kTestPlugin;
-  else if (first == "help") command.kind = CommandKind::kHelp;
-  else if (first.starts_with("-")) throw UsageError("unknown option '" + first + "'; options go after the command");
-  else throw UsageError("unknown command '" + first + "'" + did_you_mean_suffix(first, kCommandNames));
+  if (const CommandSpec* spec = find_command(first)) {
+    command.kind = spec->kind;
+  } else if (first.starts_with("-")) {
+    throw UsageError("unknown option '" + first + "'; options go after the command");
+  } else {
+    throw UsageError("unknown command '" + first + "'" + did_you_mean_suffix(first, command_names()));
+  }
 
   const std::string name = command_name(command.kind);
   std::vector<std::string> positionals;
@@ -461,7 +323,7 @@ Command parse_command_line(const std::vector<std::string>& args) {
       options_done = true;
       continue;
     }
-    if (arg == "-h") {
+    if (arg == help_option.short_name) {
       wants_help = true;
       continue;
     }

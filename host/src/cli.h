@@ -1,5 +1,6 @@
-// The command line: parsing argv into a Command, and the help texts. Parsing does no
-// plugin or file work; it only checks the shape of the command line (exit 2 on errors).
+// The command line: parsing argv into a Command, and the help texts, both from the tables in
+// command_table.h and exit_codes.h. Parsing does no plugin or file work; it only checks the
+// shape of the command line (exit 2 on errors).
 #pragma once
 
 #include <cstdint>
@@ -50,8 +51,8 @@ struct Command {
 /// what was expected and what was found.
 Command parse_command_line(const std::vector<std::string>& args);
 
-/// The help text of `topic` ("run", "discover", "plugins", "describe", "test-plugin", "help"), or the
-/// main help for "". Throws UsageError for an unknown topic.
+/// The help text of the command named `topic` (command_table.h), or the main help for "".
+/// Throws UsageError for an unknown topic.
 std::string help_text(const std::string& topic);
 
 /// "etlhost 0.1.0 (plugin ABI 1.0)".

@@ -75,7 +75,7 @@ std::optional<nlohmann::ordered_json> convert_text(const ConfigField& field, con
                                                    std::string* problem) {
   // A secret's text is never echoed; its shape is still described.
   const std::string found = field.secret ? "a value that is not " + std::string(config_type_expectation(field.type))
-                                         : "'" + abbreviate(text, 80) + "'";
+                                         : "'" + abbreviate(text, excerpt::kName) + "'";
   const auto refuse = [&](const std::string& expected) -> std::optional<nlohmann::ordered_json> {
     *problem = "expects " + expected + ", found " + found;
     return std::nullopt;

@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "etlhost/plugin.hpp"
+
 namespace etlhost {
 
 HostServices::HostServices(std::string plugin_name, Logger& logger, const CancelFlag& cancel)
@@ -28,9 +30,7 @@ void HostServices::log_service(void* ctx, int32_t level, etl_str message) noexce
   else if (level == ETL_LOG_WARN) mapped = LogLevel::kWarn;
   else if (level == ETL_LOG_INFO) mapped = LogLevel::kInfo;
   else mapped = LogLevel::kDebug;
-  const std::string_view text =
-      (message.data == nullptr || message.size == 0) ? std::string_view() : std::string_view(message.data, message.size);
-  self->logger_.log(mapped, self->plugin_name_, text);
+  self->logger_.log(mapped, self->plugin_name_, etl::view(message));
 }
 
 int32_t HostServices::is_cancelled_service(void* ctx) noexcept {
@@ -43,7 +43,7 @@ void HostServices::count_service(void* ctx, etl_str counter, int64_t delta) noex
     return;
   }
   auto* self = static_cast<HostServices*>(ctx);
-  const std::string_view name(counter.data, counter.size);
+  const std::string_view name = etl::view(counter);
   try {
     std::lock_guard lock(self->counters_mutex_);
     auto it = self->counters_.find(name);

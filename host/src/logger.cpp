@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 
+#include "fd_write.h"
 #include "text_util.h"
 
 namespace etlhost {
@@ -23,17 +23,8 @@ namespace {
 // One write() per line (looping only on a partial write), so lines from concurrent
 // processes sharing stderr do not interleave mid-line.
 void write_stderr(std::string_view line) {
-  const char* data = line.data();
-  size_t left = line.size();
-  while (left > 0) {
-    const ssize_t n = ::write(STDERR_FILENO, data, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return;  // stderr is gone; there is nowhere left to report it
-    }
-    data += n;
-    left -= static_cast<size_t>(n);
-  }
+  // A failure is dropped: stderr is gone, and there is nowhere left to report it.
+  write_all(STDERR_FILENO, line);
 }
 
 const char* level_label(LogLevel level) {

@@ -1,7 +1,5 @@
 #include "pipeline.h"
 
-#include <cstring>
-
 #include <nlohmann/json.hpp>
 
 #include "exit_codes.h"
@@ -19,27 +17,12 @@ Clock::duration seconds_to_duration(double seconds) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
 }
 
-// Fills the source's error buffer, as plugin.h asks of a failing emit().
-void fill_error(etl_error* err, etl_status status, std::string_view message) {
-  if (err == nullptr || err->struct_size < ETL_ERROR_SIZE_1_0) return;
-  err->code = status;
-  err->detail = 0;
-  size_t n = std::min(message.size(), size_t{ETL_ERROR_MESSAGE_CAPACITY - 1});
-  if (n < message.size()) {
-    while (n > 0 && (static_cast<unsigned char>(message[n]) & 0xC0u) == 0x80u) --n;  // UTF-8 boundary
-  }
-  std::memcpy(err->message, message.data(), n);
-  err->message[n] = '\0';
-}
-
 }  // namespace
 
 Pipeline::Pipeline(SourceInstance& source, SinkInstance& sink, StateStore* state, Logger& logger,
                    const CancelFlag& cancel, PipelineOptions options)
     : source_(source), sink_(sink), state_(state), logger_(logger), cancel_(cancel), options_(options) {
-  emitter_.struct_size = ETL_STRUCT_SIZE(etl_emitter);
-  emitter_.host_ctx = this;
-  emitter_.emit = &Pipeline::emit_trampoline;
+  emitter_ = emitter_for(*this);
 }
 
 // ------------------------------------------------------------------------------------------
@@ -170,27 +153,23 @@ void Pipeline::restore_committed() {
 // The emitter
 // ------------------------------------------------------------------------------------------
 
-etl_status Pipeline::emit_trampoline(void* ctx, const etl_message* const* messages, size_t count,
-                                     etl_error* err) noexcept {
-  auto* self = static_cast<Pipeline*>(ctx);
-  if (std::this_thread::get_id() != self->sync_thread_) {
-    self->emit_from_wrong_thread_.store(true);
-    fill_error(err, ETL_E_INVALID_STATE, "emit() was called from a thread other than the one inside sync()");
-    return ETL_E_INVALID_STATE;
+EmitAnswer Pipeline::accept(const etl_message* const* messages, size_t count) {
+  if (std::this_thread::get_id() != sync_thread_) {
+    // Answered without touching any other member: they belong to the thread inside sync().
+    emit_from_wrong_thread_.store(true);
+    return {ETL_E_INVALID_STATE, "emit() was called from a thread other than the one inside sync()"};
   }
-  try {
-    const etl_status status = self->emit(messages, count, err);
-    if (status != ETL_OK) self->refuse(err);
-    return status;
-  } catch (const std::exception& error) {
-    self->fail(Failure::kInternal, ETL_E_INTERNAL, std::string("exception in emit(): ") + error.what());
-  } catch (...) {
-    self->fail(Failure::kInternal, ETL_E_INTERNAL, "unknown exception in emit()");
-  }
-  return self->refuse(err);
+  const etl_status status = emit(messages, count);
+  return {status, failure_message_};
 }
 
-etl_status Pipeline::emit(const etl_message* const* messages, size_t count, etl_error*) {
+EmitAnswer Pipeline::internal_error(const char* what) {
+  fail(Failure::kInternal, ETL_E_INTERNAL,
+       what != nullptr ? std::string("exception in emit(): ") + what : std::string("unknown exception in emit()"));
+  return {failure_status_, failure_message_};
+}
+
+etl_status Pipeline::emit(const etl_message* const* messages, size_t count) {
   if (failure_ != Failure::kNone) return failure_status_;
   if (cancel_.requested()) {
     return fail(Failure::kCancelled, ETL_E_CANCELLED, std::string("stopped by ") + signal_name(cancel_.signal_number()));
@@ -221,17 +200,17 @@ etl_status Pipeline::validate_batch(const etl_message* const* messages, size_t c
     switch (message->kind) {
       case ETL_MSG_RECORD: {
         // The hot path: a cached stream lookup, two memchr scans, one increment.
-        const std::string_view stream = view_of(message->stream);
+        const std::string_view stream = etl::view(message->stream);
         if (last_stream_ == SIZE_MAX || stats_.stream_name(last_stream_) != stream) {
           const size_t index = stats_.find_stream(stream);
           if (index == SIZE_MAX) {
             return fail(Failure::kProtocol, ETL_E_INVALID_DATA,
-                        "source '" + source_.name() + "' emitted a RECORD for stream '" + abbreviate(stream, 80) +
+                        "source '" + source_.name() + "' emitted a RECORD for stream '" + abbreviate(stream, excerpt::kName) +
                             "' before its SCHEMA");
           }
           last_stream_ = index;
         }
-        if (auto problem = check_record_json(stream, view_of(message->json))) {
+        if (auto problem = check_record_json(stream, etl::view(message->json))) {
           return fail(Failure::kProtocol, ETL_E_INVALID_DATA, "source '" + source_.name() + "' " + *problem);
         }
         stats_.add_records(last_stream_, 1);
@@ -241,7 +220,7 @@ etl_status Pipeline::validate_batch(const etl_message* const* messages, size_t c
         if (auto problem = check_schema(*message, nullptr)) {
           return fail(Failure::kProtocol, ETL_E_INVALID_DATA, "source '" + source_.name() + "' " + *problem);
         }
-        stats_.stream_index(view_of(message->stream));
+        stats_.stream_index(etl::view(message->stream));
         break;
       case ETL_MSG_STATE:
         if (auto problem = check_state(*message)) {
@@ -261,7 +240,7 @@ etl_status Pipeline::forward_batch(const etl_message* const* messages, size_t co
     if (!write_to_sink(messages + begin, state_at + 1 - begin)) return failure_status_;
     begin = state_at + 1;
     ++stats_.states_seen;
-    StatePair pair{std::string(view_of(messages[state_at]->json)), std::nullopt};
+    StatePair pair{std::string(etl::view(messages[state_at]->json)), std::nullopt};
     if (state_ != nullptr && !take_checkpoint(&pair.checkpoint)) return failure_status_;
     pending_ = std::move(pair);
     if (!commit_pending(false)) return failure_status_;
@@ -279,59 +258,41 @@ etl_status Pipeline::fail(Failure kind, etl_status status, std::string message) 
   return failure_status_;
 }
 
-etl_status Pipeline::refuse(etl_error* err) const {
-  fill_error(err, failure_status_, failure_message_);
-  return failure_status_;
-}
-
 // ------------------------------------------------------------------------------------------
 // Sink calls and commits
 // ------------------------------------------------------------------------------------------
 
-bool Pipeline::write_to_sink(const etl_message* const* messages, size_t count) {
-  const CallResult result = sink_.write(messages, count);
+bool Pipeline::sink_call_succeeded(const CallResult& result, const char* action) {
   if (result.ok()) return true;
   if (result.status == ETL_E_CLOSED) {
+    // Not the sink's fault: the reader of its output went away (see finish()).
     fail(Failure::kDownstreamClosed, ETL_E_CLOSED, "sink '" + sink_.name() + "': " + result.message);
   } else {
-    fail(Failure::kSink, result.status, "sink '" + sink_.name() + "' failed to write: " + result.describe());
+    fail(Failure::kSink, result.status, "sink '" + sink_.name() + "' failed to " + action + ": " + result.describe());
   }
   return false;
+}
+
+bool Pipeline::write_to_sink(const etl_message* const* messages, size_t count) {
+  return sink_call_succeeded(sink_.write(messages, count), "write");
 }
 
 bool Pipeline::take_checkpoint(std::optional<std::string>* out) {
   out->reset();
   std::string text;
-  const CallResult result = sink_.checkpoint(&text);
-  if (!result.ok()) {
-    if (result.status == ETL_E_CLOSED) {
-      fail(Failure::kDownstreamClosed, ETL_E_CLOSED, "sink '" + sink_.name() + "': " + result.message);
-    } else {
-      fail(Failure::kSink, result.status, "sink '" + sink_.name() + "' failed to checkpoint: " + result.describe());
-    }
-    return false;
-  }
+  if (!sink_call_succeeded(sink_.checkpoint(&text), "checkpoint")) return false;
   if (trim_json_space(text).empty()) return true;  // the sink keeps no position
   // It goes verbatim into our state file, so it must be JSON or the next run could not read it.
   if (!nlohmann::json::accept(text)) {
     fail(Failure::kSink, ETL_E_INVALID_STATE,
-         "sink '" + sink_.name() + "' returned a checkpoint that is not valid JSON: " + abbreviate(text, 120));
+         "sink '" + sink_.name() + "' returned a checkpoint that is not valid JSON: " + abbreviate(text, excerpt::kJson));
     return false;
   }
   *out = std::move(text);
   return true;
 }
 
-bool Pipeline::flush_sink() {
-  const CallResult result = sink_.flush();
-  if (result.ok()) return true;
-  if (result.status == ETL_E_CLOSED) {
-    fail(Failure::kDownstreamClosed, ETL_E_CLOSED, "sink '" + sink_.name() + "': " + result.message);
-  } else {
-    fail(Failure::kSink, result.status, "sink '" + sink_.name() + "' failed to flush: " + result.describe());
-  }
-  return false;
-}
+bool Pipeline::flush_sink() { return sink_call_succeeded(sink_.flush(), "flush"); }
 
 std::optional<std::string> Pipeline::commit_pair(const StatePair& pair) {
   if (state_ == nullptr) return std::nullopt;
@@ -342,8 +303,8 @@ std::optional<std::string> Pipeline::commit_pair(const StatePair& pair) {
   }
   committed_ = pair;
   ++stats_.states_committed;
-  logger_.debug("committed state " + abbreviate(pair.state.value_or("null"), 200) + " with sink checkpoint " +
-                abbreviate(pair.checkpoint.value_or("null"), 200));
+  logger_.debug("committed state " + abbreviate(pair.state.value_or("null"), excerpt::kState) + " with sink checkpoint " +
+                abbreviate(pair.checkpoint.value_or("null"), excerpt::kState));
   return std::nullopt;
 }
 
@@ -379,7 +340,7 @@ std::string Pipeline::counters_text() const {
 std::string Pipeline::committed_position() const {
   if (state_ == nullptr) return "no state file (--state not given), nothing committed";
   if (!committed_.state) return "state file " + state_->path() + " has no source state yet (no STATE was committed)";
-  return "state committed up to " + abbreviate(*committed_.state, 200) + " in " + state_->path();
+  return "state committed up to " + abbreviate(*committed_.state, excerpt::kState) + " in " + state_->path();
 }
 
 void Pipeline::log_progress() {

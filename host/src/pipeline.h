@@ -24,6 +24,7 @@
 #include "etlhost/plugin.h"
 #include "logger.h"
 #include "plugin_instance.h"
+#include "receiver_emitter.h"
 #include "run_stats.h"
 #include "signals.h"
 #include "state_store.h"
@@ -51,6 +52,11 @@ class Pipeline {
 
   const RunStats& stats() const { return stats_; }
 
+  // The receiver of the source's emitter (receiver_emitter.h); the source calls these
+  // through emitter_, nothing else should.
+  EmitAnswer accept(const etl_message* const* messages, size_t count);
+  EmitAnswer internal_error(const char* what);
+
  private:
   /// Why the run cannot go on; the first failure wins and makes every later emit() fail.
   enum class Failure { kNone, kProtocol, kSink, kDownstreamClosed, kStateCommit, kCancelled, kInternal };
@@ -61,18 +67,17 @@ class Pipeline {
     std::optional<std::string> checkpoint;
   };
 
-  static etl_status emit_trampoline(void* ctx, const etl_message* const* messages, size_t count,
-                                    etl_error* err) noexcept;
-  etl_status emit(const etl_message* const* messages, size_t count, etl_error* err);
+  etl_status emit(const etl_message* const* messages, size_t count);
   etl_status validate_batch(const etl_message* const* messages, size_t count);
   etl_status forward_batch(const etl_message* const* messages, size_t count);
 
   /// Records the first failure; returns the status emit() should give the source.
   etl_status fail(Failure kind, etl_status status, std::string message);
-  etl_status refuse(etl_error* err) const;
 
   /// sink.write / checkpoint / flush with failure recording; false on failure.
   bool write_to_sink(const etl_message* const* messages, size_t count);
+  /// The failure path the three share: records a failed `action` ("write") of the sink.
+  bool sink_call_succeeded(const CallResult& result, const char* action);
   bool take_checkpoint(std::optional<std::string>* out);
   bool flush_sink();
   /// Writes `pair` to the state file (no-op without one). Call only after a successful

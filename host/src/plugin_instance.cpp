@@ -1,5 +1,6 @@
 #include "plugin_instance.h"
 
+#include "etlhost/plugin.hpp"
 #include "exit_codes.h"
 #include "host_error.h"
 #include "text_util.h"
@@ -107,7 +108,7 @@ CallResult SinkInstance::checkpoint(std::string* out) {
   if (text.data == nullptr && text.size > 0) {
     return CallResult{ETL_E_INTERNAL, "checkpoint() returned a NULL text of size " + std::to_string(text.size), 0};
   }
-  if (text.size > 0) out->assign(text.data, text.size);  // the sink may reuse its buffer after this call
+  out->assign(etl::view(text));  // the sink may reuse its buffer after this call
   return {};
 }
 

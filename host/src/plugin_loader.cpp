@@ -28,7 +28,7 @@ std::string abi_string(uint32_t version) {
 }
 
 std::string quoted_or_null(const char* text) {
-  return text == nullptr ? std::string("NULL") : "'" + abbreviate(text, 80) + "'";
+  return text == nullptr ? std::string("NULL") : "'" + abbreviate(text, excerpt::kName) + "'";
 }
 
 ConfigField validate_field(const etl_config_field* field, size_t index, const std::string& path) {

@@ -33,14 +33,14 @@ std::optional<std::string> check_message_shape(const etl_message* message, size_
 }
 
 std::optional<std::string> check_schema(const etl_message& message, nlohmann::ordered_json* parsed) {
-  const std::string_view stream = view_of(message.stream);
+  const std::string_view stream = etl::view(message.stream);
   if (!is_stream_name(stream)) {
-    return "emitted a SCHEMA with stream name '" + abbreviate(stream, 80) + "', expected [A-Za-z0-9_.-]+";
+    return "emitted a SCHEMA with stream name '" + abbreviate(stream, excerpt::kName) + "', expected [A-Za-z0-9_.-]+";
   }
   const std::string prefix = "emitted a SCHEMA for stream '" + std::string(stream) + "' ";
-  const std::string_view json = view_of(message.json);
+  const std::string_view json = etl::view(message.json);
   auto value = nlohmann::ordered_json::parse(json.begin(), json.end(), nullptr, false);
-  if (value.is_discarded()) return prefix + "whose JSON does not parse: " + abbreviate(json, 120);
+  if (value.is_discarded()) return prefix + "whose JSON does not parse: " + abbreviate(json, excerpt::kJson);
   if (!value.is_object()) return prefix + "that is not a JSON object";
   if (!value.contains("schema") || !value["schema"].is_object()) {
     return prefix + "without a \"schema\" object (expected {\"schema\": {...}, \"key_properties\": [...]})";
@@ -62,17 +62,17 @@ std::string describe_bad_record(std::string_view stream, std::string_view json, 
   problem += object_like ? "whose JSON contains a raw CR or LF byte (a record must be one line; JSON escapes "
                            "line breaks inside strings as \\n)"
                          : "that is not a JSON object";
-  return problem + ": " + abbreviate(json, 120);
+  return problem + ": " + abbreviate(json, excerpt::kJson);
 }
 
 std::optional<std::string> check_state(const etl_message& message) {
   // A STATE is the source's whole state, not a stream's: plugin.h says its stream is empty.
   if (message.stream.size != 0) {
-    return "emitted a STATE with stream '" + abbreviate(view_of(message.stream), 80) + "' (a STATE's stream must be empty)";
+    return "emitted a STATE with stream '" + abbreviate(etl::view(message.stream), excerpt::kName) + "' (a STATE's stream must be empty)";
   }
-  const std::string_view json = view_of(message.json);
+  const std::string_view json = etl::view(message.json);
   if (!nlohmann::json::accept(json.begin(), json.end())) {
-    return "emitted a STATE whose JSON does not parse: " + abbreviate(json, 120);
+    return "emitted a STATE whose JSON does not parse: " + abbreviate(json, excerpt::kJson);
   }
   return std::nullopt;
 }

@@ -11,14 +11,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "etlhost/plugin.h"
-#include "json_text.h"
+#include "etlhost/plugin.hpp"
+#include "json_members.h"
 
 namespace etlhost {
 
-inline std::string_view view_of(etl_str text) {
-  return text.size == 0 ? std::string_view() : std::string_view(text.data, text.size);
-}
+/// The conformance kit's spelling of etl::view (plugin.hpp), which the rest of the host calls.
+inline std::string_view view_of(etl_str text) { return etl::view(text); }
 
 /// Pointer, struct_size, kind and string views of message #index of a batch.
 std::optional<std::string> check_message_shape(const etl_message* message, size_t index);

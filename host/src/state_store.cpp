@@ -13,8 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "exit_codes.h"
+#include "fd_write.h"
 #include "host_error.h"
-#include "json_text.h"
+#include "json_members.h"
 #include "text_util.h"
 
 namespace etlhost {
@@ -24,19 +25,6 @@ namespace {
 [[noreturn]] void fail(const std::string& message) { throw HostError(exit_code::kStateFile, message); }
 
 std::string errno_text() { return std::strerror(errno); }
-
-// Writes all of `text` to `fd`, looping over partial writes and EINTR.
-bool write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    text.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
 
 std::optional<std::string> text_or_null(std::optional<std::string_view> member) {
   if (!member) return std::nullopt;
@@ -72,7 +60,7 @@ StoredState parse_state_text(std::string_view text, const std::string& path, con
   state.format = StoredState::Format::kEnvelope;
   const auto& version = value["etlhost_state"];
   if (!version.is_number_integer() || version.get<int64_t>() != 1) {
-    fail("state file " + path + " has \"etlhost_state\": " + abbreviate(version.dump(), 40) +
+    fail("state file " + path + " has \"etlhost_state\": " + abbreviate(version.dump(), excerpt::kScalar) +
          "; this etlhost understands version 1 only");
   }
   if (!value.contains("source") || !value["source"].is_string()) {

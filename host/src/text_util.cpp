@@ -5,6 +5,8 @@
 #include <ctime>
 #include <numeric>
 
+#include "etlhost/plugin_util.h"
+
 namespace etlhost {
 
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -88,9 +90,7 @@ std::vector<std::string> split_nonempty(std::string_view text, char separator) {
 
 std::string abbreviate(std::string_view text, size_t max) {
   if (text.size() <= max) return std::string(text);
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0u) == 0x80u) --cut;
-  return std::string(text.substr(0, cut)) + "...";
+  return std::string(text.substr(0, etl_utf8_prefix_size(text.data(), text.size(), max))) + "...";
 }
 
 std::string status_name(etl_status status) {

@@ -36,6 +36,27 @@ std::vector<std::string> split_nonempty(std::string_view text, char separator);
 /// `text` cut to `max` bytes (on a UTF-8 boundary) with "..." appended when cut.
 std::string abbreviate(std::string_view text, size_t max);
 
+/// How much of a quoted value abbreviate() keeps, by what the value is: enough to
+/// recognise it, short enough that one bad value cannot flood a message or a log line.
+namespace excerpt {
+/// A short scalar, e.g. the state file's "etlhost_state" version field.
+inline constexpr size_t kScalar = 40;
+/// A plugin's version string.
+inline constexpr size_t kVersion = 60;
+/// A name or one argument: a stream, a key, a --set, a descriptor string.
+inline constexpr size_t kName = 80;
+/// A JSON value, or a list of names, inside an error message.
+inline constexpr size_t kJson = 120;
+/// A record inside an error message.
+inline constexpr size_t kRecord = 160;
+/// A state, a checkpoint or a plugin's own message in a log line.
+inline constexpr size_t kState = 200;
+/// One line of a child process's stderr quoted in a report.
+inline constexpr size_t kReportLine = 300;
+/// One captured log line quoted in a report.
+inline constexpr size_t kLogLine = 400;
+}  // namespace excerpt
+
 /// The symbolic name of a status ("ETL_E_IO"), "status 99" for unknown ones.
 std::string status_name(etl_status status);
 

@@ -2,9 +2,12 @@
 // usage errors.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <regex>
+#include <utility>
 
 #include "cli.h"
+#include "exit_codes.h"
 #include "host_error.h"
 #include "host_support.h"
 
@@ -163,4 +166,24 @@ TEST_CASE("cli: the binary reports usage errors on stderr with exit 2 and nothin
     CHECK(contains(result.err, "etlhost: "));
     CHECK(contains(result.err, "--help"));
   }
+}
+
+TEST_CASE("cli: README.md's exit-code table is etlhost's own") {
+  // The rows "| 3 | config: ... |" of the section "## Exit codes"; backticks are markup.
+  const std::string readme = hosttest::read_file(ETLHOST_TEST_README);
+  const size_t section = readme.find("\n## Exit codes\n");
+  REQUIRE(section != std::string::npos);
+  const size_t next_section = readme.find("\n## ", section + 1);
+  const std::regex row(R"(\| (\d+) \| (.*) \|)");
+  std::vector<std::pair<int, std::string>> documented;
+  for (const std::string& line : hosttest::lines_of(readme.substr(section, next_section - section))) {
+    std::smatch match;
+    if (!std::regex_match(line, match, row)) continue;
+    std::string meaning = match[2];
+    meaning.erase(std::remove(meaning.begin(), meaning.end(), '`'), meaning.end());
+    documented.emplace_back(std::stoi(match[1]), meaning);
+  }
+  std::vector<std::pair<int, std::string>> table;
+  for (const etlhost::ExitCodeInfo& info : etlhost::kExitCodeTable) table.emplace_back(info.code, info.meaning);
+  CHECK(documented == table);
 }

@@ -2,8 +2,11 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <string>
 
-#include "json_text.h"
+#include "etlhost/plugin.hpp"
+#include "etlhost/plugin_util.h"
+#include "json_members.h"
 #include "protocol.h"
 #include "text_util.h"
 
@@ -21,6 +24,29 @@ TEST_CASE("text: UTC timestamps have milliseconds and a Z") {
   const system_clock::time_point at{milliseconds(1790000000123)};
   CHECK(etlhost::utc_timestamp(at) == "2026-09-21T14:13:20.123Z");
   CHECK(etlhost::utc_timestamp(system_clock::time_point{}) == "1970-01-01T00:00:00.000Z");
+}
+
+TEST_CASE("text: every truncation (host and SDK) cuts before a UTF-8 sequence it would split") {
+  constexpr size_t kKept = ETL_ERROR_MESSAGE_CAPACITY - 1;  // bytes an error message holds
+  // A two-byte "\u00e9" whose second byte would be the first one dropped.
+  const std::string ascii(kKept - 1, 'a');
+  const std::string text = ascii + "\xC3\xA9" + "tail";
+  CHECK(etlhost::abbreviate("h\xC3\xA9llo", 2) == "h...");
+  CHECK(etlhost::abbreviate(text, kKept) == ascii + "...");
+
+  etl_error c_error{};
+  c_error.struct_size = ETL_STRUCT_SIZE(etl_error);
+  CHECK(etl_set_error(&c_error, ETL_E_IO, 7, "%s", text.c_str()) == ETL_E_IO);
+  CHECK(std::string(c_error.message) == ascii);
+  CHECK(c_error.detail == 7);
+
+  etl_error cpp_error{};
+  cpp_error.struct_size = ETL_STRUCT_SIZE(etl_error);
+  CHECK(etl::set_error(&cpp_error, ETL_E_IO, text) == ETL_E_IO);
+  CHECK(std::string(cpp_error.message) == ascii);
+
+  etl_set_error(&c_error, ETL_E_IO, 0, "%s", "short \xC3\xA9");  // what fits is kept whole
+  CHECK(std::string(c_error.message) == "short \xC3\xA9");
 }
 
 TEST_CASE("text: names are checked against their character sets") {

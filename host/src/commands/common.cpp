@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "exit_codes.h"
+#include "fd_write.h"
 #include "host_error.h"
 
 namespace etlhost {
@@ -39,17 +40,7 @@ RoutedSets route_sets(const std::vector<SetArgument>& sets, const std::string& s
   return routed;
 }
 
-bool write_stdout(std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t n = ::write(STDOUT_FILENO, text.data(), text.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    text.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
+bool write_stdout(std::string_view text) { return write_all(STDOUT_FILENO, text); }
 
 int stdout_failure(Logger& logger) {
   if (errno == EPIPE) return exit_code::kDownstreamClosed;

@@ -1,7 +1,6 @@
 // etlhost discover SOURCE: prints the source's Singer catalog, built from the SCHEMA
 // messages its discover() emits. Each message's JSON is a catalog entry without
 // tap_stream_id/stream; its keys keep their order.
-#include <cstdio>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +14,7 @@
 #include "plugin_loader.h"
 #include "plugin_search.h"
 #include "protocol.h"
+#include "receiver_emitter.h"
 #include "signals.h"
 
 namespace etlhost {
@@ -24,33 +24,28 @@ namespace {
 // The emitter for discover(): accepts SCHEMA only and collects catalog entries.
 class CatalogCollector {
  public:
-  explicit CatalogCollector(std::string source_name) : source_name_(std::move(source_name)) {
-    emitter_.struct_size = ETL_STRUCT_SIZE(etl_emitter);
-    emitter_.host_ctx = this;
-    emitter_.emit = &CatalogCollector::emit_trampoline;
-  }
+  explicit CatalogCollector(std::string source_name)
+      : source_name_(std::move(source_name)), emitter_(emitter_for(*this)) {}
+  CatalogCollector(const CatalogCollector&) = delete;
+  CatalogCollector& operator=(const CatalogCollector&) = delete;
 
   const etl_emitter* emitter() const { return &emitter_; }
   const std::string& failure() const { return failure_; }
   nlohmann::ordered_json catalog() const { return nlohmann::ordered_json{{"streams", streams_}}; }
 
- private:
-  static etl_status emit_trampoline(void* ctx, const etl_message* const* messages, size_t count,
-                                    etl_error* err) noexcept {
-    auto* self = static_cast<CatalogCollector*>(ctx);
-    try {
-      const etl_status status = self->emit(messages, count);
-      if (status == ETL_OK) return ETL_OK;
-    } catch (const std::exception& error) {
-      if (self->failure_.empty()) self->failure_ = std::string("internal error in emit(): ") + error.what();
+  // The receiver of emitter_ (receiver_emitter.h).
+  EmitAnswer accept(const etl_message* const* messages, size_t count) {
+    if (emit(messages, count) == ETL_OK) return {};
+    return {ETL_E_INVALID_DATA, failure_};
+  }
+  EmitAnswer internal_error(const char* what) {
+    if (failure_.empty()) {
+      failure_ = std::string("internal error in emit(): ") + (what != nullptr ? what : "unknown exception");
     }
-    if (err != nullptr && err->struct_size >= ETL_ERROR_SIZE_1_0) {
-      err->code = ETL_E_INVALID_DATA;
-      std::snprintf(err->message, ETL_ERROR_MESSAGE_CAPACITY, "%s", self->failure_.c_str());
-    }
-    return ETL_E_INVALID_DATA;
+    return {ETL_E_INVALID_DATA, failure_};
   }
 
+ private:
   etl_status emit(const etl_message* const* messages, size_t count) {
     if (!failure_.empty()) return ETL_E_INVALID_DATA;
     if (count > 0 && messages == nullptr) return refuse("called emit() with a NULL message array");
@@ -62,7 +57,7 @@ class CatalogCollector {
       }
       nlohmann::ordered_json entry_body;
       if (auto problem = check_schema(message, &entry_body)) return refuse(*problem);
-      const std::string stream(view_of(message.stream));
+      const std::string stream(etl::view(message.stream));
       nlohmann::ordered_json entry{{"tap_stream_id", stream}, {"stream", stream}};
       for (auto& [key, value] : entry_body.items()) entry[key] = value;  // a message's own keys win
       streams_.push_back(std::move(entry));

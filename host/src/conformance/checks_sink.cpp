@@ -13,7 +13,7 @@
 #include "conformance/spy.h"
 #include "conformance/synthetic_source.h"
 #include "host_error.h"
-#include "json_text.h"
+#include "json_members.h"
 #include "pipeline.h"
 #include "plugin_instance.h"
 #include "signals.h"

@@ -63,6 +63,7 @@
 #include <nlohmann/json.hpp>
 
 #include "etlhost/plugin.h"
+#include "etlhost/plugin_util.h"
 
 namespace etl {
 
@@ -70,8 +71,10 @@ namespace etl {
 // Text and errors
 // ----------------------------------------------------------------------------------------
 
+/// The one etl_str -> string_view conversion (plugins and the host). NULL data gives the
+/// empty view whatever the size says: the host reads text from plugins it does not trust.
 inline std::string_view view(etl_str s) noexcept {
-  return s.size == 0 ? std::string_view() : std::string_view(s.data, s.size);
+  return s.data == nullptr || s.size == 0 ? std::string_view() : std::string_view(s.data, s.size);
 }
 inline etl_str str(std::string_view s) noexcept { return etl_str{s.data(), s.size()}; }
 
@@ -96,11 +99,7 @@ inline etl_status set_error(etl_error* err, etl_status code, std::string_view me
   if (err == nullptr || err->struct_size < ETL_ERROR_SIZE_1_0) return code;
   err->code = code;
   err->detail = detail;
-  size_t n = message.size() < ETL_ERROR_MESSAGE_CAPACITY - 1 ? message.size()
-                                                             : ETL_ERROR_MESSAGE_CAPACITY - 1;
-  if (n < message.size()) {
-    while (n > 0 && (static_cast<unsigned char>(message[n]) & 0xC0u) == 0x80u) --n;
-  }
+  const size_t n = etl_utf8_prefix_size(message.data(), message.size(), ETL_ERROR_MESSAGE_CAPACITY - 1);
   std::memcpy(err->message, message.data(), n);
   err->message[n] = '\0';
   return code;

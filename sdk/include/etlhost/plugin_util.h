@@ -17,6 +17,19 @@
 extern "C" {
 #endif
 
+/**
+ * How many of the `size` bytes of `text` fit in `max` bytes without cutting a UTF-8
+ * sequence: `size` when all fit, else `max` stepped back to the start of the sequence the
+ * cut would split. The one truncation rule of the SDK: plugins (in C or through plugin.hpp)
+ * and the host all cut with it.
+ */
+static inline size_t etl_utf8_prefix_size(const char* text, size_t size, size_t max) {
+  if (size <= max) return size;
+  size_t n = max;
+  while (n > 0 && (ETL_CAST(unsigned char, text[n]) & 0xC0u) == 0x80u) --n;
+  return n;
+}
+
 /** A borrowed view of a NUL-terminated string (NULL gives the empty view). */
 static inline etl_str etl_str_of(const char* text) {
   etl_str s;
@@ -38,16 +51,17 @@ static inline etl_status etl_set_error(etl_error* err, etl_status code, int32_t 
   if (err == NULL || err->struct_size < ETL_ERROR_SIZE_1_0) return code;
   err->code = code;
   err->detail = detail;
+  /* One byte more than fits, so the byte the cut would drop is still there to look at. */
+  char text[ETL_ERROR_MESSAGE_CAPACITY + 1];
   va_list args;
   va_start(args, format);
-  int written = vsnprintf(err->message, ETL_ERROR_MESSAGE_CAPACITY, format, args);
+  int written = vsnprintf(text, sizeof text, format, args);
   va_end(args);
-  if (written >= (int)ETL_ERROR_MESSAGE_CAPACITY) {
-    /* Truncated: step back over any partial UTF-8 sequence at the end. */
-    size_t end = ETL_ERROR_MESSAGE_CAPACITY - 1;
-    while (end > 0 && (((unsigned char)err->message[end]) & 0xC0u) == 0x80u) --end;
-    err->message[end] = '\0';
-  }
+  size_t size = written < 0 ? 0 : ETL_CAST(size_t, written);
+  if (size > sizeof text - 1) size = sizeof text - 1;
+  size_t kept = etl_utf8_prefix_size(text, size, ETL_ERROR_MESSAGE_CAPACITY - 1);
+  memcpy(err->message, text, kept);
+  err->message[kept] = '\0';
   return code;
 }
 
@@ -65,7 +79,7 @@ static inline void etl_logf(const etl_host_api* host, int32_t level, const char*
   if (written < 0) return;
   etl_str message;
   message.data = line;
-  message.size = (size_t)written < sizeof line ? (size_t)written : sizeof line - 1;
+  message.size = ETL_CAST(size_t, written) < sizeof line ? ETL_CAST(size_t, written) : sizeof line - 1;
   host->log(host->host_ctx, level, message);
 }
 

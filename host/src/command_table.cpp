@@ -1,0 +1,250 @@
+#include "command_table.h"
+
+#include "commands/commands.h"
+#include "exit_codes.h"
+
+namespace etlhost {
+
+namespace {
+
+constexpr const char* kRunHelp = R"(Usage: etlhost run SOURCE '->' SINK [options]
+       etlhost run SOURCE to SINK [options]
+       etlhost run SOURCE:SINK [options]
+
+Moves data from SOURCE to SINK. With --state, the state file records how far the
+run got, committed only after the sink made everything before it durable; the next
+run resumes from there.
+
+Options:
+{options}
+Quote the arrow: unquoted, `etlhost run a -> b` makes the shell write stdout to a file
+named b. stdout belongs to the sink (singer writes its messages there); etlhost logs to
+stderr only.
+
+{exit_codes})";
+
+constexpr const char* kDiscoverHelp = R"(Usage: etlhost discover SOURCE [options]
+
+Prints the source's Singer catalog ({"streams": [...]}) on stdout. Edit it (set
+"selected": false in a stream's metadata) and pass it to `etlhost run --catalog FILE`.
+
+Options:
+{options})";
+
+constexpr const char* kPluginsHelp = R"(Usage: etlhost plugins [options]
+
+Lists every etl-*.so in the plugin search path: name, kind, version, plugin ABI and
+path. A plugin found again later in the path is marked as shadowed (the first one
+wins); files that fail to load are listed with the reason.
+
+Search path, in order: each dir of --plugin-path, each dir of ETLHOST_PLUGIN_PATH,
+then <etlhost dir>/../lib/etlhost/plugins. The current directory is never searched.
+
+Options:
+{options})";
+
+constexpr const char* kDescribeHelp = R"(Usage: etlhost describe PLUGIN [options]
+
+Shows a plugin's name, kind, version, ABI, path and description, and its config keys:
+type, whether required, default, whether secret, environment variable, help.
+
+Options:
+{options})";
+
+constexpr const char* kTestPluginHelp = R"(Usage: etlhost test-plugin PLUGIN [options]
+
+The conformance kit: runs every check that applies to PLUGIN (a name or a path to its .so)
+and prints one line per check, PASS, FAIL or SKIP, then what was expected, what happened
+and how to fix each failure, then "N passed, N failed, N skipped". Each check that calls
+plugin code runs in a child process under a time limit, so a crash, an exit() or a hang in
+the plugin becomes a FAIL naming the callback, never a dead kit.
+
+Every plugin:
+  entry.no_side_effects      etl_plugin_entry, called twice, returns the same descriptor
+                             and starts no thread, opens no file, writes no output,
+                             changes no signal handler, cwd, umask, locale or
+                             environment
+  descriptor.valid           the loader's validation, ABI negotiation (a 2.0 host is
+                             refused), a semver version, a one-line description, help
+                             for every key
+  config.rejects_bad_values  create() with bad values of the right type (-1, 0,
+                             INT64_MAX, "", 64 KiB strings, odd paths and URLs...)
+                             succeeds, or fails with a status and a message; never
+                             crashes, hangs or exits. Secret keys hold a canary that
+                             must appear in no message, log line or output
+  create_destroy             create() and destroy() three times: no crash, no leaked
+                             thread
+Sources:
+  discover.catalog           discover() emits only SCHEMA messages forming a valid
+                             catalog
+  sync.protocol              a full sync: SCHEMA before RECORD, one-line JSON records,
+                             STATEs that parse, no secret in a STATE
+  sync.resume                a sync resumed from a STATE of a full sync emits exactly
+                             the records that followed it: none lost, none duplicated
+  sync.cancellation          after a stop request, sync() returns ETL_E_CANCELLED within
+                             10 s and calls emit() no more
+Sinks, fed by the kit's synthetic source (quotes, commas, CR/LF, UTF-8, nesting, big
+integers, nulls, missing keys; a STATE every 100 records):
+  sink.write_flush           a full run through the host's pipeline with a state file
+                             ends cleanly and flush() succeeds
+  sink.state_ordering        when the sink writes Singer messages to stdout: every STATE
+                             comes after the records before it and before the ones after
+                             it
+  sink.error_paths           restore() refuses a checkpoint it never wrote, cleanly; a
+                             run whose file writes fail commits nothing, and restore()
+                             brings the output back to the last commit
+  sink.crash_injection       runs SIGKILLed at seeded random points, then resumed, end
+                             with the output of an uninterrupted run: byte-identical for
+                             a sink that checkpoints (exactly once), no record lost for
+                             one that does not (at-least-once; duplicates are reported)
+
+Options:
+{options}
+Exit codes: 0 no check failed, 2 usage, 3 config (unreadable, invalid for the plugin's
+spec), 4 plugin not found, 8 conformance checks failed.
+
+In CI: etlhost test-plugin ./build/etl-mysink.so --config ci.json --output /tmp/out
+)";
+
+constexpr const char* kHelpHelp = R"(Usage: etlhost help [COMMAND]
+
+Shows the main help, or the help of COMMAND ({topics}).
+)";
+
+// The width of an option's name column, as each help lays it out.
+constexpr size_t kWideColumn = 30;
+constexpr size_t kNarrowColumn = 23;
+
+}  // namespace
+
+const char* const kMainHelpTemplate = R"(etlhost: moves data from a source plugin to a sink plugin, committing state only
+after the sink made the data durable, so no record is lost or duplicated.
+
+Usage:
+{commands}
+Examples:
+  etlhost run fullstory '->' csv --config fullstory.json --state fullstory.state
+  etlhost run fullstory to singer --config fullstory.json | target-postgres
+  etlhost run demo:csv --set demo.records=100 --set csv.output_dir=out
+
+Quote the arrow: an unquoted -> is a shell redirection.
+
+SOURCE, SINK and PLUGIN are plugin names (etl-NAME.so, searched in --plugin-path,
+then ETLHOST_PLUGIN_PATH, then <etlhost dir>/../lib/etlhost/plugins) or paths to a
+.so file (anything containing '/' or ending in .so).
+
+Exit codes:
+{exit_codes})";
+
+const std::vector<OptionSpec>& option_specs() {
+  static const std::vector<OptionSpec> specs{
+      {"--config", kOptConfig, "FILE", nullptr, nullptr},
+      {"--sink-config", kOptSinkConfig, "FILE", nullptr, "the sink's config, a JSON object"},
+      {"--set", kOptSet, "PLUGIN.KEY=VALUE", nullptr, "set one config key (repeatable; not for secret keys)"},
+      {"--state", kOptState, "FILE", nullptr, "read and commit state in FILE (locked during the run)"},
+      {"--catalog", kOptCatalog, "FILE", nullptr, "a Singer catalog selecting streams (default: all streams)"},
+      {"--plugin-path", kOptPluginPath, "DIRS", nullptr, "colon-separated directories searched first for plugins"},
+      {"--checkpoint-interval", kOptCheckpointInterval, "SECONDS", nullptr,
+       "seconds between state commits (default 1; 0 = every STATE)"},
+      {"--progress-interval", kOptProgressInterval, "SECONDS", nullptr,
+       "seconds between progress lines on stderr (default 10; 0 = off)"},
+      {"--log-level", kOptLogLevel, "LEVEL", nullptr, "error, warn, info (default) or debug"},
+      {"--json", kOptJson, nullptr, nullptr, "machine-readable output"},
+      {"--output", kOptOutput, "PATH", nullptr, nullptr},
+      {"--quick", kOptQuick, nullptr, nullptr, nullptr},
+      {"--keep-going", kOptKeepGoing, nullptr, nullptr, nullptr},
+      {"--seed", kOptSeed, "N", nullptr, nullptr},
+      {"--timeout", kOptTimeout, "SECONDS", nullptr, nullptr},
+      {"--help", kOptHelp, nullptr, "-h", "show this help"},
+  };
+  return specs;
+}
+
+const std::vector<CommandSpec>& command_specs() {
+  using namespace exit_code;
+  constexpr const char* kSearchedFirst = "colon-separated directories searched first";
+  static const std::vector<CommandSpec> specs{
+      {CommandKind::kRun, "run", "run SOURCE '->' SINK [options]", "move data (also: SOURCE to SINK, SOURCE:SINK)",
+       kRunHelp,
+       {{kOptConfig, nullptr, "the source's config, a JSON object (Singer convention)"},
+        {kOptSinkConfig, nullptr, nullptr},
+        {kOptSet, nullptr,
+         "set one config key (repeatable); PLUGIN is the source's or\n"
+         "the sink's name, or `source` / `sink`. Highest priority:\n"
+         "--set > config file > the key's env variable > default.\n"
+         "Secret keys are refused here (ps shows argv to everyone)."},
+        {kOptState, nullptr, nullptr},
+        {kOptCatalog, nullptr, nullptr},
+        {kOptCheckpointInterval, "SECS", nullptr},
+        {kOptProgressInterval, "SECS", nullptr},
+        {kOptPluginPath, nullptr, nullptr},
+        {kOptLogLevel, nullptr, nullptr},
+        {kOptHelp, nullptr, nullptr}},
+       kWideColumn,
+       {kOk, kUsage, kConfig, kPluginLoad, kSourceFailed, kSinkFailed, kStateFile, kInterrupted, kDownstreamClosed,
+        kTerminated},
+       &run_command},
+      {CommandKind::kDiscover, "discover", "discover SOURCE [options]", "print the source's Singer catalog",
+       kDiscoverHelp,
+       {{kOptConfig, nullptr, "the source's config, a JSON object"},
+        {kOptSet, "SOURCE.KEY=VALUE", nullptr},
+        {kOptPluginPath, nullptr, nullptr},
+        {kOptLogLevel, nullptr, nullptr},
+        {kOptHelp, nullptr, nullptr}},
+       kWideColumn, {}, &discover_command},
+      {CommandKind::kPlugins, "plugins", "plugins [--json]", "list installed plugins", kPluginsHelp,
+       {{kOptJson, nullptr, nullptr},
+        {kOptPluginPath, nullptr, kSearchedFirst},
+        {kOptLogLevel, nullptr, nullptr},
+        {kOptHelp, nullptr, nullptr}},
+       kWideColumn, {}, &plugins_command},
+      {CommandKind::kDescribe, "describe", "describe PLUGIN [--json]", "show a plugin and its config keys",
+       kDescribeHelp,
+       {{kOptJson, nullptr, nullptr},
+        {kOptPluginPath, nullptr, kSearchedFirst},
+        {kOptLogLevel, nullptr, nullptr},
+        {kOptHelp, nullptr, nullptr}},
+       kWideColumn, {}, &describe_command},
+      {CommandKind::kTestPlugin, "test-plugin", "test-plugin PLUGIN [options]",
+       "run the conformance kit against a plugin", kTestPluginHelp,
+       {{kOptConfig, nullptr, "the plugin's config, a JSON object (default: its defaults and env)"},
+        {kOptSet, "KEY=VALUE", nullptr},
+        {kOptOutput, nullptr,
+         "where the sink writes, as its config says: a directory, a file, or -\n"
+         "for stdout. Needed by sink.crash_injection and the failed-write part\n"
+         "of sink.error_paths. It must be new or empty: the kit deletes what\n"
+         "the sink writes there before each check"},
+        {kOptQuick, nullptr, "fewer crash-injection runs (1 trial of 4 kills), no sync.resume"},
+        {kOptKeepGoing, nullptr,
+         "run every check after a failure (default: the checks after the\n"
+         "first failure are skipped)"},
+        {kOptSeed, nullptr,
+         "seed of the crash-injection kill points (default: random; the report\n"
+         "prints it, so a failure can be replayed)"},
+        {kOptTimeout, nullptr, "the longest one plugin call may take (default 60)"},
+        {kOptJson, nullptr, "print the report as JSON"},
+        {kOptPluginPath, nullptr, nullptr},
+        {kOptLogLevel, nullptr, "error, warn, info (default) or debug: the kit's progress on stderr"},
+        {kOptHelp, nullptr, nullptr}},
+       kNarrowColumn, {}, &test_plugin_command},
+      {CommandKind::kHelp, "help", "help [COMMAND]", "show help (also COMMAND --help)", kHelpHelp,
+       {{kOptHelp, nullptr, nullptr}}, kWideColumn, {}, nullptr},
+  };
+  return specs;
+}
+
+const CommandSpec* find_command(std::string_view name) {
+  for (const CommandSpec& spec : command_specs()) {
+    if (name == spec.name) return &spec;
+  }
+  return nullptr;
+}
+
+const CommandSpec* find_command(CommandKind kind) {
+  for (const CommandSpec& spec : command_specs()) {
+    if (spec.kind == kind) return &spec;
+  }
+  return nullptr;
+}
+
+}  // namespace etlhost
