@@ -49,7 +49,7 @@ TEST_CASE("UTF-8 passes through untouched, whether written raw or as \\u escapes
                "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\x89,caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\x89\r\n");
 }
 
-TEST_CASE("an empty string is a quoted empty cell; null and missing keys are empty cells") {
+TEST_CASE("an empty string is a quoted empty cell, null and missing keys are empty cells") {
   const std::string csv = csv_of({"a", "b", "c"}, {R"({"a":"","b":null})", R"({"c":""})", R"({})"});
   CHECK(csv == "a,b,c\r\n"
                "\"\",,\r\n"
@@ -75,7 +75,7 @@ TEST_CASE("nested objects and arrays become compact JSON text") {
                "\"{\"\"a\"\":[1,2,{\"\"b\"\":null}],\"\"s\"\":\"\"x y\"\"}\",\"[\"\"p,q\"\",true]\",[]\r\n");
 }
 
-TEST_CASE("numbers keep their exact JSON text; booleans are true and false") {
+TEST_CASE("numbers keep their exact JSON text, booleans are true and false") {
   const std::string csv = csv_of({"big", "neg", "dec", "exp", "huge", "flag", "off"},
                                  {R"({"big":9007199254740993,"neg":-0,"dec":1.50,"exp":1E400,)"
                                   R"("huge":123456789012345678901234567890,"flag":true,"off":false})"});

@@ -15,14 +15,14 @@ TEST_CASE("a second sink instance appends without a second header") {
   CHECK(list_dir(dir.path().string()) == std::vector<std::string>{"s.csv"});
 }
 
-TEST_CASE("appending follows the existing header's order; columns the schema dropped stay empty") {
+TEST_CASE("appending follows the existing header's order, columns the schema dropped stay empty") {
   TempDir dir;
   write_file(dir / "s.csv", "b,gone,a,_extra\r\n1,x,2,\r\n");
   run_sink(dir.path().string(), {schema_of("s", {"a", "b"}), record("s", R"({"a":"A","b":"B","new":1})")});
   CHECK(read_file(dir / "s.csv") == "b,gone,a,_extra\r\n1,x,2,\r\nB,,A,\"{\"\"new\"\":1}\"\r\n");
 }
 
-TEST_CASE("a schema that gains a column starts a new generation file; older files stay untouched") {
+TEST_CASE("a schema that gains a column starts a new generation file, older files stay untouched") {
   TempDir dir;
   const std::string first = run_sink(dir.path().string(), {schema_of("s", {"a"}), record("s", R"({"a":1})")});
   const std::string v1 = read_file(dir / "s.csv");

@@ -250,7 +250,7 @@ TEST_CASE("e2e: discover needs no API key (the catalog is static), a run does") 
   CHECK(contains(run.err, "required key 'api_key' is missing"));
 }
 
-TEST_CASE("e2e: a lying export/list fails the run with state unmoved past it; an honest rerun loses nothing") {
+TEST_CASE("e2e: a lying export/list fails the run with state unmoved past it, an honest rerun loses nothing") {
   struct Lie {
     const char* kind;
     const char* message;  // part of the refusal
@@ -293,7 +293,7 @@ TEST_CASE("e2e: a lying export/list fails the run with state unmoved past it; an
   }
 }
 
-TEST_CASE("e2e: pages shorter than FullStory's 20 are followed to the end; allow_bundle_gaps accepts a gap loudly") {
+TEST_CASE("e2e: pages shorter than FullStory's 20 are followed to the end, allow_bundle_gaps accepts a gap loudly") {
   const std::vector<std::string> args = {"--bundles", "7", "--events-per-bundle", "5", "--list-page-size", "3"};
   {
     Simulator sim(args);

@@ -100,7 +100,7 @@ TEST_CASE("faults: a stalled body hits idle_timeout_seconds and is retried") {
   CHECK(contains(result.everything(), "timed out"));
 }
 
-TEST_CASE("faults: a malformed bundle fails the run naming the bundle and the offset; its STATE is never emitted") {
+TEST_CASE("faults: a malformed bundle fails the run naming the bundle and the offset, its STATE is never emitted") {
   const std::vector<std::string> args = {"--bundles", "3", "--events-per-bundle", "30,40,50"};
   auto faulty = args;
   faulty.insert(faulty.end(), {"--fault", "get:malformed:1@" + id_text(1)});

@@ -74,7 +74,7 @@ TEST_CASE("listing check: every broken promise is refused, naming the bundle and
   }
 }
 
-TEST_CASE("listing check: the state's last bundle listed again is refused; a gap is a warning when allowed") {
+TEST_CASE("listing check: the state's last bundle listed again is refused, a gap is a warning when allowed") {
   ListingCheck resumed(kNow, false, int64_t{2});
   CHECK_THROWS_WITH_AS(resumed.check_page(page({day(2, 1)}), kT0 + kDay, false),
                        doctest::Contains("listed (or delivered) already"), etl::Error);

@@ -143,7 +143,7 @@ TEST_CASE("config: defaults") {
   CHECK(config.idle_timeout == std::chrono::seconds(300));
 }
 
-TEST_CASE("config table: the spec carries each default and range once; reading enforces the range") {
+TEST_CASE("config table: the spec carries each default and range once, reading enforces the range") {
   CHECK(kSourceConfig.fields().size() == 13);
   CHECK(std::strcmp(spec_of("allow_bundle_gaps").default_json, "false") == 0);
   CHECK(std::strcmp(spec_of("connect_timeout_seconds").default_json, "30") == 0);
