@@ -26,13 +26,13 @@ int report_usage_error(const UsageError& error) {
   return exit_code::kUsage;
 }
 
-int dispatch(const Command& command, Logger& logger) {
+int dispatch(const Command& command, Logger& logger, const KitCommands& kit) {
   switch (command.kind) {
     case CommandKind::kRun: return run_command(command, logger);
     case CommandKind::kDiscover: return discover_command(command, logger);
     case CommandKind::kPlugins: return plugins_command(command, logger);
     case CommandKind::kDescribe: return describe_command(command, logger);
-    case CommandKind::kTestPlugin: return test_plugin_command(command, logger);
+    case CommandKind::kTestPlugin: return kit.test_plugin(command, logger);
     case CommandKind::kHelp:
     case CommandKind::kVersion: break;
   }
@@ -41,7 +41,7 @@ int dispatch(const Command& command, Logger& logger) {
 
 }  // namespace
 
-int main_entry(int argc, char** argv) {
+int main_entry(int argc, char** argv, const KitCommands& kit) {
   // First of all: a closed stdout must become EPIPE (handled), never a silent death.
   ignore_sigpipe();
 
@@ -53,7 +53,7 @@ int main_entry(int argc, char** argv) {
     if (args.empty() || args[0] != "run") {
       return report_usage_error(UsageError(std::string(kConformanceRunArgument) + " is followed by a run command"));
     }
-    enable_conformance_source();
+    kit.enable_synthetic_source();
   }
   Command command;
   try {
@@ -63,14 +63,15 @@ int main_entry(int argc, char** argv) {
   }
 
   if (command.kind == CommandKind::kHelp || command.kind == CommandKind::kVersion) {
-    const std::string text = command.kind == CommandKind::kHelp ? help_text(command.help_topic) : version_text();
+    const std::string text =
+        command.kind == CommandKind::kHelp ? help_text(command.help_topic, kit.checks_help()) : version_text();
     if (!write_stdout(text)) return errno == EPIPE ? exit_code::kDownstreamClosed : exit_code::kInternal;
     return exit_code::kOk;
   }
 
   Logger logger(command.log_level);
   try {
-    return dispatch(command, logger);
+    return dispatch(command, logger, kit);
   } catch (const UsageError& error) {
     return report_usage_error(error);
   } catch (const HostError& error) {

@@ -289,8 +289,7 @@ std::vector<std::string> check_catalog_entry(const std::string& stream, const nl
 // discover.catalog
 // ------------------------------------------------------------------------------------------
 
-CheckResult check_discover_catalog(KitContext& context) {
-  const std::string id = "discover.catalog";
+CheckResult check_discover_catalog(KitContext& context, const std::string& id) {
   if (!context.info.has_discover) return CheckResult::skip(id, "the source has no discover() (no catalog)");
   const KitContext& ctx = context;
   const ChildOutcome outcome = run_check_child(context, id, [&ctx, id]() -> nlohmann::json {
@@ -348,8 +347,7 @@ CheckResult check_discover_catalog(KitContext& context) {
 // sync.protocol
 // ------------------------------------------------------------------------------------------
 
-CheckResult check_sync_protocol(KitContext& context) {
-  const std::string id = "sync.protocol";
+CheckResult check_sync_protocol(KitContext& context, const std::string& id) {
   const KitContext& ctx = context;
   const ChildOutcome outcome = run_check_child(context, id, [&ctx, id]() -> nlohmann::json {
     CapturingLogger log(LogLevel::kInfo);
@@ -439,8 +437,7 @@ MultisetDiff diff_multisets(std::vector<uint64_t> expected, std::vector<uint64_t
 
 }  // namespace
 
-CheckResult check_sync_resume(KitContext& context) {
-  const std::string id = "sync.resume";
+CheckResult check_sync_resume(KitContext& context, const std::string& id) {
   if (context.options.quick) return CheckResult::skip(id, "--quick");
   const KitContext& ctx = context;
   const ChildOutcome outcome = run_check_child(context, id, [&ctx, id]() -> nlohmann::json {
@@ -535,8 +532,7 @@ CheckResult check_sync_resume(KitContext& context) {
 // sync.cancellation
 // ------------------------------------------------------------------------------------------
 
-CheckResult check_sync_cancellation(KitContext& context) {
-  const std::string id = "sync.cancellation";
+CheckResult check_sync_cancellation(KitContext& context, const std::string& id) {
   const KitContext& ctx = context;
   const ChildOutcome outcome = run_check_child(context, id, [&ctx, id]() -> nlohmann::json {
     CapturingLogger log(LogLevel::kWarn);

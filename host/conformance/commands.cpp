@@ -1,9 +1,10 @@
 // etlhost test-plugin PLUGIN: the conformance kit (sdk/conformance.md). This
-// file turns the command line into the kit's options; the kit lives in conformance/.
+// file turns the command line into the kit's options; the rest of host/conformance is the kit.
 #include <filesystem>
 #include <random>
 
-#include "commands/commands.h"
+#include "conformance/check_table.h"
+#include "conformance/commands.h"
 #include "conformance/kit.h"
 #include "conformance/output_tree.h"
 #include "conformance/synthetic_source.h"
@@ -13,14 +14,16 @@
 #include "plugin_search.h"
 #include "text_util.h"
 
-namespace etlhost {
+namespace etlhost::conformance {
+
+namespace {
 
 namespace fs = std::filesystem;
 
-void enable_conformance_source() { register_builtin_plugin(conformance::synthetic_source_descriptor()); }
+void enable_synthetic_source() { register_builtin_plugin(synthetic_source_descriptor()); }
 
 int test_plugin_command(const Command& command, Logger& logger) {
-  conformance::KitOptions options;
+  KitOptions options;
   const auto dirs = default_plugin_search_dirs(command.plugin_path);
   if (looks_like_plugin_path(command.plugin)) {
     std::error_code error;
@@ -52,7 +55,7 @@ int test_plugin_command(const Command& command, Logger& logger) {
       options.output = "-";
     } else {
       const std::string path = fs::absolute(*command.output).lexically_normal().string();
-      if (!conformance::output_is_empty(path)) {
+      if (!output_is_empty(path)) {
         throw UsageError("--output " + *command.output +
                              " must be a new path or an empty directory: the kit deletes what the sink writes there "
                              "before each check",
@@ -72,7 +75,17 @@ int test_plugin_command(const Command& command, Logger& logger) {
     std::random_device device;
     options.seed = (static_cast<uint64_t>(device()) << 32 | device()) % 1000000000ull;
   }
-  return conformance::run_kit(options, logger);
+  return run_kit(options, logger);
 }
 
-}  // namespace etlhost
+}  // namespace
+
+KitCommands kit_commands() {
+  KitCommands commands;
+  commands.test_plugin = test_plugin_command;
+  commands.enable_synthetic_source = enable_synthetic_source;
+  commands.checks_help = checks_help;
+  return commands;
+}
+
+}  // namespace etlhost::conformance

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <random>
 
+#include "commands/commands.h"
 #include "conformance/kit.h"
 #include "conformance/output_tree.h"
 #include "conformance/synthetic_source.h"
@@ -28,7 +29,7 @@ struct CrashRunner {
   std::string dir;
 
   std::vector<std::string> arguments(const std::string& state_path, const SyntheticConfig& config) const {
-    std::vector<std::string> args{"__conformance-run", "run", kSyntheticSourceName, "->", context.options.plugin_path,
+    std::vector<std::string> args{kConformanceRunArgument, "run", kSyntheticSourceName, "->", context.options.plugin_path,
                                   "--state", state_path, "--checkpoint-interval", "0", "--progress-interval", "0",
                                   "--log-level", "warn"};
     if (context.options.config_file) {
@@ -92,8 +93,7 @@ std::string describe_run(const SpawnResult& result) {
 
 }  // namespace
 
-CheckResult check_sink_crash_injection(KitContext& context) {
-  const std::string id = "sink.crash_injection";
+CheckResult check_sink_crash_injection(KitContext& context, const std::string& id) {
   if (!context.options.output) {
     return CheckResult::skip(id, "needs --output PATH: the file or directory the sink writes, or - for stdout");
   }

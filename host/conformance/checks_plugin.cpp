@@ -45,8 +45,7 @@ std::string join_phrases(const std::vector<std::string>& phrases) { return join(
 // entry.no_side_effects
 // ------------------------------------------------------------------------------------------
 
-CheckResult check_entry_no_side_effects(KitContext& context) {
-  const std::string id = "entry.no_side_effects";
+CheckResult check_entry_no_side_effects(KitContext& context, const std::string& id) {
   const std::string path = context.options.plugin_path;
   const double timeout = context.options.timeout_s;
   const ChildOutcome outcome = run_check_child(context, id, [path, timeout, id]() -> nlohmann::json {
@@ -130,9 +129,7 @@ CheckResult check_entry_no_side_effects(KitContext& context) {
 // descriptor.valid
 // ------------------------------------------------------------------------------------------
 
-CheckResult check_descriptor_valid(KitContext& context, bool* loaded) {
-  *loaded = false;
-  const std::string id = "descriptor.valid";
+CheckResult check_descriptor_valid(KitContext& context, const std::string& id) {
   const KitOptions options = context.options;
   const ChildOutcome outcome = run_check_child(context, id, [options, id]() -> nlohmann::json {
     std::shared_ptr<LoadedPlugin> plugin;
@@ -248,7 +245,7 @@ CheckResult check_descriptor_valid(KitContext& context, bool* loaded) {
   CheckResult result = completed_result(id, outcome);
   if (outcome.result.contains("data") && outcome.result["data"].contains("name")) {
     context.info = PluginInfo::from_json(outcome.result["data"]);
-    *loaded = true;
+    context.plugin_loaded = true;
   }
   return result;
 }
@@ -333,8 +330,7 @@ struct CreateProbe {
 
 }  // namespace
 
-CheckResult check_config_rejects_bad_values(KitContext& context) {
-  const std::string id = "config.rejects_bad_values";
+CheckResult check_config_rejects_bad_values(KitContext& context, const std::string& id) {
   // The base: the user's config with every secret replaced by the canary.
   nlohmann::ordered_json base = context.config.values;
   bool any_secret = false;
@@ -466,8 +462,7 @@ CheckResult check_config_rejects_bad_values(KitContext& context) {
 // create_destroy
 // ------------------------------------------------------------------------------------------
 
-CheckResult check_create_destroy(KitContext& context) {
-  const std::string id = "create_destroy";
+CheckResult check_create_destroy(KitContext& context, const std::string& id) {
   const KitContext& ctx = context;
   const ChildOutcome outcome = run_check_child(context, id, [&ctx, id]() -> nlohmann::json {
     CapturingLogger log(LogLevel::kDebug);
