@@ -8,7 +8,10 @@
 // from the seed and are reported, so a failure can be replayed with --seed.
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <random>
 
 #include "commands/commands.h"
@@ -91,156 +94,212 @@ std::string describe_run(const SpawnResult& result) {
   return "exited with code " + std::to_string(result.exit_code);
 }
 
-}  // namespace
+bool ended_cleanly(const SpawnResult& result) { return result.exit_code == 0 && result.signal == 0 && !result.timed_out; }
 
-CheckResult check_sink_crash_injection(KitContext& context, const std::string& id) {
-  if (!context.options.output) {
-    return CheckResult::skip(id, "needs --output PATH: the file or directory the sink writes, or - for stdout");
+// The run's last lines on stderr, redacted, as details of a failure.
+void add_stderr_tail(const KitContext& context, const SpawnResult& result, CheckResult& fail) {
+  for (const std::string& line : split_nonempty(context.redact(tail_lines(result.stderr_text, 6)), '\n')) {
+    fail.details.push_back(line);
   }
-  const uint64_t seed = context.options.seed;
-  const int trials = context.options.quick ? 1 : 3;
-  const int kills = context.options.quick ? 4 : 10;
-  const std::string seed_text = "seed " + std::to_string(seed);
-  const std::string replay = "replay: etlhost test-plugin " + context.options.plugin_path + " --output " +
-                             *context.options.output + " --seed " + std::to_string(seed) +
-                             (context.options.quick ? " --quick" : "");
-  CrashRunner runner{context, context.temp_dir + "/crash"};
-  std::filesystem::create_directories(runner.dir);
-  const SyntheticConfig base;
-  const size_t batches = synthetic_batch_count(base);
-  context.logger->info("conformance: sink.crash_injection: " + std::to_string(trials) + " trial(s) of up to " +
-                       std::to_string(kills) + " SIGKILLs (" + seed_text + ")");
+}
 
-  // The reference: one uninterrupted run.
-  const std::string ref_state = runner.dir + "/reference.state";
-  const std::string ref_stdout = runner.dir + "/reference.stdout";
-  runner.reset(ref_state, ref_stdout);
-  const SpawnResult reference_run = runner.run(ref_state, ref_stdout, base);
-  if (reference_run.exit_code != 0 || reference_run.signal != 0 || reference_run.timed_out) {
+// How many trials of how many kills, from the options; the seed, and the command that replays it.
+struct CrashPlan {
+  uint64_t seed = 0;
+  int trials = 0;
+  int kills = 0;
+  std::string seed_text;  // "seed 42"
+  std::string replay;     // "replay: etlhost test-plugin ... --seed 42"
+
+  explicit CrashPlan(const KitOptions& options)
+      : seed(options.seed),
+        trials(options.quick ? 1 : 3),
+        kills(options.quick ? 4 : 10),
+        seed_text("seed " + std::to_string(options.seed)),
+        replay("replay: etlhost test-plugin " + options.plugin_path + " --output " + *options.output + " --seed " +
+               std::to_string(options.seed) + (options.quick ? " --quick" : "")) {}
+};
+
+// What the uninterrupted run wrote, and what the sink promises for it.
+struct Reference {
+  OutputSnapshot output;
+  bool exactly_once = false;  // the sink returns checkpoints
+  std::map<std::string, int64_t> tokens;
+};
+
+// Runs the reference. Returns the check's result when it ends here (a failed reference
+// run, or nothing the kit can compare), else nullopt with `reference` filled.
+std::optional<CheckResult> run_reference(const CrashRunner& runner, const std::string& id, Reference& reference) {
+  const KitContext& context = runner.context;
+  const std::string state_path = runner.dir + "/reference.state";
+  const std::string stdout_path = runner.dir + "/reference.stdout";
+  runner.reset(state_path, stdout_path);
+  const SpawnResult run = runner.run(state_path, stdout_path, SyntheticConfig{});
+  if (!ended_cleanly(run)) {
     CheckResult fail = CheckResult::fail(
-        id, "the uninterrupted reference run " + describe_run(reference_run),
+        id, "the uninterrupted reference run " + describe_run(run),
         "`etlhost run` of the synthetic source into the sink ends with exit code 0",
-        "the run " + describe_run(reference_run) + "; its last lines on stderr:",
+        "the run " + describe_run(run) + "; its last lines on stderr:",
         "See sink.write_flush, which runs the same pipeline in-process; fix that first.");
-    for (const std::string& line : split_nonempty(context.redact(tail_lines(reference_run.stderr_text, 6)), '\n')) {
-      fail.details.push_back(line);
-    }
+    add_stderr_tail(context, run, fail);
     return fail;
   }
-  const OutputSnapshot reference = runner.output(ref_stdout);
-  if (snapshot_bytes(reference) == 0) {
+  reference.output = runner.output(stdout_path);
+  if (snapshot_bytes(reference.output) == 0) {
     return CheckResult::skip(id, "--output " + *context.options.output +
                                      " holds nothing after an uninterrupted run: is it where the sink writes?");
   }
   Logger quiet(LogLevel::kError);
   const StoredState stored =
-      parse_state_text(read_text_file(ref_state), ref_state, kSyntheticSourceName, context.info.name, quiet);
-  const bool exactly_once = stored.sink_checkpoint.has_value();
-  const auto reference_tokens = count_tokens(reference);
-  if (!exactly_once && reference_tokens.empty()) {
+      parse_state_text(read_text_file(state_path), state_path, kSyntheticSourceName, context.info.name, quiet);
+  reference.exactly_once = stored.sink_checkpoint.has_value();
+  reference.tokens = count_tokens(reference.output);
+  if (!reference.exactly_once && reference.tokens.empty()) {
     return CheckResult::skip(id, "the sink keeps no checkpoint and its output does not show the records' uid values, "
                                  "so the kit cannot tell whether records were lost");
   }
+  return std::nullopt;
+}
 
-  // Each kill lands within the batches the resumed run still has to send (so no run
-  // finishes before its kill), about batches/kills of them on average, 0-3 ms after the
-  // batch starts: inside the source, write(), flush(), an fsync or the state commit.
-  std::mt19937_64 random(seed);
-  const int64_t stride = std::max<int64_t>(1, static_cast<int64_t>(2 * batches / static_cast<size_t>(kills)));
-  std::uniform_int_distribution<int64_t> pick_delay(0, 3000);
-  int total_kills = 0;
-  int64_t duplicates = 0;
-  for (int trial = 1; trial <= trials; ++trial) {
-    const std::string state = runner.dir + "/trial" + std::to_string(trial) + ".state";
-    const std::string out = runner.dir + "/trial" + std::to_string(trial) + ".stdout";
-    runner.reset(state, out);
-    std::vector<std::string> points;
-    const auto failure = [&](const std::string& what, const SpawnResult& result) {
-      CheckResult fail = CheckResult::fail(
-          id, "trial " + std::to_string(trial) + ": " + what + " " + describe_run(result),
-          "after a SIGKILL at any point, the next run with the same state file resumes and ends with exit code 0",
-          "after SIGKILLs at " + (points.empty() ? std::string("(none)") : join(points, ", ")) + " (batch+µs), " + what +
-              " " + describe_run(result) + "; its last lines on stderr:",
-          "restore() must accept every checkpoint the host committed and bring the output back to it, whatever "
-          "instant the previous run died at: make every step of restore() and flush() safe to interrupt.");
-      for (const std::string& line : split_nonempty(context.redact(tail_lines(result.stderr_text, 6)), '\n')) {
-        fail.details.push_back(line);
-      }
-      fail.details.push_back(replay);
-      return fail;
-    };
-    bool finished = false;
-    for (int k = 0; k < kills && !finished; ++k) {
-      SyntheticConfig config = base;
-      size_t remaining = 0;
-      for (const PlanItem& item : synthetic_plan(base, committed_positions(state, context.info.name))) {
-        remaining += item.ends_batch ? 1 : 0;
-      }
-      const int64_t highest = std::max<int64_t>(0, std::min<int64_t>(stride, static_cast<int64_t>(remaining) - 1));
-      config.kill_at_batch = std::uniform_int_distribution<int64_t>(0, highest)(random);
-      config.kill_delay_us = pick_delay(random);
-      const SpawnResult result = runner.run(state, out, config);
-      if (result.signal == SIGKILL && !result.timed_out) {
-        ++total_kills;
-        points.push_back(std::to_string(config.kill_at_batch) + "+" + std::to_string(config.kill_delay_us));
-      } else if (result.exit_code == 0 && result.signal == 0) {
-        finished = true;  // the kill point lay beyond the end of the data
-      } else {
-        return failure("run " + std::to_string(k + 1) + " (a kill was due at batch " +
-                           std::to_string(config.kill_at_batch) + "+" + std::to_string(config.kill_delay_us) + " µs)",
-                       result);
-      }
+// Where the kills of every trial land, from the seed. Each kill lands within the batches
+// the resumed run still has to send (so no run finishes before its kill), about
+// batches/kills of them on average, 0-3 ms after the batch starts: inside the source,
+// write(), flush(), an fsync or the state commit.
+class KillPoints {
+ public:
+  explicit KillPoints(const CrashPlan& plan)
+      : random_(plan.seed),
+        stride_(std::max<int64_t>(
+            1, static_cast<int64_t>(2 * synthetic_batch_count(SyntheticConfig{}) / static_cast<size_t>(plan.kills)))) {}
+
+  /// The config of the next run, resumed from what `state_path` committed.
+  SyntheticConfig next(const std::string& state_path, const std::string& sink_name) {
+    SyntheticConfig config;
+    size_t remaining = 0;
+    for (const PlanItem& item : synthetic_plan(config, committed_positions(state_path, sink_name))) {
+      remaining += item.ends_batch ? 1 : 0;
     }
-    if (!finished) {
-      const SpawnResult result = runner.run(state, out, base);
-      if (result.exit_code != 0 || result.signal != 0 || result.timed_out) return failure("the final run", result);
-    }
-    const OutputSnapshot got = runner.output(out);
-    const TokenComparison tokens = compare_tokens(reference_tokens, count_tokens(got));
-    const std::string kill_text = "SIGKILLs at " + (points.empty() ? std::string("(none)") : join(points, ", ")) +
-                                  " (batch+µs)";
-    if (exactly_once) {
-      const auto difference = first_difference(reference, got);
-      if (difference) {
-        std::string counted;
-        if (!reference_tokens.empty()) {
-          counted = std::to_string(tokens.lost) + " records lost, " +
-                    std::to_string(tokens.duplicated + tokens.unexpected) + " duplicated; ";
-        }
-        CheckResult fail = CheckResult::fail(
-            id, "trial " + std::to_string(trial) + ": the output differs from an uninterrupted run (" +
-                    (counted.empty() ? "bytes differ" : counted.substr(0, counted.size() - 2)) + ")",
-            "the sink returns checkpoints, so it promises exactly-once output: after kills and resumes, the same "
-            "bytes as an uninterrupted run",
-            "after " + kill_text + ": " + counted + *difference,
-            "checkpoint() must describe everything written so far; restore() must discard everything after the "
-            "checkpoint (truncate files, remove new ones); flush() must make data durable before returning ETL_OK. "
-            "Lost records: flush() returned before the data was written; duplicates: restore() kept data written "
-            "after the checkpoint.");
-        if (!tokens.first_lost.empty()) fail.details.push_back("first lost record: " + tokens.first_lost);
-        if (!tokens.first_duplicated.empty()) fail.details.push_back("first duplicated record: " + tokens.first_duplicated);
-        fail.details.push_back(replay);
-        return fail;
-      }
-    } else if (tokens.lost > 0) {
-      CheckResult fail = CheckResult::fail(
-          id, "trial " + std::to_string(trial) + ": " + std::to_string(tokens.lost) + " records lost after kills",
-          "at-least-once: after kills and resumes, every record of an uninterrupted run is in the output",
-          "after " + kill_text + ": " + std::to_string(tokens.lost) + " of " +
-              std::to_string(tokens.expected_records) + " records missing (first: " + tokens.first_lost + ")",
-          "flush() must return ETL_OK only once everything written before it left the process or reached the "
-          "disk: the host commits the source's state right after.");
-      fail.details.push_back(replay);
-      return fail;
+    const int64_t highest = std::max<int64_t>(0, std::min<int64_t>(stride_, static_cast<int64_t>(remaining) - 1));
+    config.kill_at_batch = std::uniform_int_distribution<int64_t>(0, highest)(random_);
+    config.kill_delay_us = pick_delay_(random_);
+    return config;
+  }
+
+ private:
+  std::mt19937_64 random_;
+  int64_t stride_;
+  std::uniform_int_distribution<int64_t> pick_delay_{0, 3000};
+};
+
+// One trial: runs killed at the next kill points and resumed, then a run to the end.
+struct Trial {
+  int number = 0;
+  std::vector<std::string> points;  // "batch+µs" of each kill that landed
+  OutputSnapshot output;            // after the final run
+
+  std::string kills_text() const {
+    return "SIGKILLs at " + (points.empty() ? std::string("(none)") : join(points, ", ")) + " (batch+µs)";
+  }
+};
+
+// A run of the trial that neither was killed nor ended cleanly.
+CheckResult trial_run_failed(const CrashRunner& runner, const std::string& id, const CrashPlan& plan, const Trial& trial,
+                             const std::string& what, const SpawnResult& result) {
+  CheckResult fail = CheckResult::fail(
+      id, "trial " + std::to_string(trial.number) + ": " + what + " " + describe_run(result),
+      "after a SIGKILL at any point, the next run with the same state file resumes and ends with exit code 0",
+      "after " + trial.kills_text() + ", " + what + " " + describe_run(result) + "; its last lines on stderr:",
+      "restore() must accept every checkpoint the host committed and bring the output back to it, whatever "
+      "instant the previous run died at: make every step of restore() and flush() safe to interrupt.");
+  add_stderr_tail(runner.context, result, fail);
+  fail.details.push_back(plan.replay);
+  return fail;
+}
+
+// Runs trial `trial.number` to its end. Returns a FAIL when a run breaks, else nullopt
+// with `trial` filled.
+std::optional<CheckResult> run_trial(const CrashRunner& runner, const std::string& id, const CrashPlan& plan,
+                                     KillPoints& kill_points, Trial& trial) {
+  const std::string prefix = runner.dir + "/trial" + std::to_string(trial.number);
+  const std::string state = prefix + ".state";
+  const std::string out = prefix + ".stdout";
+  runner.reset(state, out);
+  bool finished = false;
+  for (int k = 0; k < plan.kills && !finished; ++k) {
+    const SyntheticConfig config = kill_points.next(state, runner.context.info.name);
+    const SpawnResult result = runner.run(state, out, config);
+    const std::string point = std::to_string(config.kill_at_batch) + "+" + std::to_string(config.kill_delay_us);
+    if (result.signal == SIGKILL && !result.timed_out) {
+      trial.points.push_back(point);
+    } else if (result.exit_code == 0 && result.signal == 0) {
+      finished = true;  // the kill point lay beyond the end of the data
     } else {
-      duplicates += tokens.duplicated;
+      return trial_run_failed(runner, id, plan, trial,
+                              "run " + std::to_string(k + 1) + " (a kill was due at batch " + point + " µs)", result);
     }
   }
-  if (*context.options.output != "-") clear_output(*context.options.output);
+  if (!finished) {
+    const SpawnResult result = runner.run(state, out, SyntheticConfig{});
+    if (!ended_cleanly(result)) return trial_run_failed(runner, id, plan, trial, "the final run", result);
+  }
+  trial.output = runner.output(out);
+  return std::nullopt;
+}
 
-  const std::string runs = seed_text + ": " + std::to_string(trials) + " trial" + (trials == 1 ? "" : "s") + ", " +
-                           std::to_string(total_kills) + " SIGKILL" + (total_kills == 1 ? "" : "s") +
-                           " at random points";
+// An exactly-once sink's trial output differs from the reference.
+CheckResult not_exactly_once(const std::string& id, const CrashPlan& plan, const Trial& trial,
+                             const Reference& reference, const TokenComparison& tokens, const std::string& difference) {
+  std::string counted;
+  if (!reference.tokens.empty()) {
+    counted = std::to_string(tokens.lost) + " records lost, " + std::to_string(tokens.duplicated + tokens.unexpected) +
+              " duplicated; ";
+  }
+  CheckResult fail = CheckResult::fail(
+      id, "trial " + std::to_string(trial.number) + ": the output differs from an uninterrupted run (" +
+              (counted.empty() ? "bytes differ" : counted.substr(0, counted.size() - 2)) + ")",
+      "the sink returns checkpoints, so it promises exactly-once output: after kills and resumes, the same "
+      "bytes as an uninterrupted run",
+      "after " + trial.kills_text() + ": " + counted + difference,
+      "checkpoint() must describe everything written so far; restore() must discard everything after the "
+      "checkpoint (truncate files, remove new ones); flush() must make data durable before returning ETL_OK. "
+      "Lost records: flush() returned before the data was written; duplicates: restore() kept data written "
+      "after the checkpoint.");
+  if (!tokens.first_lost.empty()) fail.details.push_back("first lost record: " + tokens.first_lost);
+  if (!tokens.first_duplicated.empty()) fail.details.push_back("first duplicated record: " + tokens.first_duplicated);
+  fail.details.push_back(plan.replay);
+  return fail;
+}
+
+// The verdict on one trial: a FAIL, or nullopt (adding an at-least-once sink's duplicates).
+std::optional<CheckResult> trial_verdict(const std::string& id, const CrashPlan& plan, const Trial& trial,
+                                         const Reference& reference, int64_t& duplicates) {
+  const TokenComparison tokens = compare_tokens(reference.tokens, count_tokens(trial.output));
+  if (reference.exactly_once) {
+    const auto difference = first_difference(reference.output, trial.output);
+    if (difference) return not_exactly_once(id, plan, trial, reference, tokens, *difference);
+    return std::nullopt;
+  }
+  if (tokens.lost > 0) {
+    CheckResult fail = CheckResult::fail(
+        id, "trial " + std::to_string(trial.number) + ": " + std::to_string(tokens.lost) + " records lost after kills",
+        "at-least-once: after kills and resumes, every record of an uninterrupted run is in the output",
+        "after " + trial.kills_text() + ": " + std::to_string(tokens.lost) + " of " +
+            std::to_string(tokens.expected_records) + " records missing (first: " + tokens.first_lost + ")",
+        "flush() must return ETL_OK only once everything written before it left the process or reached the "
+        "disk: the host commits the source's state right after.");
+    fail.details.push_back(plan.replay);
+    return fail;
+  }
+  duplicates += tokens.duplicated;
+  return std::nullopt;
+}
+
+// The PASS once every trial ended as the sink promises.
+CheckResult crash_injection_pass(const std::string& id, const CrashPlan& plan, bool exactly_once, int total_kills,
+                                 int64_t duplicates) {
+  const std::string runs = plan.seed_text + ": " + std::to_string(plan.trials) + " trial" +
+                           (plan.trials == 1 ? "" : "s") + ", " + std::to_string(total_kills) + " SIGKILL" +
+                           (total_kills == 1 ? "" : "s") + " at random points";
   if (exactly_once) {
     return CheckResult::pass(id, runs + "; resumed output byte-identical to an uninterrupted run (exactly once)");
   }
@@ -253,6 +312,34 @@ CheckResult check_sink_crash_injection(KitContext& context, const std::string& i
                            "checkpoint/restore; downstream must de-duplicate by key_properties");
   }
   return result;
+}
+
+}  // namespace
+
+CheckResult check_sink_crash_injection(KitContext& context, const std::string& id) {
+  if (!context.options.output) {
+    return CheckResult::skip(id, "needs --output PATH: the file or directory the sink writes, or - for stdout");
+  }
+  const CrashPlan plan(context.options);
+  CrashRunner runner{context, context.temp_dir + "/crash"};
+  std::filesystem::create_directories(runner.dir);
+  context.logger->info("conformance: sink.crash_injection: " + std::to_string(plan.trials) + " trial(s) of up to " +
+                       std::to_string(plan.kills) + " SIGKILLs (" + plan.seed_text + ")");
+  Reference reference;
+  if (auto ended = run_reference(runner, id, reference)) return *ended;
+
+  KillPoints kill_points(plan);
+  int total_kills = 0;
+  int64_t duplicates = 0;
+  for (int number = 1; number <= plan.trials; ++number) {
+    Trial trial;
+    trial.number = number;
+    if (auto failed = run_trial(runner, id, plan, kill_points, trial)) return *failed;
+    total_kills += static_cast<int>(trial.points.size());
+    if (auto failed = trial_verdict(id, plan, trial, reference, duplicates)) return *failed;
+  }
+  if (*context.options.output != "-") clear_output(*context.options.output);
+  return crash_injection_pass(id, plan, reference.exactly_once, total_kills, duplicates);
 }
 
 }  // namespace etlhost::conformance
