@@ -37,7 +37,8 @@ const std::vector<CheckSpec>& check_table() {
        "restore() refuses a checkpoint it never wrote, cleanly; a run whose file writes fail commits nothing, and "
        "restore() brings the output back to the last commit"},
       {"sink.crash_injection", CheckKind::kSink, true, true, check_sink_crash_injection,
-       "runs SIGKILLed at seeded random points, then resumed, end with the output of an uninterrupted run: "
+       "runs SIGKILLed right after a flush and at seeded random points, then resumed, end with the output "
+       "of an uninterrupted run: "
        "byte-identical for a sink that checkpoints (exactly once), no record lost for one that does not "
        "(at-least-once; duplicates are reported)"},
   };

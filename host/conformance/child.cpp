@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -356,7 +357,8 @@ void install_kit_signal_handlers() {
 }
 
 SpawnResult spawn_and_wait(const std::string& program, const std::vector<std::string>& args,
-                           const std::string& stdout_path, const std::string& stderr_path, double timeout_s) {
+                           const std::string& stdout_path, const std::string& stderr_path, double timeout_s,
+                           const std::vector<std::pair<std::string, std::string>>& environment) {
   std::vector<std::string> argv_text{program};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -371,6 +373,7 @@ SpawnResult spawn_and_wait(const std::string& program, const std::vector<std::st
     redirect(STDIN_FILENO, "/dev/null", O_RDONLY);
     redirect(STDOUT_FILENO, stdout_path, O_WRONLY | O_CREAT | O_APPEND);
     redirect(STDERR_FILENO, stderr_path, O_WRONLY | O_CREAT | O_TRUNC);
+    for (const auto& [name, value] : environment) ::setenv(name.c_str(), value.c_str(), 1);
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);

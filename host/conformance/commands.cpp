@@ -6,6 +6,7 @@
 
 #include "conformance/check_table.h"
 #include "conformance/commands.h"
+#include "conformance/crash_injection.h"
 #include "conformance/kit.h"
 #include "conformance/output_tree.h"
 #include "conformance/synthetic_source.h"
@@ -21,7 +22,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void enable_synthetic_source() { register_builtin_plugin(synthetic_source_descriptor()); }
+// The hidden run mode: the synthetic source, and the sink wrapped when crash injection asks.
+void enable_synthetic_source() {
+  register_builtin_plugin(synthetic_source_descriptor());
+  arm_flush_kill_from_environment();
+}
 
 // The plugin's absolute path, from the path or the name the user gave; `expected_name` is
 // the name (or "" for a path). Throws HostError (exit 4) when there is none.

@@ -1,24 +1,33 @@
 // sink.crash_injection: the real binary (`etlhost __conformance-run run <synthetic source>
-// '->' SINK --state F --checkpoint-interval 0`) killed with SIGKILL at seeded random
-// points and resumed, compared with an uninterrupted run.
+// '->' SINK --state F --checkpoint-interval 0`) killed with SIGKILL and resumed, compared
+// with an uninterrupted run.
 //
-// The synthetic source kills its own process (a timer started a few microseconds to
-// milliseconds after batch N begins), so the kill lands anywhere in the host and the sink:
-// inside write(), flush(), an fsync, the state commit, restore(). The kill points come
-// from the seed and are reported, so a failure can be replayed with --seed.
+// The first kill of each trial lands right after the sink's flush() returned and before
+// the host commits the state that flush made durable: the run's sink is wrapped (spy.h)
+// and kills its process there. That window is where a restore() that keeps what it wrote
+// after the checkpoint duplicates records, and a random kill rarely hits it. The other
+// kills come from the synthetic source (a timer started a few microseconds to milliseconds
+// after batch N begins), so they land anywhere in the host and the sink: inside write(),
+// flush(), an fsync, the state commit, restore(). The kill points come from the seed and
+// are reported, so a failure can be replayed with --seed.
 #include <signal.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <random>
 
 #include "commands/commands.h"
+#include "conformance/crash_injection.h"
 #include "conformance/kit.h"
 #include "conformance/output_tree.h"
+#include "conformance/spy.h"
 #include "conformance/synthetic_source.h"
 #include "host_error.h"
+#include "plugin_loader.h"
 #include "signals.h"
 #include "state_store.h"
 #include "text_util.h"
@@ -27,12 +36,31 @@ namespace etlhost::conformance {
 
 namespace {
 
+// How the kit tells its spawned run to kill itself right after a flush (see
+// arm_flush_kill_from_environment): which sink to wrap, and after which flush() to kill.
+constexpr const char* kWrappedSinkVariable = "ETLHOST_KIT_WRAPPED_SINK";
+constexpr const char* kKillAfterFlushVariable = "ETLHOST_KIT_KILL_AFTER_FLUSH";
+
+// Where one run of a trial is killed: right after a flush() of the sink, or by the
+// synthetic source's timer (`config`).
+struct KillPoint {
+  int after_flush = 0;  // the flush() number in the run; 0: the timer's kill, if any
+  SyntheticConfig config;
+
+  std::string text() const {
+    if (after_flush > 0) return "flush " + std::to_string(after_flush);
+    return std::to_string(config.kill_at_batch) + "+" + std::to_string(config.kill_delay_us);
+  }
+};
+
 struct CrashRunner {
   const KitContext& context;
   std::string dir;
 
-  std::vector<std::string> arguments(const std::string& state_path, const SyntheticConfig& config) const {
-    std::vector<std::string> args{kConformanceRunArgument, "run", kSyntheticSourceName, "->", context.options.plugin_path,
+  // A run whose sink is wrapped names it by its name: the wrapper is a built-in plugin.
+  std::vector<std::string> arguments(const std::string& state_path, const KillPoint& kill) const {
+    const std::string sink = kill.after_flush > 0 ? context.info.name : context.options.plugin_path;
+    std::vector<std::string> args{kConformanceRunArgument, "run", kSyntheticSourceName, "->", sink,
                                   "--state", state_path, "--checkpoint-interval", "0", "--progress-interval", "0",
                                   "--log-level", "warn"};
     if (context.options.config_file) {
@@ -43,13 +71,18 @@ struct CrashRunner {
       args.emplace_back("--set");
       args.push_back("sink." + set.key + "=" + set.value);
     }
-    for (const std::string& arg : config.set_arguments()) args.push_back(arg);
+    for (const std::string& arg : kill.config.set_arguments()) args.push_back(arg);
     return args;
   }
 
-  SpawnResult run(const std::string& state_path, const std::string& stdout_path, const SyntheticConfig& config) const {
-    SpawnResult result = spawn_and_wait(context.self_exe, arguments(state_path, config), stdout_path,
-                                        dir + "/run.stderr", context.options.timeout_s * 2 + 30);
+  SpawnResult run(const std::string& state_path, const std::string& stdout_path, const KillPoint& kill = {}) const {
+    std::vector<std::pair<std::string, std::string>> environment;
+    if (kill.after_flush > 0) {
+      environment = {{kWrappedSinkVariable, context.options.plugin_path},
+                     {kKillAfterFlushVariable, std::to_string(kill.after_flush)}};
+    }
+    SpawnResult result = spawn_and_wait(context.self_exe, arguments(state_path, kill), stdout_path,
+                                        dir + "/run.stderr", context.options.timeout_s * 2 + 30, environment);
     if (const int signal_number = kit_stop_signal()) {
       throw HostError(exit_code_for_signal(signal_number), std::string("stopped by ") + signal_name(signal_number));
     }
@@ -134,7 +167,7 @@ std::optional<CheckResult> run_reference(const CrashRunner& runner, const std::s
   const std::string state_path = runner.dir + "/reference.state";
   const std::string stdout_path = runner.dir + "/reference.stdout";
   runner.reset(state_path, stdout_path);
-  const SpawnResult run = runner.run(state_path, stdout_path, SyntheticConfig{});
+  const SpawnResult run = runner.run(state_path, stdout_path);
   if (!ended_cleanly(run)) {
     CheckResult fail = CheckResult::fail(
         id, "the uninterrupted reference run " + describe_run(run),
@@ -172,9 +205,19 @@ class KillPoints {
         stride_(std::max<int64_t>(
             1, static_cast<int64_t>(2 * synthetic_batch_count(SyntheticConfig{}) / static_cast<size_t>(plan.kills)))) {}
 
-  /// The config of the next run, resumed from what `state_path` committed.
-  SyntheticConfig next(const std::string& state_path, const std::string& sink_name) {
-    SyntheticConfig config;
+  /// The first kill of trial `trial`: right after the sink's (trial + 1)-th flush of the
+  /// run, the trial's first STATE commit being the second flush (the first is the baseline
+  /// commit before the source starts), so each trial cuts a different commit.
+  static KillPoint after_flush(int trial) {
+    KillPoint kill;
+    kill.after_flush = trial + 1;
+    return kill;
+  }
+
+  /// The timer kill of the next run, resumed from what `state_path` committed.
+  KillPoint next(const std::string& state_path, const std::string& sink_name) {
+    KillPoint kill;
+    SyntheticConfig& config = kill.config;
     size_t remaining = 0;
     for (const PlanItem& item : synthetic_plan(config, committed_positions(state_path, sink_name))) {
       remaining += item.ends_batch ? 1 : 0;
@@ -182,7 +225,7 @@ class KillPoints {
     const int64_t highest = std::max<int64_t>(0, std::min<int64_t>(stride_, static_cast<int64_t>(remaining) - 1));
     config.kill_at_batch = std::uniform_int_distribution<int64_t>(0, highest)(random_);
     config.kill_delay_us = pick_delay_(random_);
-    return config;
+    return kill;
   }
 
  private:
@@ -198,7 +241,8 @@ struct Trial {
   OutputSnapshot output;            // after the final run
 
   std::string kills_text() const {
-    return "SIGKILLs at " + (points.empty() ? std::string("(none)") : join(points, ", ")) + " (batch+µs)";
+    return "SIGKILLs at " + (points.empty() ? std::string("(none)") : join(points, ", ")) +
+           " (batch+µs, or right after the sink's Nth flush)";
   }
 };
 
@@ -226,20 +270,22 @@ std::optional<CheckResult> run_trial(const CrashRunner& runner, const std::strin
   runner.reset(state, out);
   bool finished = false;
   for (int k = 0; k < plan.kills && !finished; ++k) {
-    const SyntheticConfig config = kill_points.next(state, runner.context.info.name);
-    const SpawnResult result = runner.run(state, out, config);
-    const std::string point = std::to_string(config.kill_at_batch) + "+" + std::to_string(config.kill_delay_us);
+    const KillPoint kill =
+        k == 0 ? KillPoints::after_flush(trial.number) : kill_points.next(state, runner.context.info.name);
+    const SpawnResult result = runner.run(state, out, kill);
     if (result.signal == SIGKILL && !result.timed_out) {
-      trial.points.push_back(point);
+      trial.points.push_back(kill.text());
     } else if (result.exit_code == 0 && result.signal == 0) {
       finished = true;  // the kill point lay beyond the end of the data
     } else {
+      const std::string due = kill.after_flush > 0 ? "right after flush " + std::to_string(kill.after_flush)
+                                                   : "at batch " + kill.text() + " µs";
       return trial_run_failed(runner, id, plan, trial,
-                              "run " + std::to_string(k + 1) + " (a kill was due at batch " + point + " µs)", result);
+                              "run " + std::to_string(k + 1) + " (a kill was due " + due + ")", result);
     }
   }
   if (!finished) {
-    const SpawnResult result = runner.run(state, out, SyntheticConfig{});
+    const SpawnResult result = runner.run(state, out);
     if (!ended_cleanly(result)) return trial_run_failed(runner, id, plan, trial, "the final run", result);
   }
   trial.output = runner.output(out);
@@ -299,7 +345,7 @@ CheckResult crash_injection_pass(const std::string& id, const CrashPlan& plan, b
                                  int64_t duplicates) {
   const std::string runs = plan.seed_text + ": " + std::to_string(plan.trials) + " trial" +
                            (plan.trials == 1 ? "" : "s") + ", " + std::to_string(total_kills) + " SIGKILL" +
-                           (total_kills == 1 ? "" : "s") + " at random points";
+                           (total_kills == 1 ? "" : "s") + " right after a flush or at random points";
   if (exactly_once) {
     return CheckResult::pass(id, runs + "; resumed output byte-identical to an uninterrupted run (exactly once)");
   }
@@ -340,6 +386,21 @@ CheckResult check_sink_crash_injection(KitContext& context, const std::string& i
   }
   if (*context.options.output != "-") clear_output(*context.options.output);
   return crash_injection_pass(id, plan, reference.exactly_once, total_kills, duplicates);
+}
+
+void arm_flush_kill_from_environment() {
+  const char* sink_path = std::getenv(kWrappedSinkVariable);
+  const char* flush_number = std::getenv(kKillAfterFlushVariable);
+  if (sink_path == nullptr || flush_number == nullptr) return;
+  try {
+    // A built-in plugin under the sink's own name, so the state file names the real sink.
+    const auto spied = spy_on(LoadedPlugin::load(sink_path, ""), 60);
+    kill_after_flush(std::stoi(flush_number));
+    register_builtin_plugin(spied->descriptor());
+  } catch (const std::exception& error) {
+    // Nothing registered: the run fails to find the sink by name and says why on stderr.
+    std::fprintf(stderr, "etlhost: cannot wrap %s for crash injection: %s\n", sink_path, error.what());
+  }
 }
 
 }  // namespace etlhost::conformance
