@@ -15,7 +15,8 @@ namespace etlhost {
 struct KitCommands {
   /// `etlhost test-plugin PLUGIN ...`.
   int (*test_plugin)(const Command& command, Logger& logger) = nullptr;
-  /// Registers the kit's synthetic source, for the hidden run mode (kConformanceRunArgument).
+  /// Prepares the hidden run mode (kConformanceRunArgument): registers the kit's synthetic
+  /// source, and the wrapped sink when crash injection asks for one.
   void (*enable_synthetic_source)() = nullptr;
   /// The check list of `etlhost test-plugin --help`, from the kit's check table.
   std::string (*checks_help)() = nullptr;
