@@ -27,7 +27,8 @@ int report_usage_error(const UsageError& error) {
   return exit_code::kUsage;
 }
 
-int dispatch(const Command& command, Logger& logger) {
+int dispatch(const Command& command, Logger& logger, const KitCommands& kit) {
+  if (command.kind == CommandKind::kTestPlugin) return kit.test_plugin(command, logger);  // the kit's own command
   const CommandSpec* spec = find_command(command.kind);
   if (spec == nullptr || spec->handler == nullptr) return exit_code::kInternal;  // help and --version never get here
   return spec->handler(command, logger);
@@ -35,7 +36,7 @@ int dispatch(const Command& command, Logger& logger) {
 
 }  // namespace
 
-int main_entry(int argc, char** argv) {
+int main_entry(int argc, char** argv, const KitCommands& kit) {
   // First of all: a closed stdout must become EPIPE (handled), never a silent death.
   ignore_sigpipe();
 
@@ -47,7 +48,7 @@ int main_entry(int argc, char** argv) {
     if (args.empty() || args[0] != "run") {
       return report_usage_error(UsageError(std::string(kConformanceRunArgument) + " is followed by a run command"));
     }
-    enable_conformance_source();
+    kit.enable_synthetic_source();
   }
   Command command;
   try {
@@ -57,14 +58,15 @@ int main_entry(int argc, char** argv) {
   }
 
   if (command.kind == CommandKind::kHelp || command.kind == CommandKind::kVersion) {
-    const std::string text = command.kind == CommandKind::kHelp ? help_text(command.help_topic) : version_text();
+    const std::string text =
+        command.kind == CommandKind::kHelp ? help_text(command.help_topic, kit.checks_help()) : version_text();
     if (!write_stdout(text)) return errno == EPIPE ? exit_code::kDownstreamClosed : exit_code::kInternal;
     return exit_code::kOk;
   }
 
   Logger logger(command.log_level);
   try {
-    return dispatch(command, logger);
+    return dispatch(command, logger, kit);
   } catch (const UsageError& error) {
     return report_usage_error(error);
   } catch (const HostError& error) {

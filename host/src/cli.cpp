@@ -109,12 +109,13 @@ std::vector<std::string> command_names() {
   return names;
 }
 
-std::string command_help(const CommandSpec& command) {
+std::string command_help(const CommandSpec& command, const std::string& checks) {
   std::vector<std::string> topics;
   for (const CommandSpec& other : command_specs()) {
     if (other.kind != command.kind) topics.emplace_back(other.name);
   }
   std::string text = filled(command.help, "{options}", option_rows(command));
+  text = filled(std::move(text), "{checks}", checks);
   text = filled(std::move(text), "{exit_codes}", exit_code_summary(command.exit_codes));
   return filled(std::move(text), "{topics}", join(topics, ", "));
 }
@@ -280,9 +281,9 @@ std::string version_text() {
          std::to_string(ETL_ABI_MINOR) + ")\n";
 }
 
-std::string help_text(const std::string& topic) {
+std::string help_text(const std::string& topic, const std::string& test_plugin_checks) {
   if (topic.empty()) return main_help();
-  if (const CommandSpec* command = find_command(topic)) return command_help(*command);
+  if (const CommandSpec* command = find_command(topic)) return command_help(*command, test_plugin_checks);
   throw UsageError("no help for unknown command '" + topic + "'" + did_you_mean_suffix(topic, command_names()));
 }
 

@@ -52,8 +52,10 @@ struct Command {
 Command parse_command_line(const std::vector<std::string>& args);
 
 /// The help text of the command named `topic` (command_table.h), or the main help for "".
-/// Throws UsageError for an unknown topic.
-std::string help_text(const std::string& topic);
+/// Throws UsageError for an unknown topic. `test_plugin_checks` is the check list of the
+/// test-plugin help; it comes from the conformance kit's check table, which the core cannot
+/// see (app.h, KitCommands::checks_help).
+std::string help_text(const std::string& topic, const std::string& test_plugin_checks = "");
 
 /// "etlhost 0.1.0 (plugin ABI 1.0)".
 std::string version_text();

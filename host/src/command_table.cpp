@@ -59,45 +59,7 @@ and how to fix each failure, then "N passed, N failed, N skipped". Each check th
 plugin code runs in a child process under a time limit, so a crash, an exit() or a hang in
 the plugin becomes a FAIL naming the callback, never a dead kit.
 
-Every plugin:
-  entry.no_side_effects      etl_plugin_entry, called twice, returns the same descriptor
-                             and starts no thread, opens no file, writes no output,
-                             changes no signal handler, cwd, umask, locale or
-                             environment
-  descriptor.valid           the loader's validation, ABI negotiation (a 2.0 host is
-                             refused), a semver version, a one-line description, help
-                             for every key
-  config.rejects_bad_values  create() with bad values of the right type (-1, 0,
-                             INT64_MAX, "", 64 KiB strings, odd paths and URLs...)
-                             succeeds, or fails with a status and a message; never
-                             crashes, hangs or exits. Secret keys hold a canary that
-                             must appear in no message, log line or output
-  create_destroy             create() and destroy() three times: no crash, no leaked
-                             thread
-Sources:
-  discover.catalog           discover() emits only SCHEMA messages forming a valid
-                             catalog
-  sync.protocol              a full sync: SCHEMA before RECORD, one-line JSON records,
-                             STATEs that parse, no secret in a STATE
-  sync.resume                a sync resumed from a STATE of a full sync emits exactly
-                             the records that followed it: none lost, none duplicated
-  sync.cancellation          after a stop request, sync() returns ETL_E_CANCELLED within
-                             10 s and calls emit() no more
-Sinks, fed by the kit's synthetic source (quotes, commas, CR/LF, UTF-8, nesting, big
-integers, nulls, missing keys; a STATE every 100 records):
-  sink.write_flush           a full run through the host's pipeline with a state file
-                             ends cleanly and flush() succeeds
-  sink.state_ordering        when the sink writes Singer messages to stdout: every STATE
-                             comes after the records before it and before the ones after
-                             it
-  sink.error_paths           restore() refuses a checkpoint it never wrote, cleanly; a
-                             run whose file writes fail commits nothing, and restore()
-                             brings the output back to the last commit
-  sink.crash_injection       runs SIGKILLed at seeded random points, then resumed, end
-                             with the output of an uninterrupted run: byte-identical for
-                             a sink that checkpoints (exactly once), no record lost for
-                             one that does not (at-least-once; duplicates are reported)
-
+{checks}
 Options:
 {options}
 Exit codes: 0 no check failed, 2 usage, 3 config (unreadable, invalid for the plugin's
@@ -226,7 +188,7 @@ const std::vector<CommandSpec>& command_specs() {
         {kOptPluginPath, nullptr, nullptr},
         {kOptLogLevel, nullptr, "error, warn, info (default) or debug: the kit's progress on stderr"},
         {kOptHelp, nullptr, nullptr}},
-       kNarrowColumn, {}, &test_plugin_command},
+       kNarrowColumn, {}, nullptr},  // handled by the conformance kit (app.h, KitCommands)
       {CommandKind::kHelp, "help", "help [COMMAND]", "show help (also COMMAND --help)", kHelpHelp,
        {{kOptHelp, nullptr, nullptr}}, kWideColumn, {}, nullptr},
   };

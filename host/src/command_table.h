@@ -55,12 +55,13 @@ struct CommandSpec {
   const char* synopsis;  // the main help's usage line, after "etlhost "
   const char* summary;   // what the main help says it does
   /// The help text. {options} becomes the option rows, {exit_codes} the summary of
-  /// `exit_codes`, {topics} the names of the other commands.
+  /// `exit_codes`, {topics} the names of the other commands, {checks} the conformance
+  /// kit's check list (test-plugin).
   const char* help;
   std::vector<CommandOption> options;  // in the order the help lists them
   size_t options_column;               // where the options' help starts
   std::vector<int> exit_codes;         // for {exit_codes}
-  CommandHandler handler;              // nullptr: app.cpp answers it without a Logger
+  CommandHandler handler;              // nullptr: app.cpp answers it (help, or the kit's test-plugin)
 };
 
 /// Every command, in the order the main help lists them.

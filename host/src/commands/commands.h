@@ -11,12 +11,10 @@ int run_command(const Command& command, Logger& logger);
 int discover_command(const Command& command, Logger& logger);
 int plugins_command(const Command& command, Logger& logger);
 int describe_command(const Command& command, Logger& logger);
-int test_plugin_command(const Command& command, Logger& logger);
 
 /// The first argument of the conformance kit's hidden run mode: `etlhost __conformance-run
 /// run SOURCE '->' SINK ...` is `etlhost run` with the kit's synthetic source built in.
+/// `etlhost test-plugin` itself lives in the kit's library (host/conformance, app.h's KitCommands).
 inline constexpr const char* kConformanceRunArgument = "__conformance-run";
-/// Registers the synthetic source so load_plugin() finds it by name (hidden run mode only).
-void enable_conformance_source();
 
 }  // namespace etlhost

@@ -289,8 +289,7 @@ std::vector<std::string> check_catalog_entry(const std::string& stream, const nl
 // discover.catalog
 // ------------------------------------------------------------------------------------------
 
-CheckResult check_discover_catalog(KitContext& context) {
-  const std::string id = "discover.catalog";
+CheckResult check_discover_catalog(KitContext& context, const std::string& id) {
   if (!context.info.has_discover) return CheckResult::skip(id, "the source has no discover() (no catalog)");
   const KitContext& ctx = context;
   const ChildOutcome outcome = run_check_child(context, id, [&ctx, id]() -> nlohmann::json {
@@ -348,8 +347,7 @@ CheckResult check_discover_catalog(KitContext& context) {
 // sync.protocol
 // ------------------------------------------------------------------------------------------
 
-CheckResult check_sync_protocol(KitContext& context) {
-  const std::string id = "sync.protocol";
+CheckResult check_sync_protocol(KitContext& context, const std::string& id) {
   const KitContext& ctx = context;
   const ChildOutcome outcome = run_check_child(context, id, [&ctx, id]() -> nlohmann::json {
     CapturingLogger log(LogLevel::kInfo);
@@ -439,94 +437,118 @@ MultisetDiff diff_multisets(std::vector<uint64_t> expected, std::vector<uint64_t
 
 }  // namespace
 
-CheckResult check_sync_resume(KitContext& context) {
-  const std::string id = "sync.resume";
-  if (context.options.quick) return CheckResult::skip(id, "--quick");
-  const KitContext& ctx = context;
-  const ChildOutcome outcome = run_check_child(context, id, [&ctx, id]() -> nlohmann::json {
-    CapturingLogger log(LogLevel::kWarn);
-    for (const std::string& secret : ctx.config.secrets) log.logger().add_secret(secret);
-    const auto plugin = load_spied_plugin(ctx);
-    SyncRun first, second;
+namespace {
+
+// Up to five STATEs of `m`, spread over the run from the first to the last.
+std::vector<size_t> resume_points(size_t m) {
+  const size_t k = std::min<size_t>(5, m);
+  std::vector<size_t> picks;
+  for (size_t i = 0; i < k; ++i) {
+    const size_t j = k == 1 ? m - 1 : (i * (m - 1) + (k - 1) / 2) / (k - 1);
+    if (picks.empty() || picks.back() != j) picks.push_back(j);
+  }
+  return picks;
+}
+
+// Why two full syncs cannot serve as the reference (a SKIP's reason), or "" when they agree.
+std::string reference_problem(const SyncRun& first, const SyncRun& second) {
+  const RecordingEmitter& full = *first.recording;
+  const RecordingEmitter& again = *second.recording;
+  std::vector<std::string> state_texts_a, state_texts_b;
+  for (const auto& state : full.states) state_texts_a.push_back(state.json);
+  for (const auto& state : again.states) state_texts_b.push_back(state.json);
+  const MultisetDiff twice = diff_multisets(full.records, again.records);
+  if (!second.result.ok() || twice.lost + twice.duplicated > 0 || state_texts_a != state_texts_b) {
+    return "the source is not deterministic: two full syncs differed (" + std::to_string(full.records.size()) +
+           " and " + std::to_string(again.records.size()) + " records, " + std::to_string(full.states.size()) +
+           " and " + std::to_string(again.states.size()) + " STATEs)";
+  }
+  if (full.states.empty()) return "the full sync emitted no STATE";
+  return "";
+}
+
+// What a sync resumed from STATE #j+1 of the full sync did wrong ("" when nothing);
+// adds the records it was compared on to `checked_records`.
+std::string resume_problem(const KitContext& ctx, const RecordingEmitter& full, size_t j, const SyncRun& resumed,
+                           size_t& checked_records) {
+  const RecordingEmitter::State& state = full.states[j];
+  const std::string which = "from STATE #" + std::to_string(j + 1) + " of " + std::to_string(full.states.size()) +
+                            " (" + abbreviate(ctx.redact(state.json), 80) + ", after record " +
+                            std::to_string(state.records_before) + ")";
+  if (!resumed.recording->violation.empty()) return which + ": " + resumed.recording->violation;
+  if (!resumed.result.ok()) return which + ": sync() failed: " + ctx.redact(resumed.result.describe());
+  const std::vector<uint64_t> expected(full.records.begin() + static_cast<std::ptrdiff_t>(state.records_before),
+                                       full.records.end());
+  const MultisetDiff diff = diff_multisets(expected, resumed.recording->records);
+  checked_records += expected.size();
+  if (diff.lost + diff.duplicated == 0) return "";
+  return which + ": emitted " + std::to_string(resumed.recording->records.size()) +
+         " records where the full sync emitted " + std::to_string(expected.size()) +
+         " after that STATE: " + std::to_string(diff.lost) + " lost, " + std::to_string(diff.duplicated) +
+         " duplicated";
+}
+
+CheckResult resume_verdict(const std::string& id, size_t resumed, size_t states, size_t checked_records,
+                           const std::vector<std::string>& problems) {
+  if (problems.empty()) {
+    return CheckResult::pass(id, "resumed from " + count_text(resumed, "STATE", "STATEs") + " of " +
+                                     std::to_string(states) + ": each emitted exactly the records that followed it (" +
+                                     std::to_string(checked_records) + " compared)");
+  }
+  CheckResult fail = CheckResult::fail(
+      id, problems.front(),
+      "a sync resumed from a STATE emits exactly the records the full sync emitted after that STATE: a STATE "
+      "comes only after every record it covers (plugin.h, section 7)",
+      count_text(problems.size(), "resumed sync differs:", "resumed syncs differ:"),
+      "Emit STATE after the records it covers, never before them or in the middle of a unit of work; on resume, "
+      "continue right after the position the state names (lost records: the STATE came too early; duplicated: "
+      "the resume starts too early).");
+  fail.details = problems;
+  return fail;
+}
+
+// In the child: two full syncs (the reference), then a sync resumed from each picked STATE.
+nlohmann::json sync_resume_body(const KitContext& ctx, const std::string& id) {
+  CapturingLogger log(LogLevel::kWarn);
+  for (const std::string& secret : ctx.config.secrets) log.logger().add_secret(secret);
+  const auto plugin = load_spied_plugin(ctx);
+  SyncRun first, second;
+  try {
+    first = run_sync(plugin, ctx, log.logger(), "");
+    if (!first.result.ok() || !first.recording->violation.empty()) {
+      return check_json(CheckResult::skip(id, "the full sync fails (see sync.protocol)"));
+    }
+    second = run_sync(plugin, ctx, log.logger(), "");
+  } catch (const HostError& error) {
+    return check_json(refused_config(id, ctx, error));
+  }
+  const std::string not_comparable = reference_problem(first, second);
+  if (!not_comparable.empty()) return check_json(CheckResult::skip(id, not_comparable));
+
+  const RecordingEmitter& full = *first.recording;
+  const std::vector<size_t> picks = resume_points(full.states.size());
+  std::vector<std::string> problems;
+  size_t checked_records = 0;
+  for (const size_t j : picks) {
+    SyncRun resumed;
     try {
-      first = run_sync(plugin, ctx, log.logger(), "");
-      if (!first.result.ok() || !first.recording->violation.empty()) {
-        return check_json(CheckResult::skip(id, "the full sync fails (see sync.protocol)"));
-      }
-      second = run_sync(plugin, ctx, log.logger(), "");
+      resumed = run_sync(plugin, ctx, log.logger(), full.states[j].json);
     } catch (const HostError& error) {
       return check_json(refused_config(id, ctx, error));
     }
-    const RecordingEmitter& full = *first.recording;
-    const RecordingEmitter& again = *second.recording;
-    std::vector<std::string> state_texts_a, state_texts_b;
-    for (const auto& state : full.states) state_texts_a.push_back(state.json);
-    for (const auto& state : again.states) state_texts_b.push_back(state.json);
-    const MultisetDiff twice = diff_multisets(full.records, again.records);
-    if (!second.result.ok() || twice.lost + twice.duplicated > 0 || state_texts_a != state_texts_b) {
-      return check_json(CheckResult::skip(
-          id, "the source is not deterministic: two full syncs differed (" + std::to_string(full.records.size()) +
-                  " and " + std::to_string(again.records.size()) + " records, " + std::to_string(full.states.size()) +
-                  " and " + std::to_string(again.states.size()) + " STATEs)"));
-    }
-    if (full.states.empty()) return check_json(CheckResult::skip(id, "the full sync emitted no STATE"));
+    std::string problem = resume_problem(ctx, full, j, resumed, checked_records);
+    if (!problem.empty()) problems.push_back(std::move(problem));
+  }
+  return check_json(resume_verdict(id, picks.size(), full.states.size(), checked_records, problems));
+}
 
-    const size_t m = full.states.size();
-    const size_t k = std::min<size_t>(5, m);
-    std::vector<size_t> picks;
-    for (size_t i = 0; i < k; ++i) {
-      const size_t j = k == 1 ? m - 1 : (i * (m - 1) + (k - 1) / 2) / (k - 1);
-      if (picks.empty() || picks.back() != j) picks.push_back(j);
-    }
-    std::vector<std::string> problems;
-    size_t checked_records = 0;
-    for (const size_t j : picks) {
-      const RecordingEmitter::State& state = full.states[j];
-      SyncRun resumed;
-      try {
-        resumed = run_sync(plugin, ctx, log.logger(), state.json);
-      } catch (const HostError& error) {
-        return check_json(refused_config(id, ctx, error));
-      }
-      const std::string which = "from STATE #" + std::to_string(j + 1) + " of " + std::to_string(m) + " (" +
-                                abbreviate(ctx.redact(state.json), 80) + ", after record " +
-                                std::to_string(state.records_before) + ")";
-      if (!resumed.recording->violation.empty()) {
-        problems.push_back(which + ": " + resumed.recording->violation);
-        continue;
-      }
-      if (!resumed.result.ok()) {
-        problems.push_back(which + ": sync() failed: " + ctx.redact(resumed.result.describe()));
-        continue;
-      }
-      const std::vector<uint64_t> expected(full.records.begin() + static_cast<std::ptrdiff_t>(state.records_before),
-                                           full.records.end());
-      const MultisetDiff diff = diff_multisets(expected, resumed.recording->records);
-      checked_records += expected.size();
-      if (diff.lost + diff.duplicated > 0) {
-        problems.push_back(which + ": emitted " + std::to_string(resumed.recording->records.size()) +
-                           " records where the full sync emitted " + std::to_string(expected.size()) +
-                           " after that STATE: " + std::to_string(diff.lost) + " lost, " +
-                           std::to_string(diff.duplicated) + " duplicated");
-      }
-    }
-    if (problems.empty()) {
-      return check_json(CheckResult::pass(
-          id, "resumed from " + count_text(picks.size(), "STATE", "STATEs") + " of " + std::to_string(m) +
-                  ": each emitted exactly the records that followed it (" + std::to_string(checked_records) +
-                  " compared)"));
-    }
-    CheckResult fail = CheckResult::fail(
-        id, problems.front(),
-        "a sync resumed from a STATE emits exactly the records the full sync emitted after that STATE: a STATE "
-        "comes only after every record it covers (plugin.h, section 7)",
-        count_text(problems.size(), "resumed sync differs:", "resumed syncs differ:"),
-        "Emit STATE after the records it covers, never before them or in the middle of a unit of work; on resume, "
-        "continue right after the position the state names (lost records: the STATE came too early; duplicated: "
-        "the resume starts too early).");
-    fail.details = problems;
-    return check_json(fail);
-  });
+}  // namespace
+
+CheckResult check_sync_resume(KitContext& context, const std::string& id) {
+  if (context.options.quick) return CheckResult::skip(id, "--quick");
+  const KitContext& ctx = context;
+  const ChildOutcome outcome =
+      run_check_child(context, id, [&ctx, id]() -> nlohmann::json { return sync_resume_body(ctx, id); });
   if (!outcome.completed()) return abnormal_result(context, id, outcome, "full and resumed syncs");
   return completed_result(id, outcome);
 }
@@ -535,8 +557,7 @@ CheckResult check_sync_resume(KitContext& context) {
 // sync.cancellation
 // ------------------------------------------------------------------------------------------
 
-CheckResult check_sync_cancellation(KitContext& context) {
-  const std::string id = "sync.cancellation";
+CheckResult check_sync_cancellation(KitContext& context, const std::string& id) {
   const KitContext& ctx = context;
   const ChildOutcome outcome = run_check_child(context, id, [&ctx, id]() -> nlohmann::json {
     CapturingLogger log(LogLevel::kWarn);

@@ -1,5 +1,8 @@
 #include "conformance/spy.h"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include "conformance/child.h"
 
 namespace etlhost::conformance {
@@ -11,6 +14,7 @@ const etl_source_api* g_source = nullptr;
 const etl_sink_api* g_sink = nullptr;
 double g_timeout_s = 60;
 SpyLog g_log;
+int g_kill_after_flush = 0;
 etl_source_api g_spy_source{};
 etl_sink_api g_spy_sink{};
 etl_plugin g_spy_descriptor{};
@@ -58,6 +62,9 @@ etl_status sink_flush(void* self, etl_error* err) {
   const etl_status status = g_sink->flush(self, err);
   g_log.last_flush = status;
   if (status != ETL_OK) ++g_log.failed_flushes;
+  if (status == ETL_OK && g_kill_after_flush > 0 && g_log.flushes - g_log.failed_flushes == g_kill_after_flush) {
+    ::kill(::getpid(), SIGKILL);
+  }
   return status;
 }
 void sink_destroy(void* self) {
@@ -103,5 +110,7 @@ std::shared_ptr<LoadedPlugin> spy_on(std::shared_ptr<const LoadedPlugin> real, d
 }
 
 const SpyLog& spy_log() { return g_log; }
+
+void kill_after_flush(int flush_number) { g_kill_after_flush = flush_number; }
 
 }  // namespace etlhost::conformance

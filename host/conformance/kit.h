@@ -57,6 +57,7 @@ struct PluginInfo {
 struct KitContext {
   KitOptions options;
   PluginInfo info;
+  bool plugin_loaded = false;  // descriptor.valid loaded it, so `info` is filled
   BuiltConfig config;  // the user's config for the plugin, validated against its spec
   std::string temp_dir;
   std::string self_exe;  // this etlhost binary, for the real runs
@@ -103,20 +104,21 @@ class CapturingLogger {
 /// "ETL_E_IO" etc.
 std::string status_text(int32_t status);
 
-// The checks, in the order they run.
-CheckResult check_entry_no_side_effects(KitContext& context);
-/// Also fills context.info on success.
-CheckResult check_descriptor_valid(KitContext& context, bool* loaded);
-CheckResult check_config_rejects_bad_values(KitContext& context);
-CheckResult check_create_destroy(KitContext& context);
-CheckResult check_discover_catalog(KitContext& context);
-CheckResult check_sync_protocol(KitContext& context);
-CheckResult check_sync_resume(KitContext& context);
-CheckResult check_sync_cancellation(KitContext& context);
-CheckResult check_sink_write_flush(KitContext& context);
-CheckResult check_sink_state_ordering(KitContext& context);
-CheckResult check_sink_error_paths(KitContext& context);
-CheckResult check_sink_crash_injection(KitContext& context);
+// The checks (check_table.h lists them, in the order they run). `id` is the check's id
+// in the table, for its results and its children's labels.
+CheckResult check_entry_no_side_effects(KitContext& context, const std::string& id);
+/// Also fills context.info and sets context.plugin_loaded when the plugin loads.
+CheckResult check_descriptor_valid(KitContext& context, const std::string& id);
+CheckResult check_config_rejects_bad_values(KitContext& context, const std::string& id);
+CheckResult check_create_destroy(KitContext& context, const std::string& id);
+CheckResult check_discover_catalog(KitContext& context, const std::string& id);
+CheckResult check_sync_protocol(KitContext& context, const std::string& id);
+CheckResult check_sync_resume(KitContext& context, const std::string& id);
+CheckResult check_sync_cancellation(KitContext& context, const std::string& id);
+CheckResult check_sink_write_flush(KitContext& context, const std::string& id);
+CheckResult check_sink_state_ordering(KitContext& context, const std::string& id);
+CheckResult check_sink_error_paths(KitContext& context, const std::string& id);
+CheckResult check_sink_crash_injection(KitContext& context, const std::string& id);
 
 /// The whole kit: runs the checks, prints the report, returns the exit code.
 int run_kit(const KitOptions& options, Logger& logger);

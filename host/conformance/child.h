@@ -12,6 +12,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -94,7 +95,7 @@ int kit_stop_signal();
 
 /// Runs a program (the kit's own `etlhost __conformance-run ...`) with stdout appended to
 /// `stdout_path` and stderr to `stderr_path`, in its own process group, killed after
-/// `timeout_s`.
+/// `timeout_s`. `environment` (name, value) is set for the program on top of the kit's.
 struct SpawnResult {
   int exit_code = -1;  // when it exited
   int signal = 0;      // when a signal ended it
@@ -102,7 +103,8 @@ struct SpawnResult {
   std::string stderr_text;
 };
 SpawnResult spawn_and_wait(const std::string& program, const std::vector<std::string>& args,
-                           const std::string& stdout_path, const std::string& stderr_path, double timeout_s);
+                           const std::string& stdout_path, const std::string& stderr_path, double timeout_s,
+                           const std::vector<std::pair<std::string, std::string>>& environment = {});
 
 /// The last `lines` lines of `text` (for failure explanations).
 std::string tail_lines(const std::string& text, size_t lines);

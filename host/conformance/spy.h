@@ -29,4 +29,9 @@ std::shared_ptr<LoadedPlugin> spy_on(std::shared_ptr<const LoadedPlugin> real, d
 
 const SpyLog& spy_log();
 
+/// SIGKILLs this process as soon as the wrapped sink's `flush_number`-th flush() returns
+/// ETL_OK: after the sink made the data durable, before the host commits the state that
+/// covers it (crash injection's kill point in that window). 0: never.
+void kill_after_flush(int flush_number);
+
 }  // namespace etlhost::conformance

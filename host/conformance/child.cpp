@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -180,128 +181,169 @@ std::string ChildOutcome::advice() const {
   return {};
 }
 
-ChildOutcome run_in_child(const std::function<nlohmann::json()>& body, const ChildOptions& options) {
-  ChildOutcome outcome;
-  outcome.stdout_path = options.stdout_path;
-  outcome.stderr_path = options.stderr_path;
+namespace {
 
-  void* page = ::mmap(nullptr, sizeof(Breadcrumb), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (page == MAP_FAILED) throw std::runtime_error(std::string("mmap failed: ") + std::strerror(errno));
-  auto* crumb = new (page) Breadcrumb{};
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
-    ::munmap(page, sizeof(Breadcrumb));
-    throw std::runtime_error(std::string("pipe failed: ") + std::strerror(errno));
+// The breadcrumb's page, shared with the child (MAP_SHARED survives the fork). The child
+// leaves with _exit(), so only the kit unmaps it.
+class SharedBreadcrumb {
+ public:
+  SharedBreadcrumb() {
+    page_ = ::mmap(nullptr, sizeof(Breadcrumb), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (page_ == MAP_FAILED) throw std::runtime_error(std::string("mmap failed: ") + std::strerror(errno));
+    crumb_ = new (page_) Breadcrumb{};
   }
-  std::fflush(nullptr);  // nothing buffered in the kit may be written twice
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(fds[0]);
-    ::close(fds[1]);
-    ::munmap(page, sizeof(Breadcrumb));
-    throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
+  ~SharedBreadcrumb() {
+    crumb_->~Breadcrumb();
+    ::munmap(page_, sizeof(Breadcrumb));
   }
-  if (pid == 0) {
-    // The child: a fresh copy of the kit, which has loaded no plugin yet.
-    ::setpgid(0, 0);
-    ::signal(SIGINT, SIG_DFL);
-    ::signal(SIGTERM, SIG_DFL);
-    ::signal(SIGHUP, SIG_DFL);
-    g_crumb = crumb;
-    ::close(fds[0]);
-    redirect(STDIN_FILENO, "/dev/null", O_RDONLY);
-    redirect(STDOUT_FILENO, options.stdout_path, O_WRONLY | O_CREAT | O_TRUNC);
-    redirect(STDERR_FILENO, options.stderr_path, O_WRONLY | O_CREAT | O_TRUNC);
-    std::string payload;
-    try {
-      payload = body().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    } catch (const std::exception& error) {
-      payload = nlohmann::json{{"kit_error", error.what()}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    } catch (...) {
-      payload = R"({"kit_error":"unknown exception"})";
-    }
-    write_all(fds[1], payload);
-    ::_exit(0);  // no atexit handlers or static destructors of the plugin: they are not under test here
-  }
+  SharedBreadcrumb(const SharedBreadcrumb&) = delete;
+  SharedBreadcrumb& operator=(const SharedBreadcrumb&) = delete;
+  Breadcrumb* get() const { return crumb_; }
 
-  // The kit.
-  ::setpgid(pid, pid);  // also here, so a kill right away reaches the group
-  g_child_group = pid;
-  ::close(fds[1]);
-  const int64_t start = monotonic_ms();
-  const auto overall_ms = static_cast<int64_t>(options.overall_timeout_s * 1000);
-  std::string data;
-  bool eof = false;
-  bool reaped = false;
+ private:
+  void* page_ = nullptr;
+  Breadcrumb* crumb_ = nullptr;
+};
+
+// In the child, a fresh copy of the kit that has loaded no plugin yet: runs `body` with
+// stdout and stderr in files and sends its JSON result up the pipe.
+[[noreturn]] void run_child_body(const std::function<nlohmann::json()>& body, const ChildOptions& options,
+                                 Breadcrumb* crumb, int result_fd) {
+  ::setpgid(0, 0);
+  ::signal(SIGINT, SIG_DFL);
+  ::signal(SIGTERM, SIG_DFL);
+  ::signal(SIGHUP, SIG_DFL);
+  g_crumb = crumb;
+  redirect(STDIN_FILENO, "/dev/null", O_RDONLY);
+  redirect(STDOUT_FILENO, options.stdout_path, O_WRONLY | O_CREAT | O_TRUNC);
+  redirect(STDERR_FILENO, options.stderr_path, O_WRONLY | O_CREAT | O_TRUNC);
+  std::string payload;
+  try {
+    payload = body().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  } catch (const std::exception& error) {
+    payload = nlohmann::json{{"kit_error", error.what()}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  } catch (...) {
+    payload = R"({"kit_error":"unknown exception"})";
+  }
+  write_all(result_fd, payload);
+  ::_exit(0);  // no atexit handlers or static destructors of the plugin: they are not under test here
+}
+
+// What the kit saw of a child until it ended or was killed.
+struct ChildWatch {
+  std::string data;  // what the body sent up the pipe
+  int status = 0;    // waitpid()'s
   bool timed_out = false;
-  int status = 0;
+};
+
+// Appends what the pipe holds now, without waiting (a grandchild may hold its write end open).
+void drain_pipe(int fd, std::string& data) {
+  ::fcntl(fd, F_SETFL, O_NONBLOCK);
+  char buffer[65536];
+  ssize_t n = 0;
+  while ((n = ::read(fd, buffer, sizeof buffer)) > 0) data.append(buffer, static_cast<size_t>(n));
+}
+
+// Waits up to 50 ms for the pipe; false at its end (or on an error).
+bool read_pipe_once(int fd, std::string& data) {
+  pollfd poller{fd, POLLIN, 0};
+  if (::poll(&poller, 1, 50) <= 0) return true;
+  char buffer[65536];
+  const ssize_t n = ::read(fd, buffer, sizeof buffer);
+  if (n > 0) data.append(buffer, static_cast<size_t>(n));
+  return n > 0 || (n < 0 && (errno == EINTR || errno == EAGAIN));
+}
+
+// Reads the child's result until it exits, or kills it when the breadcrumb's deadline or
+// the whole check's budget passes (then `outcome` names the call and the limit).
+ChildWatch watch_child(pid_t pid, int result_fd, const Breadcrumb& crumb, double overall_timeout_s,
+                       ChildOutcome& outcome) {
+  ChildWatch watch;
+  const int64_t start = monotonic_ms();
+  const auto overall_ms = static_cast<int64_t>(overall_timeout_s * 1000);
+  bool eof = false;
   while (true) {
     if (!eof) {
-      pollfd poller{fds[0], POLLIN, 0};
-      const int ready = ::poll(&poller, 1, 50);
-      if (ready > 0) {
-        char buffer[65536];
-        const ssize_t n = ::read(fds[0], buffer, sizeof buffer);
-        if (n > 0) data.append(buffer, static_cast<size_t>(n));
-        if (n == 0) eof = true;
-        if (n < 0 && errno != EINTR && errno != EAGAIN) eof = true;
-      }
+      eof = !read_pipe_once(result_fd, watch.data);
     } else {
       ::usleep(5000);
     }
-    if (::waitpid(pid, &status, WNOHANG) == pid) {
-      reaped = true;
-      // What is still in the pipe (a grandchild may hold its write end open).
-      ::fcntl(fds[0], F_SETFL, O_NONBLOCK);
-      char buffer[65536];
-      ssize_t n = 0;
-      while ((n = ::read(fds[0], buffer, sizeof buffer)) > 0) data.append(buffer, static_cast<size_t>(n));
-      break;
+    if (::waitpid(pid, &watch.status, WNOHANG) == pid) {
+      drain_pipe(result_fd, watch.data);
+      return watch;
     }
     const int64_t now = monotonic_ms();
-    const int64_t deadline = crumb->deadline_ms.load();
+    const int64_t deadline = crumb.deadline_ms.load();
     if (deadline > 0 && now > deadline) {
-      outcome.call = crumb->call;
-      outcome.note = crumb->note;
-      outcome.limit_s = static_cast<double>(crumb->limit_ms.load()) / 1000.0;
-      timed_out = true;
+      outcome.call = crumb.call;
+      outcome.note = crumb.note;
+      outcome.limit_s = static_cast<double>(crumb.limit_ms.load()) / 1000.0;
+      watch.timed_out = true;
     } else if (now - start > overall_ms) {
       outcome.call = "";
-      outcome.limit_s = options.overall_timeout_s;
-      timed_out = true;
+      outcome.limit_s = overall_timeout_s;
+      watch.timed_out = true;
     }
-    if (timed_out) {
+    if (watch.timed_out) {
       kill_group(pid);
-      ::waitpid(pid, &status, 0);
-      reaped = true;
-      break;
+      ::waitpid(pid, &watch.status, 0);
+      return watch;
     }
   }
-  (void)reaped;
-  kill_group(pid);  // whatever the plugin forked and left behind
-  g_child_group = 0;
-  ::close(fds[0]);
+}
 
-  if (timed_out) {
+// The verdict on an ended child: completed (with its result), crashed, exited or timed out.
+void classify_outcome(const ChildWatch& watch, const Breadcrumb& crumb, ChildOutcome& outcome) {
+  if (watch.timed_out) {
     outcome.kind = ChildOutcome::Kind::kTimedOut;
-  } else if (WIFSIGNALED(status)) {
+  } else if (WIFSIGNALED(watch.status)) {
     outcome.kind = ChildOutcome::Kind::kCrashed;
-    outcome.signal = WTERMSIG(status);
-    outcome.call = crumb->call;
+    outcome.signal = WTERMSIG(watch.status);
+    outcome.call = crumb.call;
   } else {
-    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    auto parsed = nlohmann::json::parse(data, nullptr, false);
-    if (code == 0 && !data.empty() && !parsed.is_discarded()) {
+    const int code = WIFEXITED(watch.status) ? WEXITSTATUS(watch.status) : -1;
+    auto parsed = nlohmann::json::parse(watch.data, nullptr, false);
+    if (code == 0 && !watch.data.empty() && !parsed.is_discarded()) {
       outcome.kind = ChildOutcome::Kind::kCompleted;
       outcome.result = std::move(parsed);
     } else {
       outcome.kind = ChildOutcome::Kind::kExited;
       outcome.exit_code = code;
-      outcome.call = crumb->call;
+      outcome.call = crumb.call;
     }
   }
-  crumb->~Breadcrumb();
-  ::munmap(page, sizeof(Breadcrumb));
+}
+
+}  // namespace
+
+ChildOutcome run_in_child(const std::function<nlohmann::json()>& body, const ChildOptions& options) {
+  ChildOutcome outcome;
+  outcome.stdout_path = options.stdout_path;
+  outcome.stderr_path = options.stderr_path;
+
+  const SharedBreadcrumb crumb;
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe failed: ") + std::strerror(errno));
+  std::fflush(nullptr);  // nothing buffered in the kit may be written twice
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    ::close(fds[0]);
+    run_child_body(body, options, crumb.get(), fds[1]);
+  }
+
+  ::setpgid(pid, pid);  // also here, so a kill right away reaches the group
+  g_child_group = pid;
+  ::close(fds[1]);
+  const ChildWatch watch = watch_child(pid, fds[0], *crumb.get(), options.overall_timeout_s, outcome);
+  kill_group(pid);  // whatever the plugin forked and left behind
+  g_child_group = 0;
+  ::close(fds[0]);
+  classify_outcome(watch, *crumb.get(), outcome);
   return outcome;
 }
 
@@ -315,7 +357,8 @@ void install_kit_signal_handlers() {
 }
 
 SpawnResult spawn_and_wait(const std::string& program, const std::vector<std::string>& args,
-                           const std::string& stdout_path, const std::string& stderr_path, double timeout_s) {
+                           const std::string& stdout_path, const std::string& stderr_path, double timeout_s,
+                           const std::vector<std::pair<std::string, std::string>>& environment) {
   std::vector<std::string> argv_text{program};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -330,6 +373,7 @@ SpawnResult spawn_and_wait(const std::string& program, const std::vector<std::st
     redirect(STDIN_FILENO, "/dev/null", O_RDONLY);
     redirect(STDOUT_FILENO, stdout_path, O_WRONLY | O_CREAT | O_APPEND);
     redirect(STDERR_FILENO, stderr_path, O_WRONLY | O_CREAT | O_TRUNC);
+    for (const auto& [name, value] : environment) ::setenv(name.c_str(), value.c_str(), 1);
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -83,8 +83,7 @@ CheckResult run_failed(const std::string& id, const KitContext& context, int cod
 // sink.write_flush
 // ------------------------------------------------------------------------------------------
 
-CheckResult check_sink_write_flush(KitContext& context) {
-  const std::string id = "sink.write_flush";
+CheckResult check_sink_write_flush(KitContext& context, const std::string& id) {
   const KitContext& ctx = context;
   const std::string state_path = context.temp_dir + "/write_flush.state";
   const ChildOutcome outcome = run_check_child(context, id, [&ctx, id, state_path]() -> nlohmann::json {
@@ -131,8 +130,7 @@ CheckResult check_sink_write_flush(KitContext& context) {
 // sink.state_ordering
 // ------------------------------------------------------------------------------------------
 
-CheckResult check_sink_state_ordering(KitContext& context) {
-  const std::string id = "sink.state_ordering";
+CheckResult check_sink_state_ordering(KitContext& context, const std::string& id) {
   const KitContext& ctx = context;
   const std::string state_path = context.temp_dir + "/state_ordering.state";
   const SyntheticConfig config;
@@ -401,8 +399,7 @@ Part failed_write_part(const KitContext& ctx, const std::shared_ptr<LoadedPlugin
 
 }  // namespace
 
-CheckResult check_sink_error_paths(KitContext& context) {
-  const std::string id = "sink.error_paths";
+CheckResult check_sink_error_paths(KitContext& context, const std::string& id) {
   const bool part_a = context.info.has_restore;
   const bool part_b = context.output_is_path();
   if (!part_a && !part_b) {
