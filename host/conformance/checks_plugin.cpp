@@ -154,7 +154,7 @@ void check_version_and_description(const PluginInfo& info, Findings& found) {
   static const std::regex kSemver(
       R"(^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$)");
   if (!std::regex_match(info.version, kSemver)) {
-    found.problems.push_back("version '" + abbreviate(info.version, 60) +
+    found.problems.push_back("version '" + abbreviate(info.version, excerpt::kVersion) +
                              "' is not semver (MAJOR.MINOR.PATCH, e.g. 1.4.2)");
   }
   if (info.description.empty()) {

@@ -194,12 +194,12 @@ CheckResult check_sink_state_ordering(KitContext& context, const std::string& id
       const auto it = state_at.find(value);
       if (it == state_at.end()) {
         problems.push_back("line " + std::to_string(line_number) + ": a STATE the source never emitted: " +
-                           abbreviate(value, 80));
+                           abbreviate(value, excerpt::kJson));
         continue;
       }
       const size_t at = it->second;
       if (!seen.empty() && max_seen > at) {
-        problems.push_back("line " + std::to_string(line_number) + ": STATE " + abbreviate(value, 80) +
+        problems.push_back("line " + std::to_string(line_number) + ": STATE " + abbreviate(value, excerpt::kJson) +
                            " comes after a RECORD the source emitted after it (" +
                            record_token(plan[max_seen].stream, plan[max_seen].id) + ")");
       }
@@ -208,7 +208,7 @@ CheckResult check_sink_state_ordering(KitContext& context, const std::string& id
         if (position < at && seen.count(position) == 0) ++missing;
       }
       if (missing > 0) {
-        problems.push_back("line " + std::to_string(line_number) + ": STATE " + abbreviate(value, 80) + " comes before " +
+        problems.push_back("line " + std::to_string(line_number) + ": STATE " + abbreviate(value, excerpt::kJson) + " comes before " +
                            std::to_string(missing) + " of the records the source emitted before it");
       }
     }

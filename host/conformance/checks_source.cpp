@@ -13,6 +13,7 @@
 #include "host_error.h"
 #include "plugin_instance.h"
 #include "protocol.h"
+#include "receiver_emitter.h"
 #include "signals.h"
 #include "text_util.h"
 
@@ -40,12 +41,6 @@ uint64_t fnv1a(std::string_view a, std::string_view b) {
   return hash;
 }
 
-void fill_error(etl_error* err, etl_status status, const std::string& message) {
-  if (err == nullptr || err->struct_size < ETL_ERROR_SIZE_1_0) return;
-  err->code = status;
-  std::snprintf(err->message, ETL_ERROR_MESSAGE_CAPACITY, "%s", message.c_str());
-}
-
 // Collects what a source emits and checks each message.
 class RecordingEmitter {
  public:
@@ -53,9 +48,7 @@ class RecordingEmitter {
 
   RecordingEmitter(std::string source_name, Mode mode, CancelFlag* cancel_after_first_batch = nullptr)
       : source_name_(std::move(source_name)), mode_(mode), cancel_(cancel_after_first_batch) {
-    emitter_.struct_size = ETL_STRUCT_SIZE(etl_emitter);
-    emitter_.host_ctx = this;
-    emitter_.emit = &RecordingEmitter::trampoline;
+    emitter_ = emitter_for(*this);
   }
   RecordingEmitter(const RecordingEmitter&) = delete;
   RecordingEmitter& operator=(const RecordingEmitter&) = delete;
@@ -78,22 +71,37 @@ class RecordingEmitter {
   bool cancelled = false;
   Clock::time_point cancelled_at;
 
- private:
-  static etl_status trampoline(void* ctx, const etl_message* const* messages, size_t count, etl_error* err) noexcept {
-    auto* self = static_cast<RecordingEmitter*>(ctx);
-    try {
-      return self->emit(messages, count, err);
-    } catch (const std::exception& error) {
-      if (self->violation.empty()) self->violation = std::string("(kit) exception in emit(): ") + error.what();
+  // The receiver of emitter_for() (receiver_emitter.h).
+  EmitAnswer accept(const etl_message* const* messages, size_t count) {
+    ++emit_calls;
+    if (cancelled) {
+      ++calls_after_cancel;
+      return {ETL_E_CANCELLED, "stopped by SIGINT"};
     }
-    fill_error(err, ETL_E_INTERNAL, self->violation);
-    return ETL_E_INTERNAL;
+    if (!violation.empty()) return {ETL_E_INVALID_DATA, violation};
+    if (count > 0 && messages == nullptr) return refuse("called emit() with a NULL message array");
+    for (size_t i = 0; i < count; ++i) {
+      if (auto problem = check_message_shape(messages[i], i)) return refuse(*problem);
+      const EmitAnswer answer = take(*messages[i]);
+      if (answer.status != ETL_OK) return answer;
+    }
+    if (cancel_ != nullptr && !cancelled) {
+      cancelled = true;
+      cancelled_at = Clock::now();
+      cancel_->request(SIGINT);
+      set_call_deadline(10, "of cancellation (the kit set the stop flag after the first batch)");
+    }
+    return {};
+  }
+  EmitAnswer internal_error(const char* what) {
+    if (violation.empty()) violation = std::string("(kit) exception in emit(): ") + (what != nullptr ? what : "unknown");
+    return {ETL_E_INTERNAL, violation};
   }
 
-  etl_status refuse(std::string problem, etl_error* err) {
+ private:
+  EmitAnswer refuse(std::string problem) {
     if (violation.empty()) violation = "source '" + source_name_ + "' " + std::move(problem);
-    fill_error(err, ETL_E_INVALID_DATA, violation);
-    return ETL_E_INVALID_DATA;
+    return {ETL_E_INVALID_DATA, violation};
   }
 
   size_t stream_index(std::string_view name) const {
@@ -103,63 +111,41 @@ class RecordingEmitter {
     return SIZE_MAX;
   }
 
-  etl_status emit(const etl_message* const* messages, size_t count, etl_error* err) {
-    ++emit_calls;
-    if (cancelled) {
-      ++calls_after_cancel;
-      fill_error(err, ETL_E_CANCELLED, "stopped by SIGINT");
-      return ETL_E_CANCELLED;
+  // One message, already shape-checked: the kit's checks, then it is recorded.
+  EmitAnswer take(const etl_message& message) {
+    const std::string_view stream = etl::view(message.stream);
+    const std::string_view json = etl::view(message.json);
+    if (mode_ == Mode::kDiscover && message.kind != ETL_MSG_SCHEMA) {
+      return refuse("emitted a " + message_kind_name(message.kind) + " during discover(); only SCHEMA belongs there");
     }
-    if (!violation.empty()) {
-      fill_error(err, ETL_E_INVALID_DATA, violation);
-      return ETL_E_INVALID_DATA;
-    }
-    if (count > 0 && messages == nullptr) return refuse("called emit() with a NULL message array", err);
-    for (size_t i = 0; i < count; ++i) {
-      if (auto problem = check_message_shape(messages[i], i)) return refuse(*problem, err);
-      const etl_message& message = *messages[i];
-      const std::string_view stream = view_of(message.stream);
-      const std::string_view json = view_of(message.json);
-      if (mode_ == Mode::kDiscover && message.kind != ETL_MSG_SCHEMA) {
-        return refuse("emitted a " + message_kind_name(message.kind) + " during discover(); only SCHEMA belongs there", err);
+    switch (message.kind) {
+      case ETL_MSG_SCHEMA: {
+        nlohmann::ordered_json parsed;
+        if (auto problem = check_schema(message, &parsed)) return refuse(*problem);
+        if (stream_index(stream) == SIZE_MAX) streams.emplace_back(stream);
+        if (mode_ == Mode::kDiscover) catalog.emplace_back(std::string(stream), std::move(parsed));
+        return {};
       }
-      switch (message.kind) {
-        case ETL_MSG_SCHEMA: {
-          nlohmann::ordered_json parsed;
-          if (auto problem = check_schema(message, &parsed)) return refuse(*problem, err);
-          if (stream_index(stream) == SIZE_MAX) streams.emplace_back(stream);
-          if (mode_ == Mode::kDiscover) catalog.emplace_back(std::string(stream), std::move(parsed));
-          break;
+      case ETL_MSG_RECORD: {
+        const size_t index = stream_index(stream);
+        if (index == SIZE_MAX) {
+          return refuse("emitted a RECORD for stream '" + abbreviate(stream, excerpt::kName) + "' before its SCHEMA");
         }
-        case ETL_MSG_RECORD: {
-          const size_t index = stream_index(stream);
-          if (index == SIZE_MAX) {
-            return refuse("emitted a RECORD for stream '" + abbreviate(stream, 80) + "' before its SCHEMA", err);
-          }
-          if (auto problem = check_record_json(stream, json)) return refuse(*problem, err);
-          const auto parsed = nlohmann::json::parse(json.begin(), json.end(), nullptr, false);
-          if (parsed.is_discarded() || !parsed.is_object()) {
-            return refuse("emitted a RECORD for stream '" + std::string(stream) +
-                              "' that is not a valid JSON object: " + abbreviate(json, 160),
-                          err);
-          }
-          records.push_back(fnv1a(stream, json));
-          record_streams.push_back(static_cast<uint16_t>(std::min<size_t>(index, 65535)));
-          break;
+        if (auto problem = check_record_json(stream, json)) return refuse(*problem);
+        const auto parsed = nlohmann::json::parse(json.begin(), json.end(), nullptr, false);
+        if (parsed.is_discarded() || !parsed.is_object()) {
+          return refuse("emitted a RECORD for stream '" + std::string(stream) +
+                        "' that is not a valid JSON object: " + abbreviate(json, excerpt::kRecord));
         }
-        default:
-          if (auto problem = check_state(message)) return refuse(*problem, err);
-          states.push_back(State{records.size(), std::string(json)});
-          break;
+        records.push_back(fnv1a(stream, json));
+        record_streams.push_back(static_cast<uint16_t>(std::min<size_t>(index, 65535)));
+        return {};
       }
+      default:
+        if (auto problem = check_state(message)) return refuse(*problem);
+        states.push_back(State{records.size(), std::string(json)});
+        return {};
     }
-    if (cancel_ != nullptr && !cancelled) {
-      cancelled = true;
-      cancelled_at = Clock::now();
-      cancel_->request(SIGINT);
-      set_call_deadline(10, "of cancellation (the kit set the stop flag after the first batch)");
-    }
-    return ETL_OK;
   }
 
   std::string source_name_;
@@ -327,7 +313,7 @@ CheckResult check_discover_catalog(KitContext& context, const std::string& id) {
     if (recording.catalog.empty()) problems.emplace_back("discover() returned ETL_OK but emitted no SCHEMA");
     if (problems.empty()) {
       return check_json(CheckResult::pass(
-          id, count_text(names.size(), "stream", "streams") + " (" + abbreviate(join(recording.streams, ", "), 120) +
+          id, count_text(names.size(), "stream", "streams") + " (" + abbreviate(join(recording.streams, ", "), excerpt::kJson) +
                   "): JSON Schemas, key properties and Singer metadata are well-formed"));
     }
     CheckResult fail = CheckResult::fail(
@@ -371,7 +357,7 @@ CheckResult check_sync_protocol(KitContext& context, const std::string& id) {
     }
     if (!run.result.ok()) {
       CheckResult fail = CheckResult::fail(
-          id, "sync() failed: " + abbreviate(ctx.redact(run.result.describe()), 200),
+          id, "sync() failed: " + abbreviate(ctx.redact(run.result.describe()), excerpt::kState),
           "a full sync with your config returns ETL_OK", ctx.redact(run.result.describe()),
           "Fix what the message says, or pass a config that reaches a working upstream with --config.");
       for (const std::string& line : log.last_problems(5)) fail.details.push_back(line);
@@ -473,7 +459,7 @@ std::string resume_problem(const KitContext& ctx, const RecordingEmitter& full, 
                            size_t& checked_records) {
   const RecordingEmitter::State& state = full.states[j];
   const std::string which = "from STATE #" + std::to_string(j + 1) + " of " + std::to_string(full.states.size()) +
-                            " (" + abbreviate(ctx.redact(state.json), 80) + ", after record " +
+                            " (" + abbreviate(ctx.redact(state.json), excerpt::kJson) + ", after record " +
                             std::to_string(state.records_before) + ")";
   if (!resumed.recording->violation.empty()) return which + ": " + resumed.recording->violation;
   if (!resumed.result.ok()) return which + ": sync() failed: " + ctx.redact(resumed.result.describe());

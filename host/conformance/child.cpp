@@ -17,6 +17,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "fd_write.h"
+
 namespace etlhost::conformance {
 
 namespace {
@@ -42,19 +44,6 @@ int64_t monotonic_ms() {
 
 void copy_text(char* out, size_t capacity, const char* text) {
   std::snprintf(out, capacity, "%s", text == nullptr ? "" : text);
-}
-
-bool write_all(int fd, const std::string& text) {
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    done += static_cast<size_t>(n);
-  }
-  return true;
 }
 
 void redirect(int fd, const std::string& path, int flags) {

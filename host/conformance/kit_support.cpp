@@ -88,7 +88,7 @@ CheckResult abnormal_result(const KitContext& context, const std::string& id, co
   const std::string err = context.redact(tail_lines(read_text_file(outcome.stderr_path, 1u << 20), 6));
   if (!err.empty()) {
     result.details.emplace_back("last lines on stderr:");
-    for (const std::string& line : split_nonempty(err, '\n')) result.details.push_back("  " + abbreviate(line, 300));
+    for (const std::string& line : split_nonempty(err, '\n')) result.details.push_back("  " + abbreviate(line, excerpt::kReportLine));
   }
   return result;
 }
@@ -127,7 +127,7 @@ std::vector<std::string> CapturingLogger::last_problems(size_t count) const {
     if (it->find(" ERROR ") != std::string::npos || it->find(" WARN ") != std::string::npos) {
       std::string line = *it;
       while (!line.empty() && line.back() == '\n') line.pop_back();
-      out.insert(out.begin(), abbreviate(line, 400));
+      out.insert(out.begin(), abbreviate(line, excerpt::kLogLine));
     }
   }
   return out;

@@ -16,9 +16,6 @@
 
 namespace etlhost {
 
-/// The conformance kit's spelling of etl::view (plugin.hpp), which the rest of the host calls.
-inline std::string_view view_of(etl_str text) { return etl::view(text); }
-
 /// Pointer, struct_size, kind and string views of message #index of a batch.
 std::optional<std::string> check_message_shape(const etl_message* message, size_t index);
 
