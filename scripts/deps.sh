@@ -12,6 +12,7 @@ packages=(
   doctest-dev                         # unit and end-to-end tests
   openssl ca-certificates             # test CA for HTTPS tests; system CAs for real FullStory
   time                                # /usr/bin/time -v for the benchmarks' peak RSS
+  clang-format clang-tidy             # scripts/check-style.sh: layout and naming checks
 )
 
 missing=()
