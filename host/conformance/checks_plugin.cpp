@@ -176,7 +176,8 @@ void check_secret_field(const ConfigField& field, Findings& found) {
                           "(etl_config_field.env) or say in its help which variable or file holds it (secrets are "
                           "refused on the command line)");
   }
-  if (field.default_json) found.notes.push_back("secret key '" + field.key + "' has a default; a secret should have none");
+  if (field.default_json)
+    found.notes.push_back("secret key '" + field.key + "' has a default; a secret should have none");
 }
 
 void check_config_fields(const PluginInfo& info, Findings& found) {
@@ -233,8 +234,8 @@ CheckResult descriptor_verdict(const std::string& id, const PluginInfo& info, co
     const std::string keys = info.fields.empty()       ? std::string("no config keys")
                              : info.fields.size() == 1 ? std::string("1 config key with help")
                                                        : std::to_string(info.fields.size()) + " config keys with help";
-    result = CheckResult::pass(id, info.kind + " '" + info.name + "' " + info.version + ", " + keys +
-                                       "; refuses a host of ABI 2.0");
+    result = CheckResult::pass(
+        id, info.kind + " '" + info.name + "' " + info.version + ", " + keys + "; refuses a host of ABI 2.0");
   } else {
     const std::vector<std::string>& problems = found.problems;
     result = CheckResult::fail(
@@ -274,8 +275,8 @@ nlohmann::json descriptor_body(const KitOptions& options, const std::string& id)
 
 CheckResult check_descriptor_valid(KitContext& context, const std::string& id) {
   const KitOptions options = context.options;
-  const ChildOutcome outcome =
-      run_check_child(context, id, [options, id]() -> nlohmann::json { return descriptor_body(options, id); });
+  const ChildOutcome outcome = run_check_child(
+      context, id, [options, id]() -> nlohmann::json { return descriptor_body(options, id); });
   if (!outcome.completed()) return abnormal_result(context, id, outcome, "loading the plugin");
   CheckResult result = completed_result(id, outcome);
   if (outcome.result.contains("data") && outcome.result["data"].contains("name")) {
@@ -322,9 +323,7 @@ std::vector<std::pair<std::string, nlohmann::ordered_json>> bad_values(const Con
     case ETL_CONFIG_NUMBER:
       out = {{"-1", J(-1.0)}, {"0", J(0.0)}, {"1e308", J(1e308)}, {"-1e308", J(-1e308)}, {"5e-324", J(5e-324)}};
       break;
-    case ETL_CONFIG_BOOLEAN:
-      out = {{"true", J(true)}, {"false", J(false)}};
-      break;
+    case ETL_CONFIG_BOOLEAN: out = {{"true", J(true)}, {"false", J(false)}}; break;
     case ETL_CONFIG_JSON:
       out = {{"null", J(nullptr)},
              {"{}", J::object()},
@@ -414,12 +413,15 @@ nlohmann::json probe_create(const KitContext& context, const Variant& variant, b
       plugin->sink_api()->destroy(self);
     }
   } else {
-    if (message.empty()) problems.push_back("create() failed with " + status_text(status) + " but left the error message empty");
+    if (message.empty())
+      problems.push_back("create() failed with " + status_text(status) + " but left the error message empty");
     if (err.code != status) {
-      out["code_mismatch"] = "etl_error.code is " + std::to_string(err.code) + " but create() returned " + status_text(status);
+      out["code_mismatch"] = "etl_error.code is " + std::to_string(err.code) + " but create() returned " +
+                             status_text(status);
     }
   }
-  if (message.find(kCanary) != std::string::npos) problems.emplace_back("the canary secret appears in create()'s error message");
+  if (message.find(kCanary) != std::string::npos)
+    problems.emplace_back("the canary secret appears in create()'s error message");
   for (const std::string& line : log.lines()) {
     if (line.find(kCanary) != std::string::npos) {
       problems.emplace_back(kCanaryInLog);
@@ -478,14 +480,15 @@ void tally_variant(const Variant& variant, const ChildOutcome& outcome, BadValue
   }
 }
 
-CheckResult bad_values_verdict(const std::string& id, size_t variant_count, bool any_secret, const BadValueTally& tally) {
+CheckResult bad_values_verdict(const std::string& id, size_t variant_count, bool any_secret,
+                               const BadValueTally& tally) {
   const std::vector<std::string>& failures = tally.failures;
   const std::string summary = std::to_string(variant_count) + (variant_count == 1 ? " config: " : " configs: ") +
                               std::to_string(tally.refused) + " refused with a message, " +
                               std::to_string(tally.accepted) + " accepted";
   if (failures.empty()) {
-    CheckResult result =
-        CheckResult::pass(id, summary + "; no crash, hang, exit" + (any_secret ? " or leaked canary secret" : ""));
+    CheckResult result = CheckResult::pass(
+        id, summary + "; no crash, hang, exit" + (any_secret ? " or leaked canary secret" : ""));
     result.notes = tally.notes;
     return result;
   }
@@ -513,10 +516,9 @@ CheckResult check_config_rejects_bad_values(KitContext& context, const std::stri
   size_t index = 0;
   for (const Variant& variant : variants) {
     const KitContext& ctx = context;
-    const ChildOutcome outcome =
-        run_check_child(context, id + "." + std::to_string(index++), [&ctx, &variant, is_source]() -> nlohmann::json {
-          return probe_create(ctx, variant, is_source);
-        });
+    const ChildOutcome outcome = run_check_child(
+        context, id + "." + std::to_string(index++),
+        [&ctx, &variant, is_source]() -> nlohmann::json { return probe_create(ctx, variant, is_source); });
     tally_variant(variant, outcome, tally);
   }
   return bad_values_verdict(id, variants.size(), any_secret, tally);
@@ -546,8 +548,8 @@ CheckResult check_create_destroy(KitContext& context, const std::string& id) {
         }
       } catch (const HostError& error) {
         return check_json(CheckResult::fail(
-            id, "create() refused the config", "create() accepts the config given with --config/--set (or the defaults)",
-            ctx.redact(error.what()),
+            id, "create() refused the config",
+            "create() accepts the config given with --config/--set (or the defaults)", ctx.redact(error.what()),
             "If the config is wrong, pass a working one with --config FILE or --set KEY=VALUE; if it is right, "
             "create() must accept it."));
       }

@@ -33,7 +33,8 @@ nlohmann::json check_json(const CheckResult& result, nlohmann::json data = nlohm
 int run_pipeline(const KitContext& context, const std::shared_ptr<LoadedPlugin>& sink_plugin,
                  const SyntheticConfig& config, const std::string& state_path, Logger& logger) {
   CancelFlag cancel;
-  const auto source_plugin = LoadedPlugin::from_descriptor(synthetic_source_descriptor(), "(the kit's synthetic source)");
+  const auto source_plugin = LoadedPlugin::from_descriptor(synthetic_source_descriptor(),
+                                                           "(the kit's synthetic source)");
   std::optional<StateStore> store;  // declared first: the lock outlives both instances
   SourceInstance source(source_plugin, config.json(), logger, cancel);
   SinkInstance sink(sink_plugin, context.config.json_text, logger, cancel);
@@ -107,9 +108,10 @@ CheckResult check_sink_write_flush(KitContext& context, const std::string& id) {
           "the last STATE committed after the final flush()", "state file: " + stored.source_state.value_or("(none)"),
           "This is a host bug if flush() returned ETL_OK; report it."));
     }
-    CheckResult result = CheckResult::pass(
-        id, std::to_string(record_count(config)) + " records in 3 streams, every STATE committed; " +
-                std::to_string(spy.writes) + " write() and " + std::to_string(spy.flushes) + " flush() calls returned ETL_OK");
+    CheckResult result = CheckResult::pass(id, std::to_string(record_count(config)) +
+                                                   " records in 3 streams, every STATE committed; " +
+                                                   std::to_string(spy.writes) + " write() and " +
+                                                   std::to_string(spy.flushes) + " flush() calls returned ETL_OK");
     if (!stored.sink_checkpoint) {
       result.notes.emplace_back(
           "the sink returns no checkpoint, so the host cannot bring its output back after a crash: delivery is "
@@ -119,7 +121,8 @@ CheckResult check_sink_write_flush(KitContext& context, const std::string& id) {
   });
   if (!outcome.completed()) return abnormal_result(context, id, outcome, "a full run into the sink");
   CheckResult result = completed_result(id, outcome);
-  if (result.verdict == Verdict::kPass && context.output_is_path() && snapshot_output(*context.options.output).empty()) {
+  if (result.verdict == Verdict::kPass && context.output_is_path() &&
+      snapshot_output(*context.options.output).empty()) {
     result.notes.push_back("--output " + *context.options.output +
                            " holds nothing after the run: is it where the sink writes?");
   }
@@ -193,8 +196,8 @@ CheckResult check_sink_state_ordering(KitContext& context, const std::string& id
       const std::string value = message.contains("value") ? message["value"].dump() : std::string();
       const auto it = state_at.find(value);
       if (it == state_at.end()) {
-        problems.push_back("line " + std::to_string(line_number) + ": a STATE the source never emitted: " +
-                           abbreviate(value, excerpt::kJson));
+        problems.push_back("line " + std::to_string(line_number) +
+                           ": a STATE the source never emitted: " + abbreviate(value, excerpt::kJson));
         continue;
       }
       const size_t at = it->second;
@@ -208,8 +211,8 @@ CheckResult check_sink_state_ordering(KitContext& context, const std::string& id
         if (position < at && seen.count(position) == 0) ++missing;
       }
       if (missing > 0) {
-        problems.push_back("line " + std::to_string(line_number) + ": STATE " + abbreviate(value, excerpt::kJson) + " comes before " +
-                           std::to_string(missing) + " of the records the source emitted before it");
+        problems.push_back("line " + std::to_string(line_number) + ": STATE " + abbreviate(value, excerpt::kJson) +
+                           " comes before " + std::to_string(missing) + " of the records the source emitted before it");
       }
     }
   }
@@ -346,7 +349,8 @@ Part failed_write_part(const KitContext& ctx, const std::shared_ptr<LoadedPlugin
     }
     part.verdict = Verdict::kFail;
     part.text = "a run ended OK although " + limit_text + ": flush() reported success for writes that failed (" +
-                std::to_string(tokens.size()) + " of " + std::to_string(record_count(SyntheticConfig{})) + " records in the output)";
+                std::to_string(tokens.size()) + " of " + std::to_string(record_count(SyntheticConfig{})) +
+                " records in the output)";
     return part;
   }
   if (second == 7) {
@@ -361,7 +365,8 @@ Part failed_write_part(const KitContext& ctx, const std::shared_ptr<LoadedPlugin
     const CallResult restored = sink.restore(after.sink_checkpoint.value_or(""));
     if (!restored.ok()) {
       part.verdict = Verdict::kFail;
-      part.text = "after the failed run, restore() of the committed checkpoint failed: " + ctx.redact(restored.describe());
+      part.text = "after the failed run, restore() of the committed checkpoint failed: " +
+                  ctx.redact(restored.describe());
       return part;
     }
     sink.flush();
@@ -392,7 +397,8 @@ Part failed_write_part(const KitContext& ctx, const std::shared_ptr<LoadedPlugin
     }
   }
   part.verdict = Verdict::kPass;
-  part.text = "a run whose writes failed (" + limit_text + ") committed nothing past the failure, and restore() "
+  part.text = "a run whose writes failed (" + limit_text +
+              ") committed nothing past the failure, and restore() "
               "brought the output back to the commit";
   return part;
 }

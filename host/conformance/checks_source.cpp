@@ -94,7 +94,8 @@ class RecordingEmitter {
     return {};
   }
   EmitAnswer internal_error(const char* what) {
-    if (violation.empty()) violation = std::string("(kit) exception in emit(): ") + (what != nullptr ? what : "unknown");
+    if (violation.empty())
+      violation = std::string("(kit) exception in emit(): ") + (what != nullptr ? what : "unknown");
     return {ETL_E_INTERNAL, violation};
   }
 
@@ -166,7 +167,8 @@ SyncRun run_sync(const std::shared_ptr<LoadedPlugin>& plugin, const KitContext& 
   CancelFlag& cancel = cancel_after_first_batch != nullptr ? *cancel_after_first_batch : own_cancel;
   SourceInstance source(plugin, context.config.json_text, logger, cancel);
   SyncRun run;
-  run.recording = std::make_unique<RecordingEmitter>(plugin->name(), RecordingEmitter::Mode::kSync, cancel_after_first_batch);
+  run.recording = std::make_unique<RecordingEmitter>(plugin->name(), RecordingEmitter::Mode::kSync,
+                                                     cancel_after_first_batch);
   run.result = source.sync("", state, run.recording->emitter());
   return run;
 }
@@ -300,9 +302,9 @@ CheckResult check_discover_catalog(KitContext& context, const std::string& id) {
       return check_json(CheckResult::skip(id, "discover() returned ETL_E_NOT_IMPLEMENTED: the source has no catalog"));
     }
     if (!result.ok()) {
-      return check_json(CheckResult::fail(id, "discover() failed: " + ctx.redact(result.describe()),
-                                          "discover() returns ETL_OK with the config given", ctx.redact(result.describe()),
-                                          "Fix what the message says, or pass a working config with --config."));
+      return check_json(CheckResult::fail(
+          id, "discover() failed: " + ctx.redact(result.describe()), "discover() returns ETL_OK with the config given",
+          ctx.redact(result.describe()), "Fix what the message says, or pass a working config with --config."));
     }
     std::vector<std::string> problems;
     std::set<std::string> names;
@@ -312,16 +314,18 @@ CheckResult check_discover_catalog(KitContext& context, const std::string& id) {
     }
     if (recording.catalog.empty()) problems.emplace_back("discover() returned ETL_OK but emitted no SCHEMA");
     if (problems.empty()) {
-      return check_json(CheckResult::pass(
-          id, count_text(names.size(), "stream", "streams") + " (" + abbreviate(join(recording.streams, ", "), excerpt::kJson) +
-                  "): JSON Schemas, key properties and Singer metadata are well-formed"));
+      return check_json(
+          CheckResult::pass(id, count_text(names.size(), "stream", "streams") + " (" +
+                                    abbreviate(join(recording.streams, ", "), excerpt::kJson) +
+                                    "): JSON Schemas, key properties and Singer metadata are well-formed"));
     }
     CheckResult fail = CheckResult::fail(
         id, problems.front() + (problems.size() > 1 ? " (and " + std::to_string(problems.size() - 1) + " more)" : ""),
         "one SCHEMA per stream, unique names [A-Za-z0-9_.-]+, each {\"schema\": {\"type\": \"object\", "
         "\"properties\": {...}}, \"key_properties\": [names of properties], \"metadata\": [{\"breadcrumb\": [], "
         "\"metadata\": {...}}, ...]}; every property with a \"type\" of known JSON Schema types (or $ref/anyOf)",
-        "", "Make each catalog entry a Singer catalog entry: the format `etlhost discover` prints and Singer taps emit.");
+        "",
+        "Make each catalog entry a Singer catalog entry: the format `etlhost discover` prints and Singer taps emit.");
     for (size_t i = 0; i < problems.size() && i < 10; ++i) fail.details.push_back(problems[i]);
     return check_json(fail);
   });
@@ -373,10 +377,10 @@ CheckResult check_sync_protocol(KitContext& context, const std::string& id) {
         }
       }
     }
-    CheckResult result = CheckResult::pass(
-        id, count_text(rec.records.size(), "record", "records") + " in " +
-                count_text(rec.streams.size(), "stream", "streams") + ", " +
-                count_text(rec.states.size(), "STATE", "STATEs") + "; SCHEMA first, one-line JSON objects");
+    CheckResult result = CheckResult::pass(id, count_text(rec.records.size(), "record", "records") + " in " +
+                                                   count_text(rec.streams.size(), "stream", "streams") + ", " +
+                                                   count_text(rec.states.size(), "STATE", "STATEs") +
+                                                   "; SCHEMA first, one-line JSON objects");
     if (rec.records.empty()) {
       result.notes.emplace_back("the sync emitted no record, so the other sync checks have little to test; point "
                                 "--config at an upstream with data");
@@ -533,8 +537,8 @@ nlohmann::json sync_resume_body(const KitContext& ctx, const std::string& id) {
 CheckResult check_sync_resume(KitContext& context, const std::string& id) {
   if (context.options.quick) return CheckResult::skip(id, "--quick");
   const KitContext& ctx = context;
-  const ChildOutcome outcome =
-      run_check_child(context, id, [&ctx, id]() -> nlohmann::json { return sync_resume_body(ctx, id); });
+  const ChildOutcome outcome = run_check_child(context, id,
+                                               [&ctx, id]() -> nlohmann::json { return sync_resume_body(ctx, id); });
   if (!outcome.completed()) return abnormal_result(context, id, outcome, "full and resumed syncs");
   return completed_result(id, outcome);
 }
@@ -557,8 +561,7 @@ CheckResult check_sync_cancellation(KitContext& context, const std::string& id) 
       return check_json(refused_config(id, ctx, error));
     }
     const RecordingEmitter& rec = *run.recording;
-    const double seconds =
-        rec.cancelled ? std::chrono::duration<double>(Clock::now() - rec.cancelled_at).count() : 0.0;
+    const double seconds = rec.cancelled ? std::chrono::duration<double>(Clock::now() - rec.cancelled_at).count() : 0.0;
     char took[32];
     std::snprintf(took, sizeof took, "%.2f s", seconds);
     const std::string fix =
@@ -572,7 +575,9 @@ CheckResult check_sync_cancellation(KitContext& context, const std::string& id) 
     }
     if (rec.calls_after_cancel > 1) {
       return check_json(CheckResult::fail(
-          id, "sync() kept calling emit() after it returned ETL_E_CANCELLED (" + std::to_string(rec.calls_after_cancel) + " calls)",
+          id,
+          "sync() kept calling emit() after it returned ETL_E_CANCELLED (" + std::to_string(rec.calls_after_cancel) +
+              " calls)",
           "after emit() returns ETL_E_CANCELLED, the source emits nothing more and returns ETL_E_CANCELLED",
           std::to_string(rec.calls_after_cancel) + " emit() calls after the stop request; sync() returned " +
               status_text(run.result.status),
@@ -584,7 +589,8 @@ CheckResult check_sync_cancellation(KitContext& context, const std::string& id) 
                   (rec.calls_after_cancel == 0 ? " (it noticed is_cancelled() itself)" : ", emitting nothing more")));
     }
     if (run.result.ok() && rec.calls_after_cancel == 0) {
-      return check_json(CheckResult::skip(id, "the sync emitted everything in its first batch; nothing left to cancel"));
+      return check_json(
+          CheckResult::skip(id, "the sync emitted everything in its first batch; nothing left to cancel"));
     }
     return check_json(CheckResult::fail(
         id, "sync() returned " + status_text(run.result.status) + " after a stop request",

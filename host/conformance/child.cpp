@@ -32,7 +32,7 @@ struct Breadcrumb {
   char note[96];
 };
 
-Breadcrumb* g_crumb = nullptr;              // set in a child only
+Breadcrumb* g_crumb = nullptr;            // set in a child only
 volatile sig_atomic_t g_child_group = 0;  // the running child's process group, in the kit
 volatile sig_atomic_t g_stop_signal = 0;  // the kit was asked to stop
 
@@ -140,14 +140,20 @@ std::string ChildOutcome::describe() const {
       if (signal == SIGABRT) cause = " (abort(), a failed assert or an uncaught C++ exception)";
       if (signal == SIGSEGV || signal == SIGBUS) cause = " (an invalid memory access)";
       if (signal == SIGFPE) cause = " (an arithmetic fault, e.g. an integer division by zero)";
-      if (call.empty()) return "crashed with " + signal_text(signal) + cause + " outside any plugin call (in a thread the plugin started?)";
+      if (call.empty())
+        return "crashed with " + signal_text(signal) + cause +
+               " outside any plugin call (in a thread the plugin started?)";
       return "crashed with " + signal_text(signal) + cause + where;
     }
     case Kind::kExited:
-      if (call.empty()) return "the check's process exited with status " + std::to_string(exit_code) + " outside any plugin call (exit() in a plugin thread?)";
+      if (call.empty())
+        return "the check's process exited with status " + std::to_string(exit_code) +
+               " outside any plugin call (exit() in a plugin thread?)";
       return call + " called exit(" + std::to_string(exit_code) + ")";
     case Kind::kTimedOut:
-      if (call.empty()) return "the check did not finish within " + seconds_text(limit_s) + " s (outside any plugin call: a plugin thread blocked the process?)";
+      if (call.empty())
+        return "the check did not finish within " + seconds_text(limit_s) +
+               " s (outside any plugin call: a plugin thread blocked the process?)";
       return call + " did not return within " + seconds_text(limit_s) + " s" + (note.empty() ? "" : " " + note);
   }
   return "?";
@@ -210,7 +216,8 @@ class SharedBreadcrumb {
   try {
     payload = body().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } catch (const std::exception& error) {
-    payload = nlohmann::json{{"kit_error", error.what()}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    payload = nlohmann::json{{"kit_error", error.what()}}.dump(-1, ' ', false,
+                                                               nlohmann::json::error_handler_t::replace);
   } catch (...) {
     payload = R"({"kit_error":"unknown exception"})";
   }

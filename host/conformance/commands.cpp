@@ -40,8 +40,8 @@ void resolve_plugin(const Command& command, KitOptions& options) {
     return;
   }
   if (!is_plugin_name(command.plugin)) {
-    throw HostError(exit_code::kPluginLoad, "'" + command.plugin +
-                                                "' is not a plugin name ([a-z0-9_-]+) nor a path to a .so file");
+    throw HostError(exit_code::kPluginLoad,
+                    "'" + command.plugin + "' is not a plugin name ([a-z0-9_-]+) nor a path to a .so file");
   }
   const auto dirs = default_plugin_search_dirs(command.plugin_path);
   const SearchResult search = find_plugin(command.plugin, dirs);

@@ -60,9 +60,9 @@ struct CrashRunner {
   // A run whose sink is wrapped names it by its name: the wrapper is a built-in plugin.
   std::vector<std::string> arguments(const std::string& state_path, const KillPoint& kill) const {
     const std::string sink = kill.after_flush > 0 ? context.info.name : context.options.plugin_path;
-    std::vector<std::string> args{kConformanceRunArgument, "run", kSyntheticSourceName, "->", sink,
-                                  "--state", state_path, "--checkpoint-interval", "0", "--progress-interval", "0",
-                                  "--log-level", "warn"};
+    std::vector<std::string> args{
+        kConformanceRunArgument, "run", kSyntheticSourceName,  "->", sink,          "--state", state_path,
+        "--checkpoint-interval", "0",   "--progress-interval", "0",  "--log-level", "warn"};
     if (context.options.config_file) {
       args.emplace_back("--sink-config");
       args.push_back(*context.options.config_file);
@@ -81,8 +81,8 @@ struct CrashRunner {
       environment = {{kWrappedSinkVariable, context.options.plugin_path},
                      {kKillAfterFlushVariable, std::to_string(kill.after_flush)}};
     }
-    SpawnResult result = spawn_and_wait(context.self_exe, arguments(state_path, kill), stdout_path,
-                                        dir + "/run.stderr", context.options.timeout_s * 2 + 30, environment);
+    SpawnResult result = spawn_and_wait(context.self_exe, arguments(state_path, kill), stdout_path, dir + "/run.stderr",
+                                        context.options.timeout_s * 2 + 30, environment);
     if (const int signal_number = kit_stop_signal()) {
       throw HostError(exit_code_for_signal(signal_number), std::string("stopped by ") + signal_name(signal_number));
     }
@@ -127,7 +127,9 @@ std::string describe_run(const SpawnResult& result) {
   return "exited with code " + std::to_string(result.exit_code);
 }
 
-bool ended_cleanly(const SpawnResult& result) { return result.exit_code == 0 && result.signal == 0 && !result.timed_out; }
+bool ended_cleanly(const SpawnResult& result) {
+  return result.exit_code == 0 && result.signal == 0 && !result.timed_out;
+}
 
 // The run's last lines on stderr, redacted, as details of a failure.
 void add_stderr_tail(const KitContext& context, const SpawnResult& result, CheckResult& fail) {
@@ -183,8 +185,8 @@ std::optional<CheckResult> run_reference(const CrashRunner& runner, const std::s
                                      " holds nothing after an uninterrupted run: is it where the sink writes?");
   }
   Logger quiet(LogLevel::kError);
-  const StoredState stored =
-      parse_state_text(read_text_file(state_path), state_path, kSyntheticSourceName, context.info.name, quiet);
+  const StoredState stored = parse_state_text(read_text_file(state_path), state_path, kSyntheticSourceName,
+                                              context.info.name, quiet);
   reference.exactly_once = stored.sink_checkpoint.has_value();
   reference.tokens = count_tokens(reference.output);
   if (!reference.exactly_once && reference.tokens.empty()) {
@@ -247,8 +249,8 @@ struct Trial {
 };
 
 // A run of the trial that neither was killed nor ended cleanly.
-CheckResult trial_run_failed(const CrashRunner& runner, const std::string& id, const CrashPlan& plan, const Trial& trial,
-                             const std::string& what, const SpawnResult& result) {
+CheckResult trial_run_failed(const CrashRunner& runner, const std::string& id, const CrashPlan& plan,
+                             const Trial& trial, const std::string& what, const SpawnResult& result) {
   CheckResult fail = CheckResult::fail(
       id, "trial " + std::to_string(trial.number) + ": " + what + " " + describe_run(result),
       "after a SIGKILL at any point, the next run with the same state file resumes and ends with exit code 0",
@@ -270,8 +272,8 @@ std::optional<CheckResult> run_trial(const CrashRunner& runner, const std::strin
   runner.reset(state, out);
   bool finished = false;
   for (int k = 0; k < plan.kills && !finished; ++k) {
-    const KillPoint kill =
-        k == 0 ? KillPoints::after_flush(trial.number) : kill_points.next(state, runner.context.info.name);
+    const KillPoint kill = k == 0 ? KillPoints::after_flush(trial.number)
+                                  : kill_points.next(state, runner.context.info.name);
     const SpawnResult result = runner.run(state, out, kill);
     if (result.signal == SIGKILL && !result.timed_out) {
       trial.points.push_back(kill.text());
@@ -280,8 +282,8 @@ std::optional<CheckResult> run_trial(const CrashRunner& runner, const std::strin
     } else {
       const std::string due = kill.after_flush > 0 ? "right after flush " + std::to_string(kill.after_flush)
                                                    : "at batch " + kill.text() + " µs";
-      return trial_run_failed(runner, id, plan, trial,
-                              "run " + std::to_string(k + 1) + " (a kill was due " + due + ")", result);
+      return trial_run_failed(runner, id, plan, trial, "run " + std::to_string(k + 1) + " (a kill was due " + due + ")",
+                              result);
     }
   }
   if (!finished) {
@@ -301,8 +303,9 @@ CheckResult not_exactly_once(const std::string& id, const CrashPlan& plan, const
               " duplicated; ";
   }
   CheckResult fail = CheckResult::fail(
-      id, "trial " + std::to_string(trial.number) + ": the output differs from an uninterrupted run (" +
-              (counted.empty() ? "bytes differ" : counted.substr(0, counted.size() - 2)) + ")",
+      id,
+      "trial " + std::to_string(trial.number) + ": the output differs from an uninterrupted run (" +
+          (counted.empty() ? "bytes differ" : counted.substr(0, counted.size() - 2)) + ")",
       "the sink returns checkpoints, so it promises exactly-once output: after kills and resumes, the same "
       "bytes as an uninterrupted run",
       "after " + trial.kills_text() + ": " + counted + difference,
@@ -349,9 +352,8 @@ CheckResult crash_injection_pass(const std::string& id, const CrashPlan& plan, b
   if (exactly_once) {
     return CheckResult::pass(id, runs + "; resumed output byte-identical to an uninterrupted run (exactly once)");
   }
-  CheckResult result = CheckResult::pass(
-      id, runs + "; no record lost (at-least-once: the sink keeps no checkpoint), " + std::to_string(duplicates) +
-              " duplicates");
+  CheckResult result = CheckResult::pass(id, runs + "; no record lost (at-least-once: the sink keeps no checkpoint), " +
+                                                 std::to_string(duplicates) + " duplicates");
   if (duplicates > 0) {
     result.notes.push_back(std::to_string(duplicates) +
                            " records were delivered twice across the kills: expected for a sink without "

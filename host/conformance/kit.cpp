@@ -24,7 +24,8 @@ class TempDir {
  public:
   TempDir() {
     const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base != nullptr && base[0] != '\0' ? base : "/tmp") + "/etlhost-test-plugin-XXXXXX";
+    std::string pattern = std::string(base != nullptr && base[0] != '\0' ? base : "/tmp") +
+                          "/etlhost-test-plugin-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) {
       throw HostError(exit_code::kInternal, "cannot create a temporary directory under " + pattern);
     }
@@ -138,8 +139,8 @@ class CheckRunner {
     std::vector<ConfigOverride> overrides;
     for (const SetArgument& set : options().sets) {
       if (!set.target.empty() && set.target != context_.info.name && set.target != context_.info.kind) {
-        throw UsageError("--set " + set.spelled + ": '" + set.target + "' is not the plugin ('" +
-                             context_.info.name + "'); write --set " + set.key + "=VALUE",
+        throw UsageError("--set " + set.spelled + ": '" + set.target + "' is not the plugin ('" + context_.info.name +
+                             "'); write --set " + set.key + "=VALUE",
                          "test-plugin");
       }
       overrides.push_back(ConfigOverride{set.key, set.value, set.spelled});
@@ -173,8 +174,7 @@ class CheckRunner {
     return exit_code::kOk;
   }
 
-  static constexpr const char* kNotRunAfterFailure =
-      "not run: an earlier check failed (--keep-going runs every check)";
+  static constexpr const char* kNotRunAfterFailure = "not run: an earlier check failed (--keep-going runs every check)";
 
   KitContext& context_;
   const size_t width_;

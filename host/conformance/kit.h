@@ -27,8 +27,8 @@
 namespace etlhost::conformance {
 
 struct KitOptions {
-  std::string plugin_path;    // absolute, resolved from the name or path the user gave
-  std::string expected_name;  // the name the user asked for, or "" when given a path
+  std::string plugin_path;                 // absolute, resolved from the name or path the user gave
+  std::string expected_name;               // the name the user asked for, or "" when given a path
   std::optional<std::string> config_file;  // absolute
   std::vector<SetArgument> sets;
   std::optional<std::string> output;  // absolute path, or "-" for stdout
@@ -58,7 +58,7 @@ struct KitContext {
   KitOptions options;
   PluginInfo info;
   bool plugin_loaded = false;  // descriptor.valid loaded it, so `info` is filled
-  BuiltConfig config;  // the user's config for the plugin, validated against its spec
+  BuiltConfig config;          // the user's config for the plugin, validated against its spec
   std::string temp_dir;
   std::string self_exe;  // this etlhost binary, for the real runs
   Logger* logger = nullptr;

@@ -88,16 +88,18 @@ CheckResult abnormal_result(const KitContext& context, const std::string& id, co
   const std::string err = context.redact(tail_lines(read_text_file(outcome.stderr_path, 1u << 20), 6));
   if (!err.empty()) {
     result.details.emplace_back("last lines on stderr:");
-    for (const std::string& line : split_nonempty(err, '\n')) result.details.push_back("  " + abbreviate(line, excerpt::kReportLine));
+    for (const std::string& line : split_nonempty(err, '\n'))
+      result.details.push_back("  " + abbreviate(line, excerpt::kReportLine));
   }
   return result;
 }
 
 CheckResult completed_result(const std::string& id, const ChildOutcome& outcome) {
   if (outcome.result.contains("kit_error")) {
-    return CheckResult::fail(id, "the kit failed inside its check process: " + outcome.result["kit_error"].get<std::string>(),
-                             "the check runs to its end", "an error in the kit (or in the host code it drives)",
-                             "Report this as a bug in etlhost, with the plugin if you can share it.");
+    return CheckResult::fail(
+        id, "the kit failed inside its check process: " + outcome.result["kit_error"].get<std::string>(),
+        "the check runs to its end", "an error in the kit (or in the host code it drives)",
+        "Report this as a bug in etlhost, with the plugin if you can share it.");
   }
   CheckResult result = check_result_from_json(outcome.result.at("check"));
   result.id = id;
@@ -110,8 +112,7 @@ std::shared_ptr<LoadedPlugin> load_spied_plugin(const KitContext& context) {
 }
 
 CapturingLogger::CapturingLogger(LogLevel level)
-    : lines_(std::make_shared<std::vector<std::string>>()),
-      logger_(level, [lines = lines_](std::string_view line) {
+    : lines_(std::make_shared<std::vector<std::string>>()), logger_(level, [lines = lines_](std::string_view line) {
         if (lines->size() < 100000) lines->emplace_back(line);
         size_t done = 0;
         while (done < line.size()) {

@@ -80,7 +80,8 @@ bool output_is_empty(const std::string& path) {
 std::optional<std::string> first_difference(const OutputSnapshot& expected, const OutputSnapshot& actual) {
   for (const auto& [name, text] : expected) {
     const auto it = actual.find(name);
-    if (it == actual.end()) return file_label(name) + " is missing (" + std::to_string(text.size()) + " bytes expected)";
+    if (it == actual.end())
+      return file_label(name) + " is missing (" + std::to_string(text.size()) + " bytes expected)";
     const std::string& got = it->second;
     if (got == text) continue;
     size_t at = 0;

@@ -5,10 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <clocale>
 #include <cstdio>
 #include <cstdlib>
-#include <chrono>
 #include <set>
 #include <thread>
 
@@ -58,7 +58,7 @@ long long size_of_fd(int fd) {
 std::string handler_text(const struct sigaction& action) {
   char text[96];
   const void* handler = (action.sa_flags & SA_SIGINFO) != 0 ? reinterpret_cast<void*>(action.sa_sigaction)
-                                                             : reinterpret_cast<void*>(action.sa_handler);
+                                                            : reinterpret_cast<void*>(action.sa_handler);
   std::snprintf(text, sizeof text, "%p/%x", handler, static_cast<unsigned>(action.sa_flags));
   return text;
 }
@@ -85,7 +85,8 @@ ProcessSnapshot take_snapshot() {
   for (int signal_number = 1; signal_number < NSIG; ++signal_number) {
     if (signal_number == SIGKILL || signal_number == SIGSTOP) continue;
     struct sigaction action {};
-    if (::sigaction(signal_number, nullptr, &action) == 0) snapshot.signal_handlers[signal_number] = handler_text(action);
+    if (::sigaction(signal_number, nullptr, &action) == 0)
+      snapshot.signal_handlers[signal_number] = handler_text(action);
   }
   char cwd[4096];
   snapshot.cwd = ::getcwd(cwd, sizeof cwd) != nullptr ? cwd : "?";
@@ -94,7 +95,8 @@ ProcessSnapshot take_snapshot() {
   snapshot.umask_bits = static_cast<unsigned>(mask);
   const char* locale = std::setlocale(LC_ALL, nullptr);
   snapshot.locale = locale != nullptr ? locale : "?";
-  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) snapshot.environment.emplace_back(*entry);
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry)
+    snapshot.environment.emplace_back(*entry);
   snapshot.stdout_bytes = size_of_fd(STDOUT_FILENO);
   snapshot.stderr_bytes = size_of_fd(STDERR_FILENO);
   return snapshot;

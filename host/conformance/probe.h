@@ -11,7 +11,7 @@ namespace etlhost::conformance {
 
 struct ProcessSnapshot {
   size_t threads = 0;
-  std::map<int, std::string> fds;  // fd -> what it points to
+  std::map<int, std::string> fds;              // fd -> what it points to
   std::map<int, std::string> signal_handlers;  // signal -> handler and flags, for every signal
   std::string cwd;
   unsigned umask_bits = 0;

@@ -32,8 +32,7 @@ struct CheckResult {
 
   static CheckResult pass(std::string id, std::string reason);
   static CheckResult skip(std::string id, std::string reason);
-  static CheckResult fail(std::string id, std::string reason, std::string expected, std::string found,
-                          std::string fix);
+  static CheckResult fail(std::string id, std::string reason, std::string expected, std::string found, std::string fix);
 };
 
 nlohmann::ordered_json to_json(const CheckResult& result);

@@ -46,8 +46,8 @@ const char* const kNames[] = {
     R"("=1+2 looks like a formula")",
     R"("line\u2028separator and \u0001 control")",
 };
-const char* const kBig[] = {"9007199254740993", "-9223372036854775808", "18446744073709551616",
-                            "123456789012345678901234567890", "0", "-1"};
+const char* const kBig[] = {
+    "9007199254740993", "-9223372036854775808", "18446744073709551616", "123456789012345678901234567890", "0", "-1"};
 const char* const kAmounts[] = {"12.50", "0.1", "1e-7", "-0.0", "1E+21", "3.141592653589793238462643383279"};
 
 template <size_t N>
@@ -84,7 +84,8 @@ std::string record_json(size_t stream, int64_t id) {
       break;
     }
     default:
-      out += ",\"payload\":{\"level1\":{\"level2\":{\"level3\":[1,\"two\",3.0,null,true,{\"k\":\"v\"}]}},\"n\":" + n + "}";
+      out += ",\"payload\":{\"level1\":{\"level2\":{\"level3\":[1,\"two\",3.0,null,true,{\"k\":\"v\"}]}},\"n\":" + n +
+             "}";
       out += ",\"empty_obj\":{},\"empty_arr\":[]";
       out += std::string(",\"flag\":") + (id % 3 == 0 ? "true" : id % 3 == 1 ? "false" : "null");
       if (id % 4 == 1) out += ",\"surprise\":\"undeclared " + n + "\"";
@@ -167,7 +168,8 @@ class SyntheticSource final : public etl::Source {
     for (size_t s = 0; s < kSyntheticStreamCount; ++s) {
       const auto it = state.find(synthetic_streams()[s]);
       if (it == state.end() || !it->is_number_integer() || it->get<int64_t>() < 0) {
-        throw etl::Error(ETL_E_INVALID_STATE, "synthetic source: the state lacks a count for " + synthetic_streams()[s]);
+        throw etl::Error(ETL_E_INVALID_STATE,
+                         "synthetic source: the state lacks a count for " + synthetic_streams()[s]);
       }
       done[s] = it->get<int64_t>();
     }
@@ -216,9 +218,10 @@ const etl_plugin* synthetic_source_descriptor() {
 
 std::string SyntheticConfig::json() const {
   return "{\"records\":" + std::to_string(records) + ",\"batch\":" + std::to_string(batch) +
-         ",\"state_every\":" + std::to_string(state_every) + ",\"stop_after_states\":" +
-         std::to_string(stop_after_states) + ",\"kill_at_batch\":" + std::to_string(kill_at_batch) +
-         ",\"kill_delay_us\":" + std::to_string(kill_delay_us) + "}";
+         ",\"state_every\":" + std::to_string(state_every) +
+         ",\"stop_after_states\":" + std::to_string(stop_after_states) +
+         ",\"kill_at_batch\":" + std::to_string(kill_at_batch) + ",\"kill_delay_us\":" + std::to_string(kill_delay_us) +
+         "}";
 }
 
 std::vector<std::string> SyntheticConfig::set_arguments() const {

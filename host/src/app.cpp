@@ -58,8 +58,8 @@ int main_entry(int argc, char** argv, const KitCommands& kit) {
   }
 
   if (command.kind == CommandKind::kHelp || command.kind == CommandKind::kVersion) {
-    const std::string text =
-        command.kind == CommandKind::kHelp ? help_text(command.help_topic, kit.checks_help()) : version_text();
+    const std::string text = command.kind == CommandKind::kHelp ? help_text(command.help_topic, kit.checks_help())
+                                                                : version_text();
     if (!write_stdout(text)) return errno == EPIPE ? exit_code::kDownstreamClosed : exit_code::kInternal;
     return exit_code::kOk;
   }

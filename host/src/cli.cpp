@@ -173,10 +173,11 @@ double parse_seconds(const std::string& option, const std::string& text) {
 
 // `plugin_optional`: test-plugin also takes KEY=VALUE (there is only one plugin).
 SetArgument parse_set(const std::string& text, bool plugin_optional) {
-  const std::string expected =
-      plugin_optional
-          ? "--set expects KEY=VALUE (e.g. --set records=100), found '" + abbreviate(text, excerpt::kName) + "'"
-          : "--set expects PLUGIN.KEY=VALUE (e.g. --set demo.records=100), found '" + abbreviate(text, excerpt::kName) + "'";
+  const std::string expected = plugin_optional
+                                   ? "--set expects KEY=VALUE (e.g. --set records=100), found '" +
+                                         abbreviate(text, excerpt::kName) + "'"
+                                   : "--set expects PLUGIN.KEY=VALUE (e.g. --set demo.records=100), found '" +
+                                         abbreviate(text, excerpt::kName) + "'";
   const size_t equals = text.find('=');
   if (equals == std::string::npos) throw UsageError(expected + ": there is no '='");
   const std::string target_key = text.substr(0, equals);
@@ -199,11 +200,18 @@ SetArgument parse_set(const std::string& text, bool plugin_optional) {
   const std::string src = source.empty() ? "SOURCE" : source;
   std::string message =
       "found a lone '-' where the arrow belongs: your shell read an unquoted '->' as a redirection, so it ran "
-      "`etlhost run " + src + " -` with stdout sent to a file.\n"
+      "`etlhost run " +
+      src +
+      " -` with stdout sent to a file.\n"
       "Quote the arrow or use another form:\n"
-      "  etlhost run " + src + " '->' " + sink + "\n"
-      "  etlhost run " + src + " to " + sink + "\n"
-      "  etlhost run " + src + ":" + sink;
+      "  etlhost run " +
+      src + " '->' " + sink +
+      "\n"
+      "  etlhost run " +
+      src + " to " + sink +
+      "\n"
+      "  etlhost run " +
+      src + ":" + sink;
   if (!stdout_file.empty()) {
     message += "\nThe shell created the file " + stdout_file + " for stdout; delete it: rm '" + stdout_file + "'";
   }
@@ -343,7 +351,8 @@ Command parse_command_line(const std::vector<std::string>& args) {
       for (const OptionSpec& candidate : option_specs()) {
         if (applies_to(candidate, command.kind)) names.emplace_back(candidate.name);
       }
-      throw UsageError("unknown option '" + option + "' for etlhost " + name + did_you_mean_suffix(option, names), name);
+      throw UsageError("unknown option '" + option + "' for etlhost " + name + did_you_mean_suffix(option, names),
+                       name);
     }
     if (!applies_to(*spec, command.kind)) {
       throw UsageError("option " + option + " does not apply to etlhost " + name, name);
@@ -359,8 +368,8 @@ Command parse_command_line(const std::vector<std::string>& args) {
       }
       const std::string& next = args[i + 1];
       if (next.starts_with("--")) {
-        throw UsageError(option + " expects " + spec->value_name + ", found the option '" + next +
-                             "' (write " + option + "=VALUE for a value starting with --)",
+        throw UsageError(option + " expects " + spec->value_name + ", found the option '" + next + "' (write " +
+                             option + "=VALUE for a value starting with --)",
                          name);
       }
       value = next;

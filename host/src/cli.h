@@ -17,7 +17,7 @@ enum class CommandKind { kHelp, kVersion, kRun, kDiscover, kPlugins, kDescribe, 
 /// One --set PLUGIN.KEY=VALUE as written; routed to the source or sink later, once their
 /// names are known.
 struct SetArgument {
-  std::string target;   // "fullstory", "source", "sink"; "" for test-plugin's KEY=VALUE
+  std::string target;  // "fullstory", "source", "sink"; "" for test-plugin's KEY=VALUE
   std::string key;
   std::string value;
   std::string spelled;  // "fullstory.api_key", for messages (never includes the value)

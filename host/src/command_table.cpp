@@ -79,7 +79,8 @@ constexpr size_t kNarrowColumn = 23;
 
 }  // namespace
 
-const char* const kMainHelpTemplate = R"(etlhost: moves data from a source plugin to a sink plugin, committing state only
+const char* const kMainHelpTemplate =
+    R"(etlhost: moves data from a source plugin to a sink plugin, committing state only
 after the sink made the data durable, so no record is lost or duplicated.
 
 Usage:
@@ -126,7 +127,10 @@ const std::vector<CommandSpec>& command_specs() {
   using namespace exit_code;
   constexpr const char* kSearchedFirst = "colon-separated directories searched first";
   static const std::vector<CommandSpec> specs{
-      {CommandKind::kRun, "run", "run SOURCE '->' SINK [options]", "move data (also: SOURCE to SINK, SOURCE:SINK)",
+      {CommandKind::kRun,
+       "run",
+       "run SOURCE '->' SINK [options]",
+       "move data (also: SOURCE to SINK, SOURCE:SINK)",
        kRunHelp,
        {{kOptConfig, nullptr, "the source's config, a JSON object (Singer convention)"},
         {kOptSinkConfig, nullptr, nullptr},
@@ -146,29 +150,48 @@ const std::vector<CommandSpec>& command_specs() {
        {kOk, kUsage, kConfig, kPluginLoad, kSourceFailed, kSinkFailed, kStateFile, kInterrupted, kDownstreamClosed,
         kTerminated},
        &run_command},
-      {CommandKind::kDiscover, "discover", "discover SOURCE [options]", "print the source's Singer catalog",
+      {CommandKind::kDiscover,
+       "discover",
+       "discover SOURCE [options]",
+       "print the source's Singer catalog",
        kDiscoverHelp,
        {{kOptConfig, nullptr, "the source's config, a JSON object"},
         {kOptSet, "SOURCE.KEY=VALUE", nullptr},
         {kOptPluginPath, nullptr, nullptr},
         {kOptLogLevel, nullptr, nullptr},
         {kOptHelp, nullptr, nullptr}},
-       kWideColumn, {}, &discover_command},
-      {CommandKind::kPlugins, "plugins", "plugins [--json]", "list installed plugins", kPluginsHelp,
+       kWideColumn,
+       {},
+       &discover_command},
+      {CommandKind::kPlugins,
+       "plugins",
+       "plugins [--json]",
+       "list installed plugins",
+       kPluginsHelp,
        {{kOptJson, nullptr, nullptr},
         {kOptPluginPath, nullptr, kSearchedFirst},
         {kOptLogLevel, nullptr, nullptr},
         {kOptHelp, nullptr, nullptr}},
-       kWideColumn, {}, &plugins_command},
-      {CommandKind::kDescribe, "describe", "describe PLUGIN [--json]", "show a plugin and its config keys",
+       kWideColumn,
+       {},
+       &plugins_command},
+      {CommandKind::kDescribe,
+       "describe",
+       "describe PLUGIN [--json]",
+       "show a plugin and its config keys",
        kDescribeHelp,
        {{kOptJson, nullptr, nullptr},
         {kOptPluginPath, nullptr, kSearchedFirst},
         {kOptLogLevel, nullptr, nullptr},
         {kOptHelp, nullptr, nullptr}},
-       kWideColumn, {}, &describe_command},
-      {CommandKind::kTestPlugin, "test-plugin", "test-plugin PLUGIN [options]",
-       "run the conformance kit against a plugin", kTestPluginHelp,
+       kWideColumn,
+       {},
+       &describe_command},
+      {CommandKind::kTestPlugin,
+       "test-plugin",
+       "test-plugin PLUGIN [options]",
+       "run the conformance kit against a plugin",
+       kTestPluginHelp,
        {{kOptConfig, nullptr, "the plugin's config, a JSON object (default: its defaults and env)"},
         {kOptSet, "KEY=VALUE", nullptr},
         {kOptOutput, nullptr,
@@ -188,9 +211,18 @@ const std::vector<CommandSpec>& command_specs() {
         {kOptPluginPath, nullptr, nullptr},
         {kOptLogLevel, nullptr, "error, warn, info (default) or debug: the kit's progress on stderr"},
         {kOptHelp, nullptr, nullptr}},
-       kNarrowColumn, {}, nullptr},  // handled by the conformance kit (app.h, KitCommands)
-      {CommandKind::kHelp, "help", "help [COMMAND]", "show help (also COMMAND --help)", kHelpHelp,
-       {{kOptHelp, nullptr, nullptr}}, kWideColumn, {}, nullptr},
+       kNarrowColumn,
+       {},
+       nullptr},  // handled by the conformance kit (app.h, KitCommands)
+      {CommandKind::kHelp,
+       "help",
+       "help [COMMAND]",
+       "show help (also COMMAND --help)",
+       kHelpHelp,
+       {{kOptHelp, nullptr, nullptr}},
+       kWideColumn,
+       {},
+       nullptr},
   };
   return specs;
 }

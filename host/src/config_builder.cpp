@@ -81,8 +81,7 @@ std::optional<nlohmann::ordered_json> convert_text(const ConfigField& field, con
     return std::nullopt;
   };
   switch (field.type) {
-    case ETL_CONFIG_STRING:
-      return nlohmann::ordered_json(text);
+    case ETL_CONFIG_STRING: return nlohmann::ordered_json(text);
     case ETL_CONFIG_INTEGER: {
       // Strict: optional '-', digits, nothing else; within int64.
       int64_t value = 0;
@@ -109,8 +108,7 @@ std::optional<nlohmann::ordered_json> convert_text(const ConfigField& field, con
       if (value.is_discarded()) return refuse("a JSON value");
       return value;
     }
-    default:
-      return refuse(config_type_expectation(field.type));
+    default: return refuse(config_type_expectation(field.type));
   }
 }
 
@@ -137,9 +135,9 @@ BuiltConfig build_config(const std::vector<ConfigField>& spec, const ConfigInput
   // 1. The config file: known keys of the right type only.
   nlohmann::ordered_json from_file = nlohmann::ordered_json::object();
   if (inputs.file_path) {
-    from_file = read_json_object_file(*inputs.file_path, inputs.plugin_name + " config file " + *inputs.file_path +
-                                                             " (" + inputs.file_option + ")",
-                                      exit_code::kConfig);
+    from_file = read_json_object_file(
+        *inputs.file_path, inputs.plugin_name + " config file " + *inputs.file_path + " (" + inputs.file_option + ")",
+        exit_code::kConfig);
     for (const auto& [key, value] : from_file.items()) {
       const ConfigField* field = find_field(spec, key);
       if (field == nullptr) fail(unknown_key_message(inputs, spec, key, file_where(inputs)));
@@ -182,8 +180,8 @@ BuiltConfig build_config(const std::vector<ConfigField>& spec, const ConfigInput
         std::string problem;
         value = convert_text(field, *text, &problem);
         if (!value) {
-          fail(inputs.plugin_name + " config: environment variable " + *field.env + " (for key '" + field.key +
-               "') " + problem);
+          fail(inputs.plugin_name + " config: environment variable " + *field.env + " (for key '" + field.key + "') " +
+               problem);
         }
       }
     }

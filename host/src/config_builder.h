@@ -19,7 +19,7 @@ namespace etlhost {
 /// One --set, already routed to its plugin.
 struct ConfigOverride {
   std::string key;
-  std::string value;  // raw text from the command line, converted to the field's type
+  std::string value;    // raw text from the command line, converted to the field's type
   std::string spelled;  // how the user wrote the option's target ("fullstory.api_key"), for messages
 };
 
@@ -36,8 +36,8 @@ struct ConfigInputs {
 
 struct BuiltConfig {
   nlohmann::ordered_json values = nlohmann::ordered_json::object();  // keys in spec order
-  std::string json_text;              // what create() receives
-  std::vector<std::string> secrets;   // the text of every secret value, for redaction
+  std::string json_text;                                             // what create() receives
+  std::vector<std::string> secrets;                                  // the text of every secret value, for redaction
 };
 
 /// Reads an environment variable; nullopt when unset. Injectable for tests.

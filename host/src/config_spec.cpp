@@ -9,9 +9,7 @@
 
 namespace etlhost {
 
-bool is_known_config_type(uint32_t type) {
-  return type >= ETL_CONFIG_STRING && type <= ETL_CONFIG_JSON;
-}
+bool is_known_config_type(uint32_t type) { return type >= ETL_CONFIG_STRING && type <= ETL_CONFIG_JSON; }
 
 const char* config_type_name(uint32_t type) {
   switch (type) {

@@ -10,8 +10,7 @@ namespace etlhost {
 
 class HostError : public std::runtime_error {
  public:
-  HostError(int exit_code, const std::string& message)
-      : std::runtime_error(message), exit_code_(exit_code) {}
+  HostError(int exit_code, const std::string& message) : std::runtime_error(message), exit_code_(exit_code) {}
   int exit_code() const noexcept { return exit_code_; }
 
  private:

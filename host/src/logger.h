@@ -60,7 +60,6 @@ class Logger {
 };
 
 /// The line layout, without redaction or filtering (exposed for tests).
-std::string format_log_line(std::string_view timestamp, LogLevel level, std::string_view tag,
-                            std::string_view message);
+std::string format_log_line(std::string_view timestamp, LogLevel level, std::string_view tag, std::string_view message);
 
 }  // namespace etlhost

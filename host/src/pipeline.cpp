@@ -93,8 +93,7 @@ int Pipeline::finish(const CallResult& sync_result) {
       logger_.error("protocol error: " + failure_message_);
       return exit_code::kSourceFailed;
     case Failure::kCancelled:
-    case Failure::kNone:
-      break;
+    case Failure::kNone: break;
   }
   if (cancel_.requested()) {
     salvage();
@@ -144,8 +143,8 @@ void Pipeline::restore_committed() {
   if (state_ == nullptr || !sink_.has_restore()) return;
   const CallResult restored = sink_.restore(committed_.checkpoint.value_or(""));
   if (!restored.ok()) {
-    logger_.error("sink '" + sink_.name() + "' failed to restore the committed checkpoint after the failure: " +
-                  restored.describe());
+    logger_.error("sink '" + sink_.name() +
+                  "' failed to restore the committed checkpoint after the failure: " + restored.describe());
   }
 }
 
@@ -172,7 +171,8 @@ EmitAnswer Pipeline::internal_error(const char* what) {
 etl_status Pipeline::emit(const etl_message* const* messages, size_t count) {
   if (failure_ != Failure::kNone) return failure_status_;
   if (cancel_.requested()) {
-    return fail(Failure::kCancelled, ETL_E_CANCELLED, std::string("stopped by ") + signal_name(cancel_.signal_number()));
+    return fail(Failure::kCancelled, ETL_E_CANCELLED,
+                std::string("stopped by ") + signal_name(cancel_.signal_number()));
   }
   if (count == 0) return ETL_OK;
   if (messages == nullptr) {
@@ -205,8 +205,8 @@ etl_status Pipeline::validate_batch(const etl_message* const* messages, size_t c
           const size_t index = stats_.find_stream(stream);
           if (index == SIZE_MAX) {
             return fail(Failure::kProtocol, ETL_E_INVALID_DATA,
-                        "source '" + source_.name() + "' emitted a RECORD for stream '" + abbreviate(stream, excerpt::kName) +
-                            "' before its SCHEMA");
+                        "source '" + source_.name() + "' emitted a RECORD for stream '" +
+                            abbreviate(stream, excerpt::kName) + "' before its SCHEMA");
           }
           last_stream_ = index;
         }
@@ -285,7 +285,8 @@ bool Pipeline::take_checkpoint(std::optional<std::string>* out) {
   // It goes verbatim into our state file, so it must be JSON or the next run could not read it.
   if (!nlohmann::json::accept(text)) {
     fail(Failure::kSink, ETL_E_INVALID_STATE,
-         "sink '" + sink_.name() + "' returned a checkpoint that is not valid JSON: " + abbreviate(text, excerpt::kJson));
+         "sink '" + sink_.name() +
+             "' returned a checkpoint that is not valid JSON: " + abbreviate(text, excerpt::kJson));
     return false;
   }
   *out = std::move(text);
@@ -303,8 +304,8 @@ std::optional<std::string> Pipeline::commit_pair(const StatePair& pair) {
   }
   committed_ = pair;
   ++stats_.states_committed;
-  logger_.debug("committed state " + abbreviate(pair.state.value_or("null"), excerpt::kState) + " with sink checkpoint " +
-                abbreviate(pair.checkpoint.value_or("null"), excerpt::kState));
+  logger_.debug("committed state " + abbreviate(pair.state.value_or("null"), excerpt::kState) +
+                " with sink checkpoint " + abbreviate(pair.checkpoint.value_or("null"), excerpt::kState));
   return std::nullopt;
 }
 
@@ -327,13 +328,11 @@ bool Pipeline::commit_pending(bool force) {
 // Progress and summary
 // ------------------------------------------------------------------------------------------
 
-double Pipeline::elapsed_seconds() const {
-  return std::chrono::duration<double>(Clock::now() - started_).count();
-}
+double Pipeline::elapsed_seconds() const { return std::chrono::duration<double>(Clock::now() - started_).count(); }
 
 std::string Pipeline::counters_text() const {
-  const std::string text = format_counters({{source_.name(), source_.services().counters()},
-                                            {sink_.name(), sink_.services().counters()}});
+  const std::string text = format_counters(
+      {{source_.name(), source_.services().counters()}, {sink_.name(), sink_.services().counters()}});
   return text.empty() ? std::string() : "; counters: " + text;
 }
 
@@ -360,8 +359,8 @@ void Pipeline::log_summary(const char* verb) {
   std::snprintf(rate, sizeof rate, "%.0f", records_per_second(records, seconds));
   std::string states = state_ != nullptr ? counted(stats_.states_committed, "state") + " committed to " + state_->path()
                                          : counted(stats_.states_seen, "state") + " seen (no --state)";
-  logger_.info(std::string(verb) + ": " + std::to_string(records) + " records (" + stats_.records_by_stream() + ") in " +
-               format_duration(seconds) + ", " + rate + " records/s; " + states + counters_text());
+  logger_.info(std::string(verb) + ": " + std::to_string(records) + " records (" + stats_.records_by_stream() +
+               ") in " + format_duration(seconds) + ", " + rate + " records/s; " + states + counters_text());
 }
 
 }  // namespace etlhost

@@ -41,9 +41,9 @@ void* create_instance(const Api* api, const LoadedPlugin& plugin, const HostServ
   const etl_status status = api->create(services.api(), to_str(config_json), &self, &buffer.error);
   if (status != ETL_OK) {
     const CallResult result = buffer.result(status);
-    throw CreateRefused(std::string(kind_name(plugin.kind())) + " '" + plugin.name() +
-                            "' refused its config: " + result.describe(),
-                        result);
+    throw CreateRefused(
+        std::string(kind_name(plugin.kind())) + " '" + plugin.name() + "' refused its config: " + result.describe(),
+        result);
   }
   if (self == nullptr) {
     throw HostError(exit_code::kPluginLoad, "plugin '" + plugin.name() + "' (" + plugin.path() +
@@ -77,8 +77,8 @@ CallResult SourceInstance::sync(std::string_view catalog_json, std::string_view 
       plugin_->source_api()->sync(self_, to_str(catalog_json), to_str(state_json), emitter, &buffer.error));
 }
 
-SinkInstance::SinkInstance(std::shared_ptr<const LoadedPlugin> plugin, const std::string& config_json,
-                           Logger& logger, const CancelFlag& cancel)
+SinkInstance::SinkInstance(std::shared_ptr<const LoadedPlugin> plugin, const std::string& config_json, Logger& logger,
+                           const CancelFlag& cancel)
     : plugin_(std::move(plugin)), services_(std::make_unique<HostServices>(plugin_->name(), logger, cancel)) {
   self_ = create_instance(plugin_->sink_api(), *plugin_, *services_, config_json);
 }

@@ -45,8 +45,8 @@ class CreateRefused : public HostError {
 class SourceInstance {
  public:
   /// Calls create(). A refusal throws CreateRefused (exit 3) with the plugin's message.
-  SourceInstance(std::shared_ptr<const LoadedPlugin> plugin, const std::string& config_json,
-                 Logger& logger, const CancelFlag& cancel);
+  SourceInstance(std::shared_ptr<const LoadedPlugin> plugin, const std::string& config_json, Logger& logger,
+                 const CancelFlag& cancel);
   ~SourceInstance();
   SourceInstance(const SourceInstance&) = delete;
   SourceInstance& operator=(const SourceInstance&) = delete;

@@ -23,8 +23,7 @@ namespace {
 }
 
 std::string abi_string(uint32_t version) {
-  return std::to_string(ETL_ABI_VERSION_MAJOR(version)) + "." +
-         std::to_string(ETL_ABI_VERSION_MINOR(version));
+  return std::to_string(ETL_ABI_VERSION_MAJOR(version)) + "." + std::to_string(ETL_ABI_VERSION_MINOR(version));
 }
 
 std::string quoted_or_null(const char* text) {
@@ -86,8 +85,8 @@ void validate_source_api(const etl_source_api* api, const std::string& path) {
 void validate_sink_api(const etl_sink_api* api, const std::string& path) {
   if (api == nullptr) fail(path, "it declares kind sink but its sink callback table is NULL");
   if (api->struct_size < ETL_SINK_API_SIZE_1_0) {
-    fail(path, "its sink callback table has struct_size " + std::to_string(api->struct_size) +
-                   ", expected at least " + std::to_string(ETL_SINK_API_SIZE_1_0) + " (ABI 1.0)");
+    fail(path, "its sink callback table has struct_size " + std::to_string(api->struct_size) + ", expected at least " +
+                   std::to_string(ETL_SINK_API_SIZE_1_0) + " (ABI 1.0)");
   }
   std::vector<std::string> missing;
   if (api->create == nullptr) missing.emplace_back("create");
@@ -146,8 +145,8 @@ std::shared_ptr<LoadedPlugin> LoadedPlugin::from_descriptor(const etl_plugin* de
 void LoadedPlugin::validate(const etl_plugin* descriptor, const std::string& expected_name) {
   descriptor_ = descriptor;
   if (descriptor->struct_size < ETL_PLUGIN_SIZE_1_0) {
-    fail(path_, "its descriptor has struct_size " + std::to_string(descriptor->struct_size) +
-                    ", expected at least " + std::to_string(ETL_PLUGIN_SIZE_1_0) + " (ABI 1.0)");
+    fail(path_, "its descriptor has struct_size " + std::to_string(descriptor->struct_size) + ", expected at least " +
+                    std::to_string(ETL_PLUGIN_SIZE_1_0) + " (ABI 1.0)");
   }
   // From here on every 1.0 field of the descriptor lies within its struct_size.
   abi_version_ = descriptor->abi_version;
@@ -186,8 +185,8 @@ void LoadedPlugin::validate(const etl_plugin* descriptor, const std::string& exp
                     " but config_fields is NULL");
   }
   if (descriptor->config_field_count > 10000) {
-    fail(path_, "its descriptor has an implausible config_field_count " +
-                    std::to_string(descriptor->config_field_count));
+    fail(path_,
+         "its descriptor has an implausible config_field_count " + std::to_string(descriptor->config_field_count));
   }
   std::set<std::string> keys;
   for (size_t i = 0; i < descriptor->config_field_count; ++i) {
@@ -203,8 +202,7 @@ LoadedPlugin::~LoadedPlugin() {
 
 namespace {
 
-std::string not_found_message(const std::string& name, const SearchResult& search,
-                              const std::vector<SearchDir>& dirs) {
+std::string not_found_message(const std::string& name, const SearchResult& search, const std::vector<SearchDir>& dirs) {
   std::string message = "plugin '" + name + "' not found";
   if (const auto suggestion = did_you_mean(name, installed_plugin_names(dirs))) {
     message += " (did you mean '" + *suggestion + "'?)";
@@ -251,9 +249,9 @@ std::shared_ptr<LoadedPlugin> load_plugin(const std::string& argument, std::opti
     plugin = LoadedPlugin::load(*search.path, argument);
   }
   if (role && plugin->kind() != *role) {
-    throw HostError(exit_code::kPluginLoad,
-                    "plugin '" + plugin->name() + "' (" + plugin->path() + ") is a " + kind_name(plugin->kind()) +
-                        " and cannot be used as the " + kind_name(*role) + "; a run is `etlhost run SOURCE '->' SINK`");
+    throw HostError(exit_code::kPluginLoad, "plugin '" + plugin->name() + "' (" + plugin->path() + ") is a " +
+                                                kind_name(plugin->kind()) + " and cannot be used as the " +
+                                                kind_name(*role) + "; a run is `etlhost run SOURCE '->' SINK`");
   }
   return plugin;
 }

@@ -18,8 +18,8 @@ namespace etlhost {
 
 namespace fs = std::filesystem;
 
-std::vector<SearchDir> plugin_search_dirs(const std::vector<std::string>& cli_dirs,
-                                          const char* env_value, const std::string& exe_dir) {
+std::vector<SearchDir> plugin_search_dirs(const std::vector<std::string>& cli_dirs, const char* env_value,
+                                          const std::string& exe_dir) {
   std::vector<SearchDir> dirs;
   // Empty components are dropped: in PATH they would mean "the current directory", which
   // we never search implicitly.
@@ -53,9 +53,7 @@ bool looks_like_plugin_path(std::string_view argument) {
   return argument.find('/') != std::string_view::npos || argument.ends_with(".so");
 }
 
-std::string plugin_file_name(std::string_view name) {
-  return "etl-" + std::string(name) + ".so";
-}
+std::string plugin_file_name(std::string_view name) { return "etl-" + std::string(name) + ".so"; }
 
 std::optional<std::string> plugin_name_from_file(std::string_view file_name) {
   if (!file_name.starts_with("etl-") || !file_name.ends_with(".so")) return std::nullopt;
@@ -100,8 +98,7 @@ std::vector<PluginFile> list_plugin_files(const std::vector<SearchDir>& dirs) {
       if (!it->is_regular_file(type_error)) continue;
       in_dir.push_back({std::move(*name), it->path().string(), dir.origin, {}});
     }
-    std::sort(in_dir.begin(), in_dir.end(),
-              [](const PluginFile& a, const PluginFile& b) { return a.name < b.name; });
+    std::sort(in_dir.begin(), in_dir.end(), [](const PluginFile& a, const PluginFile& b) { return a.name < b.name; });
     for (PluginFile& file : in_dir) {
       for (const PluginFile& earlier : files) {
         if (earlier.name == file.name && earlier.shadowed_by.empty()) {

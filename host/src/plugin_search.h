@@ -20,8 +20,8 @@ struct SearchDir {
 
 /// The search path in order. `env_value` is ETLHOST_PLUGIN_PATH (may be null); `exe_dir`
 /// the directory of the running executable (empty: unknown, that entry is skipped).
-std::vector<SearchDir> plugin_search_dirs(const std::vector<std::string>& cli_dirs,
-                                          const char* env_value, const std::string& exe_dir);
+std::vector<SearchDir> plugin_search_dirs(const std::vector<std::string>& cli_dirs, const char* env_value,
+                                          const std::string& exe_dir);
 
 /// The search path of this process: reads ETLHOST_PLUGIN_PATH and /proc/self/exe.
 std::vector<SearchDir> default_plugin_search_dirs(const std::vector<std::string>& cli_dirs);

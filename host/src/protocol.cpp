@@ -18,8 +18,8 @@ std::optional<std::string> check_message_shape(const etl_message* message, size_
   const auto where = [index] { return "message #" + std::to_string(index) + " of a batch"; };
   if (message == nullptr) return "emitted a NULL pointer as " + where();
   if (message->struct_size < ETL_MESSAGE_SIZE_1_0) {
-    return "emitted " + where() + " with struct_size " + std::to_string(message->struct_size) +
-           ", expected at least " + std::to_string(ETL_MESSAGE_SIZE_1_0) + " (ABI 1.0)";
+    return "emitted " + where() + " with struct_size " + std::to_string(message->struct_size) + ", expected at least " +
+           std::to_string(ETL_MESSAGE_SIZE_1_0) + " (ABI 1.0)";
   }
   if (message->kind != ETL_MSG_SCHEMA && message->kind != ETL_MSG_RECORD && message->kind != ETL_MSG_STATE) {
     return "emitted " + where() + " of unknown kind " + std::to_string(message->kind) +
@@ -68,7 +68,8 @@ std::string describe_bad_record(std::string_view stream, std::string_view json, 
 std::optional<std::string> check_state(const etl_message& message) {
   // A STATE is the source's whole state, not a stream's: plugin.h says its stream is empty.
   if (message.stream.size != 0) {
-    return "emitted a STATE with stream '" + abbreviate(etl::view(message.stream), excerpt::kName) + "' (a STATE's stream must be empty)";
+    return "emitted a STATE with stream '" + abbreviate(etl::view(message.stream), excerpt::kName) +
+           "' (a STATE's stream must be empty)";
   }
   const std::string_view json = etl::view(message.json);
   if (!nlohmann::json::accept(json.begin(), json.end())) {

@@ -73,8 +73,9 @@ StoredState parse_state_text(std::string_view text, const std::string& path, con
   }
   state.source_state = text_or_null(top_level_member_text(trimmed, "state"));
 
-  const std::string envelope_sink =
-      value.contains("sink") && value["sink"].is_string() ? value["sink"].get<std::string>() : std::string();
+  const std::string envelope_sink = value.contains("sink") && value["sink"].is_string()
+                                        ? value["sink"].get<std::string>()
+                                        : std::string();
   auto checkpoint = text_or_null(top_level_member_text(trimmed, "sink_checkpoint"));
   if (envelope_sink != sink_name) {
     if (checkpoint) {
@@ -135,7 +136,8 @@ StoredState StateStore::read(const std::string& source_name, const std::string& 
 
 void StateStore::commit(const std::string& source_name, std::optional<std::string_view> source_state,
                         const std::string& sink_name, std::optional<std::string_view> sink_checkpoint) {
-  const std::string text = make_state_envelope(source_name, source_state, sink_name, sink_checkpoint, utc_timestamp_now());
+  const std::string text = make_state_envelope(source_name, source_state, sink_name, sink_checkpoint,
+                                               utc_timestamp_now());
   const std::string tmp_path = path_ + ".tmp";
   const auto give_up = [&](const std::string& step) {
     const std::string reason = errno_text();

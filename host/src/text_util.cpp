@@ -25,15 +25,14 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::optional<std::string> did_you_mean(std::string_view word,
-                                        const std::vector<std::string>& candidates) {
+std::optional<std::string> did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
   size_t best_distance = 0;
   for (const std::string& candidate : candidates) {
     if (candidate.empty() || candidate == word) continue;
     const size_t distance = edit_distance(word, candidate);
-    const bool prefix = word.size() >= 2 && (candidate.starts_with(word) ||
-                                             std::string_view(word).starts_with(candidate));
+    const bool prefix = word.size() >= 2 &&
+                        (candidate.starts_with(word) || std::string_view(word).starts_with(candidate));
     if (distance > 2 && !prefix) continue;
     if (!best || distance < best_distance) {
       best = candidate;
@@ -60,8 +59,8 @@ std::string utc_timestamp(std::chrono::system_clock::time_point when) {
   std::tm parts{};
   gmtime_r(&seconds, &parts);
   char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900,
-                parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, ms);
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1,
+                parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, ms);
   return text;
 }
 
@@ -149,9 +148,8 @@ bool is_config_key(std::string_view text) {
 }
 
 bool is_stream_name(std::string_view text) {
-  return all_of_nonempty(text, [](char c) {
-    return lower_or_digit(c) || (c >= 'A' && c <= 'Z') || c == '_' || c == '.' || c == '-';
-  });
+  return all_of_nonempty(
+      text, [](char c) { return lower_or_digit(c) || (c >= 'A' && c <= 'Z') || c == '_' || c == '.' || c == '-'; });
 }
 
 std::string counted(uint64_t count, const std::string& noun) {

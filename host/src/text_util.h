@@ -17,8 +17,7 @@ size_t edit_distance(std::string_view a, std::string_view b);
 
 /// The closest candidate to `word`: edit distance <= 2, or one is a prefix of the other.
 /// nullopt when nothing is close enough.
-std::optional<std::string> did_you_mean(std::string_view word,
-                                        const std::vector<std::string>& candidates);
+std::optional<std::string> did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
 /// "; did you mean 'x'?" or "" (ready to append to a message).
 std::string did_you_mean_suffix(std::string_view word, const std::vector<std::string>& candidates);

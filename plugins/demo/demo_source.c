@@ -19,8 +19,8 @@
 
 #include "etlhost/plugin.h"
 
-#define DEMO_BATCH 512           /* rows per emit() call */
-#define DEMO_ROW_CAPACITY 512    /* bytes of JSON per row, with room to spare */
+#define DEMO_BATCH 512        /* rows per emit() call */
+#define DEMO_ROW_CAPACITY 512 /* bytes of JSON per row, with room to spare */
 #define DEMO_STREAM_COUNT 2
 
 static const char* const kStreamNames[DEMO_STREAM_COUNT] = {"customers", "orders"};
@@ -45,9 +45,12 @@ static const char* const kSchemas[DEMO_STREAM_COUNT] = {
     "\"key_properties\":[\"id\"],\"bookmark_properties\":[]}"};
 
 /* Notes chosen to exercise CSV quoting and UTF-8; row i uses kNotes[i % 6]. */
-static const char* const kNotes[] = {
-    "plain", "comma, inside", "quote \\\"inside\\\"", "line\\nbreak and\\r\\ncrlf",
-    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\x89", ""};
+static const char* const kNotes[] = {"plain",
+                                     "comma, inside",
+                                     "quote \\\"inside\\\"",
+                                     "line\\nbreak and\\r\\ncrlf",
+                                     "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\x89",
+                                     ""};
 #define DEMO_NOTE_COUNT (sizeof kNotes / sizeof kNotes[0])
 
 /* ---- small helpers (plugin_util.h has the same; this file uses plugin.h alone) ---- */
@@ -62,7 +65,8 @@ static etl_str str_of(const char* text) {
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static etl_status fail(etl_error* err, etl_status code, const char* format, ...) {
+static etl_status
+fail(etl_error* err, etl_status code, const char* format, ...) {
   if (err != NULL && err->struct_size >= ETL_ERROR_SIZE_1_0) {
     va_list args;
     va_start(args, format);
@@ -98,8 +102,7 @@ static const etl_config_field kFailAfterField = {
     .default_json = "-1",
     .help = "Fail with an I/O error after this many rows of the run (-1: never); for testing "
             "the host's failure path."};
-static const etl_config_field* const kConfigFields[] = {&kRecordsField, &kStateEveryField,
-                                                        &kFailAfterField};
+static const etl_config_field* const kConfigFields[] = {&kRecordsField, &kStateEveryField, &kFailAfterField};
 
 /* ---- the instance ---- */
 
@@ -133,8 +136,7 @@ static int read_int(const char* json, size_t size, const char* key, int64_t* out
   return 0;
 }
 
-static etl_status demo_create(const etl_host_api* host, etl_str config, void** out_self,
-                              etl_error* err) {
+static etl_status demo_create(const etl_host_api* host, etl_str config, void** out_self, etl_error* err) {
   demo_source* self = (demo_source*)calloc(1, sizeof *self);
   if (self == NULL) return fail(err, ETL_E_INTERNAL, "demo: out of memory");
   self->host = host;
@@ -148,9 +150,9 @@ static etl_status demo_create(const etl_host_api* host, etl_str config, void** o
     int64_t records = self->records, state_every = self->state_every;
     free(self);
     return fail(err, ETL_E_INVALID_ARGUMENT,
-                         "demo config: expected records >= 0 and state_every >= 1, found "
-                         "records=%" PRId64 " and state_every=%" PRId64,
-                         records, state_every);
+                "demo config: expected records >= 0 and state_every >= 1, found "
+                "records=%" PRId64 " and state_every=%" PRId64,
+                records, state_every);
   }
   *out_self = self;
   return ETL_OK;
@@ -195,8 +197,7 @@ static int format_customer(char* out, size_t capacity, int64_t id) {
                   "\"vip\":%s,\"score\":%" PRId64 ".5,\"tags\":[\"t%" PRId64 "\",\"all\"],"
                   "\"address\":{\"city\":\"City %" PRId64 "\",\"zip\":\"%05" PRId64 "\"}}",
                   id, id, id % 7 == 6 ? "" : "\"", id % 7 == 6 ? "null" : kNotes[id % DEMO_NOTE_COUNT],
-                  id % 7 == 6 ? "" : "\"", id % 3 == 0 ? "true" : "false", id, id % 5,
-                  id % 100, id % 100000);
+                  id % 7 == 6 ? "" : "\"", id % 3 == 0 ? "true" : "false", id, id % 5, id % 100, id % 100000);
 }
 
 static int format_order(char* out, size_t capacity, int64_t id) {
@@ -208,8 +209,7 @@ static int format_order(char* out, size_t capacity, int64_t id) {
   while (day >= kMonthDays[month]) day -= kMonthDays[month++];
   return snprintf(out, capacity,
                   "{\"id\":%" PRId64 ",\"customer_id\":%" PRId64 ",\"amount_cents\":%" PRId64
-                  ",\"currency\":\"EUR\",\"created_at\":\"2026-%02d-%02" PRId64 "T%02" PRId64
-                  ":%02" PRId64 ":00Z\"}",
+                  ",\"currency\":\"EUR\",\"created_at\":\"2026-%02d-%02" PRId64 "T%02" PRId64 ":%02" PRId64 ":00Z\"}",
                   id, id / 2, (id * 7919) % 100000, month + 1, day + 1, hour, min);
 }
 
@@ -220,9 +220,9 @@ static etl_status read_state(etl_str state, int64_t done[DEMO_STREAM_COUNT], etl
   for (int s = 0; s < DEMO_STREAM_COUNT; ++s) {
     if (!read_int(state.data, state.size, kStreamNames[s], &done[s]) || done[s] < 0) {
       return fail(err, ETL_E_INVALID_STATE,
-                           "demo state: expected {\"customers\":N,\"orders\":N} with N >= 0, "
-                           "found %.*s",
-                           state.size > 200 ? 200 : (int)state.size, state.data);
+                  "demo state: expected {\"customers\":N,\"orders\":N} with N >= 0, "
+                  "found %.*s",
+                  state.size > 200 ? 200 : (int)state.size, state.data);
     }
   }
   return ETL_OK;
@@ -255,8 +255,8 @@ static etl_status batch_send(demo_batch* batch, const etl_emitter* emitter, etl_
   return status;
 }
 
-static etl_status demo_sync(void* self_ptr, etl_str catalog, etl_str state,
-                            const etl_emitter* emitter, etl_error* err) {
+static etl_status demo_sync(void* self_ptr, etl_str catalog, etl_str state, const etl_emitter* emitter,
+                            etl_error* err) {
   demo_source* self = (demo_source*)self_ptr;
   (void)catalog; /* both streams are always synced: this demo has no selection */
   int64_t done[DEMO_STREAM_COUNT];
@@ -277,8 +277,7 @@ static etl_status demo_sync(void* self_ptr, etl_str catalog, etl_str state,
     while (batch->count < DEMO_BATCH && done[s] < self->records && since_state < self->state_every) {
       if (self->fail_after >= 0 && emitted >= self->fail_after) {
         free(batch);
-        return fail(err, ETL_E_IO, "demo: failing after %" PRId64 " rows, as configured by fail_after",
-                             emitted);
+        return fail(err, ETL_E_IO, "demo: failing after %" PRId64 " rows, as configured by fail_after", emitted);
       }
       char* text = batch->text[batch->count];
       int n = s == 0 ? format_customer(text, DEMO_ROW_CAPACITY, done[s] + 1)
@@ -314,23 +313,21 @@ static const etl_source_api kSourceApi = {.struct_size = ETL_STRUCT_SIZE(etl_sou
                                           .sync = demo_sync,
                                           .destroy = demo_destroy};
 
-static const etl_plugin kPlugin = {
-    .struct_size = ETL_STRUCT_SIZE(etl_plugin),
-    .abi_version = ETL_ABI_VERSION,
-    .kind = ETL_KIND_SOURCE,
-    .name = "demo",
-    .version = "1.0.0",
-    .description = "Emits generated customers and orders rows (a plain-C example).",
-    .config_fields = kConfigFields,
-    .config_field_count = sizeof kConfigFields / sizeof kConfigFields[0],
-    .source = &kSourceApi,
-    .sink = NULL};
+static const etl_plugin kPlugin = {.struct_size = ETL_STRUCT_SIZE(etl_plugin),
+                                   .abi_version = ETL_ABI_VERSION,
+                                   .kind = ETL_KIND_SOURCE,
+                                   .name = "demo",
+                                   .version = "1.0.0",
+                                   .description = "Emits generated customers and orders rows (a plain-C example).",
+                                   .config_fields = kConfigFields,
+                                   .config_field_count = sizeof kConfigFields / sizeof kConfigFields[0],
+                                   .source = &kSourceApi,
+                                   .sink = NULL};
 
-ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin,
-                                       etl_error* err) {
+ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin, etl_error* err) {
   if (ETL_ABI_VERSION_MAJOR(host_abi_version) != ETL_ABI_MAJOR) {
-    return fail(err, ETL_E_ABI_MISMATCH, "demo speaks ABI major %u, the host speaks major %u",
-                (unsigned)ETL_ABI_MAJOR, (unsigned)ETL_ABI_VERSION_MAJOR(host_abi_version));
+    return fail(err, ETL_E_ABI_MISMATCH, "demo speaks ABI major %u, the host speaks major %u", (unsigned)ETL_ABI_MAJOR,
+                (unsigned)ETL_ABI_VERSION_MAJOR(host_abi_version));
   }
   *out_plugin = &kPlugin;
   return ETL_OK;

@@ -68,8 +68,7 @@ static const etl_plugin kPlugin = {.struct_size = ETL_STRUCT_SIZE(etl_plugin),
                                    .source = NULL,
                                    .sink = &kSinkApi};
 
-ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin,
-                                       etl_error* err) {
+ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin, etl_error* err) {
   if (ETL_ABI_VERSION_MAJOR(host_abi_version) != ETL_ABI_MAJOR) {
     if (err != NULL) {
       err->code = ETL_E_ABI_MISMATCH;

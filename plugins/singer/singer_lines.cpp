@@ -21,7 +21,7 @@ std::string schema_line(std::string_view stream, std::string_view schema_message
   line["schema"] = std::move(parsed["schema"]);
   // key_properties is required by the spec even when empty (append-only streams).
   line["key_properties"] = parsed.contains("key_properties") ? std::move(parsed["key_properties"])
-                                                              : nlohmann::ordered_json::array();
+                                                             : nlohmann::ordered_json::array();
   if (parsed.contains("bookmark_properties")) line["bookmark_properties"] = std::move(parsed["bookmark_properties"]);
   return line.dump() + "\n";
 }

@@ -18,8 +18,7 @@ namespace singer {
 namespace {
 
 int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -34,17 +33,11 @@ class SingerSink final : public etl::Sink {
         case ETL_MSG_RECORD:
           out_.append(records_.prefix(message.stream));
           out_.append(message.json);
-          out_.append(records_.suffix(message.time_extracted_ms != 0 ? message.time_extracted_ms
-                                                                     : batch_time_ms));
+          out_.append(records_.suffix(message.time_extracted_ms != 0 ? message.time_extracted_ms : batch_time_ms));
           break;
-        case ETL_MSG_SCHEMA:
-          out_.append(schema_line(message.stream, message.json));
-          break;
-        case ETL_MSG_STATE:
-          out_.append(state_line(message.json));
-          break;
-        default:
-          throw etl::Error(ETL_E_INVALID_DATA, "unknown message kind " + std::to_string(message.kind));
+        case ETL_MSG_SCHEMA: out_.append(schema_line(message.stream, message.json)); break;
+        case ETL_MSG_STATE: out_.append(state_line(message.json)); break;
+        default: throw etl::Error(ETL_E_INVALID_DATA, "unknown message kind " + std::to_string(message.kind));
       }
     }
   }
@@ -64,5 +57,4 @@ class SingerSink final : public etl::Sink {
 }  // namespace singer
 
 ETL_DEFINE_SINK_PLUGIN(singer::SingerSink, "singer", "1.0.0",
-                       "Writes Singer spec messages (SCHEMA, RECORD, STATE) to stdout for any Singer target.",
-                       nullptr)
+                       "Writes Singer spec messages (SCHEMA, RECORD, STATE) to stdout for any Singer target.", nullptr)

@@ -19,29 +19,26 @@
 #define ABI_ASSERT(condition, what) _Static_assert(condition, what)
 #endif
 
-#define ABI_FIELD(type, field, offset) \
-  ABI_ASSERT(offsetof(type, field) == (offset), #type "." #field " moved")
+#define ABI_FIELD(type, field, offset) ABI_ASSERT(offsetof(type, field) == (offset), #type "." #field " moved")
 
 ABI_ASSERT(sizeof(void*) == 8 && sizeof(size_t) == 8, "these numbers are for LP64 platforms");
 
 /* Versions and constants: their values are part of the ABI. */
 ABI_ASSERT(ETL_ABI_MAJOR == 1, "ABI major");
 ABI_ASSERT(ETL_ABI_VERSION == 0x10000u + ETL_ABI_MINOR, "ABI version encoding");
-ABI_ASSERT(ETL_OK == 0 && ETL_E_UNKNOWN == 1 && ETL_E_NOT_IMPLEMENTED == 2 &&
-               ETL_E_INVALID_ARGUMENT == 3 && ETL_E_INVALID_STATE == 4 && ETL_E_INVALID_DATA == 5 &&
-               ETL_E_IO == 6 && ETL_E_UNAUTHENTICATED == 7 && ETL_E_PERMISSION_DENIED == 8 &&
-               ETL_E_NOT_FOUND == 9 && ETL_E_RATE_LIMITED == 10 && ETL_E_TIMEOUT == 11 &&
-               ETL_E_CANCELLED == 12 && ETL_E_CLOSED == 13 && ETL_E_ABI_MISMATCH == 14 &&
+ABI_ASSERT(ETL_OK == 0 && ETL_E_UNKNOWN == 1 && ETL_E_NOT_IMPLEMENTED == 2 && ETL_E_INVALID_ARGUMENT == 3 &&
+               ETL_E_INVALID_STATE == 4 && ETL_E_INVALID_DATA == 5 && ETL_E_IO == 6 && ETL_E_UNAUTHENTICATED == 7 &&
+               ETL_E_PERMISSION_DENIED == 8 && ETL_E_NOT_FOUND == 9 && ETL_E_RATE_LIMITED == 10 &&
+               ETL_E_TIMEOUT == 11 && ETL_E_CANCELLED == 12 && ETL_E_CLOSED == 13 && ETL_E_ABI_MISMATCH == 14 &&
                ETL_E_INTERNAL == 15,
            "status codes");
 ABI_ASSERT(ETL_MSG_SCHEMA == 1 && ETL_MSG_RECORD == 2 && ETL_MSG_STATE == 3, "message kinds");
 ABI_ASSERT(ETL_KIND_SOURCE == 1 && ETL_KIND_SINK == 2, "plugin kinds");
-ABI_ASSERT(ETL_CONFIG_STRING == 1 && ETL_CONFIG_INTEGER == 2 && ETL_CONFIG_NUMBER == 3 &&
-               ETL_CONFIG_BOOLEAN == 4 && ETL_CONFIG_JSON == 5,
+ABI_ASSERT(ETL_CONFIG_STRING == 1 && ETL_CONFIG_INTEGER == 2 && ETL_CONFIG_NUMBER == 3 && ETL_CONFIG_BOOLEAN == 4 &&
+               ETL_CONFIG_JSON == 5,
            "config types");
 ABI_ASSERT(ETL_CONFIG_REQUIRED == 1 && ETL_CONFIG_SECRET == 2, "config flags");
-ABI_ASSERT(ETL_LOG_ERROR == 1 && ETL_LOG_WARN == 2 && ETL_LOG_INFO == 3 && ETL_LOG_DEBUG == 4,
-           "log levels");
+ABI_ASSERT(ETL_LOG_ERROR == 1 && ETL_LOG_WARN == 2 && ETL_LOG_INFO == 3 && ETL_LOG_DEBUG == 4, "log levels");
 ABI_ASSERT(ETL_ERROR_MESSAGE_CAPACITY == 1024, "error message capacity");
 
 /* etl_str */

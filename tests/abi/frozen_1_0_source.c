@@ -9,12 +9,10 @@
 
 #include "etlhost/plugin.h"
 
-static const char kSchema[] =
-    "{\"schema\":{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"},"
-    "\"word\":{\"type\":\"string\"}}},\"key_properties\":[\"n\"]}";
+static const char kSchema[] = "{\"schema\":{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"},"
+                              "\"word\":{\"type\":\"string\"}}},\"key_properties\":[\"n\"]}";
 
-static etl_status frozen_create(const etl_host_api* host, etl_str config, void** out_self,
-                                etl_error* err) {
+static etl_status frozen_create(const etl_host_api* host, etl_str config, void** out_self, etl_error* err) {
   (void)host;
   (void)config;
   (void)err;
@@ -32,8 +30,7 @@ static etl_str text(const char* s) {
   return v;
 }
 
-static etl_status frozen_sync(void* self, etl_str catalog, etl_str state, const etl_emitter* emitter,
-                              etl_error* err) {
+static etl_status frozen_sync(void* self, etl_str catalog, etl_str state, const etl_emitter* emitter, etl_error* err) {
   static const char* const kRows[] = {"{\"n\":1,\"word\":\"one\"}", "{\"n\":2,\"word\":\"two\"}",
                                       "{\"n\":3,\"word\":\"three\"}"};
   etl_message messages[5];
@@ -59,8 +56,7 @@ static etl_status frozen_sync(void* self, etl_str catalog, etl_str state, const 
   return emitter->emit(emitter->host_ctx, pointers, 5, err);
 }
 
-static const etl_source_api kApi = {(uint32_t)sizeof(etl_source_api), frozen_create, NULL,
-                                    frozen_sync, frozen_destroy};
+static const etl_source_api kApi = {(uint32_t)sizeof(etl_source_api), frozen_create, NULL, frozen_sync, frozen_destroy};
 
 static const etl_plugin kPlugin = {(uint32_t)sizeof(etl_plugin),
                                    ETL_ABI_VERSION,
@@ -73,8 +69,7 @@ static const etl_plugin kPlugin = {(uint32_t)sizeof(etl_plugin),
                                    &kApi,
                                    NULL};
 
-ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin,
-                                       etl_error* err) {
+ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin, etl_error* err) {
   if (ETL_ABI_VERSION_MAJOR(host_abi_version) != 1u) {
     if (err != NULL) {
       err->code = ETL_E_ABI_MISMATCH;

@@ -45,7 +45,8 @@ std::vector<std::pair<std::string, std::string>> documented_checks() {
 
 TEST_CASE("sdk/conformance.md lists the check table's checks, in order, under their kinds") {
   std::vector<std::pair<std::string, std::string>> expected;
-  for (const auto& check : etlhost::conformance::check_table()) expected.emplace_back(kind_heading(check.kind), check.id);
+  for (const auto& check : etlhost::conformance::check_table())
+    expected.emplace_back(kind_heading(check.kind), check.id);
   const auto documented = documented_checks();
   CHECK(documented.size() == expected.size());
   for (size_t i = 0; i < expected.size() && i < documented.size(); ++i) {

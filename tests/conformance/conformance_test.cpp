@@ -201,7 +201,8 @@ TEST_CASE("an entry point that starts a thread fails entry.no_side_effects") {
   const KitRun run = kit({fixture("t-kit-entrythread")});
   CHECK_MESSAGE(run.process.exit_code == 8, run.process.describe());
   CHECK(run.has("entry.no_side_effects", "FAIL"));
-  CHECK(std::regex_search(run.why("entry.no_side_effects"), std::regex("etl_plugin_entry started [0-9]+ threads? that still run")));
+  CHECK(std::regex_search(run.why("entry.no_side_effects"),
+                          std::regex("etl_plugin_entry started [0-9]+ threads? that still run")));
   // Without --keep-going the kit stops at the first failure.
   CHECK(run.has("descriptor.valid", "SKIP"));
   CHECK(contains(run.why("descriptor.valid"), "not run: an earlier check failed"));

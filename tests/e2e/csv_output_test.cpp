@@ -54,8 +54,8 @@ const std::vector<std::string> kOrderHeader = {"id", "customer_id", "amount_cent
 
 TEST_CASE("demo -> csv: header from the schema, one row per record, every cell right") {
   etltest::TempDir dir;
-  const auto run = e2e::run_etlhost({"run", "demo", "to", "csv", "--set", "demo.records=1200", "--set",
-                                     "csv.output_dir=" + dir.file("out")});
+  const auto run = e2e::run_etlhost(
+      {"run", "demo", "to", "csv", "--set", "demo.records=1200", "--set", "csv.output_dir=" + dir.file("out")});
   REQUIRE_MESSAGE(run.exit_code == 0, run.describe());
   CHECK(run.out.empty());  // stdout belongs to the singer sink; nothing else writes there
   CHECK(etltest::list_dir(dir.file("out")) == std::vector<std::string>{"customers.csv", "orders.csv"});
@@ -65,8 +65,8 @@ TEST_CASE("demo -> csv: header from the schema, one row per record, every cell r
 
 TEST_CASE("demo -> csv: a resumed run appends exactly the new rows, without a second header") {
   etltest::TempDir dir;
-  const std::vector<std::string> common = {"--state", dir.file("state.json"), "--set", "csv.output_dir=" + dir.file("out"),
-                                           "--set", "demo.state_every=250"};
+  const std::vector<std::string> common = {
+      "--state", dir.file("state.json"), "--set", "csv.output_dir=" + dir.file("out"), "--set", "demo.state_every=250"};
   for (const char* records : {"500", "500", "1300"}) {  // the second run has nothing new to add
     auto args = std::vector<std::string>{"run", "demo:csv", "--set", std::string("demo.records=") + records};
     args.insert(args.end(), common.begin(), common.end());

@@ -20,14 +20,22 @@ namespace {
 using namespace std::chrono;
 
 std::vector<std::string> run_args(const etltest::TempDir& dir, const std::string& checkpoint_interval) {
-  return {"run",           "demo",
-          "to",            "csv",
-          "--set",         "demo.records=12000",
-          "--set",         "demo.state_every=400",
-          "--set",         "csv.output_dir=" + dir.file("out"),
-          "--state",       dir.file("state.json"),
-          "--checkpoint-interval", checkpoint_interval,
-          "--log-level",   "warn"};
+  return {"run",
+          "demo",
+          "to",
+          "csv",
+          "--set",
+          "demo.records=12000",
+          "--set",
+          "demo.state_every=400",
+          "--set",
+          "csv.output_dir=" + dir.file("out"),
+          "--state",
+          dir.file("state.json"),
+          "--checkpoint-interval",
+          checkpoint_interval,
+          "--log-level",
+          "warn"};
 }
 
 // How many rows the state file says were committed; -1 before the first commit.

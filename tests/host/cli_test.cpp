@@ -33,9 +33,8 @@ std::string usage_error(const std::vector<std::string>& args) {
 }  // namespace
 
 TEST_CASE("cli: the three arrow forms name the same source and sink") {
-  for (const auto& args : std::vector<std::vector<std::string>>{{"run", "fullstory", "->", "csv"},
-                                                                {"run", "fullstory", "to", "csv"},
-                                                                {"run", "fullstory:csv"}}) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"run", "fullstory", "->", "csv"}, {"run", "fullstory", "to", "csv"}, {"run", "fullstory:csv"}}) {
     CAPTURE(args.size());
     const Command command = parse_command_line(args);
     CHECK(command.kind == CommandKind::kRun);
@@ -48,10 +47,31 @@ TEST_CASE("cli: the three arrow forms name the same source and sink") {
 }
 
 TEST_CASE("cli: run options are parsed with their values") {
-  const Command command = parse_command_line(
-      {"run", "demo", "to", "csv", "--config", "c.json", "--sink-config=s.json", "--set", "demo.records=5", "--set",
-       "csv.delimiter=;", "--state", "st", "--catalog", "cat.json", "--plugin-path", "/a:/b", "--plugin-path", "/c",
-       "--checkpoint-interval", "0", "--progress-interval", "2.5", "--log-level", "debug"});
+  const Command command = parse_command_line({"run",
+                                              "demo",
+                                              "to",
+                                              "csv",
+                                              "--config",
+                                              "c.json",
+                                              "--sink-config=s.json",
+                                              "--set",
+                                              "demo.records=5",
+                                              "--set",
+                                              "csv.delimiter=;",
+                                              "--state",
+                                              "st",
+                                              "--catalog",
+                                              "cat.json",
+                                              "--plugin-path",
+                                              "/a:/b",
+                                              "--plugin-path",
+                                              "/c",
+                                              "--checkpoint-interval",
+                                              "0",
+                                              "--progress-interval",
+                                              "2.5",
+                                              "--log-level",
+                                              "debug"});
   CHECK(command.config_file == "c.json");
   CHECK(command.sink_config_file == "s.json");
   REQUIRE(command.sets.size() == 2);
@@ -157,9 +177,12 @@ TEST_CASE("cli: the binary prints help and version on stdout and exits 0") {
 }
 
 TEST_CASE("cli: the binary reports usage errors on stderr with exit 2 and nothing on stdout") {
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {}, {"run", "demo", "to", "null", "--bogus"}, {"run", "demo", "to", "null", "--state"},
-           {"run", "demo", "to", "null", "--checkpoint-interval", "soon"}, {"frobnicate"}}) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{},
+                                             {"run", "demo", "to", "null", "--bogus"},
+                                             {"run", "demo", "to", "null", "--state"},
+                                             {"run", "demo", "to", "null", "--checkpoint-interval", "soon"},
+                                             {"frobnicate"}}) {
     const auto result = run_etlhost(args);
     CHECK_MESSAGE(result.exit_code == 2, result.describe());
     CHECK(result.out.empty());

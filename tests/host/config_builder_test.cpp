@@ -204,8 +204,7 @@ TEST_CASE("config: a config file that is not a JSON object is refused, naming th
 
   ConfigInputs missing{"fullstory", "--config", "/nonexistent/dir/config.json", {}};
   CHECK_THROWS_WITH_AS(etlhost::build_config(spec(), missing, env_of({{"FULLSTORY_API_KEY", "k"}})),
-                       doctest::Contains("cannot read fullstory config file /nonexistent/dir/config.json"),
-                       HostError);
+                       doctest::Contains("cannot read fullstory config file /nonexistent/dir/config.json"), HostError);
 }
 
 TEST_CASE("config: a secret is refused on the command line and never printed") {
@@ -244,9 +243,9 @@ TEST_CASE("config: a secret integer from the environment is not echoed when it f
 
 TEST_CASE("config (binary): secrets on argv are refused, secrets in logs and errors are redacted") {
   hosttest::TempDir dir;
-  const auto on_argv = hosttest::run_etlhost(
-      {"run", "t-script", "to", "t-recsink", "--set", "t-script.token=argv-secret", "--set",
-       "t-recsink.path=" + dir.file("journal")});
+  const auto on_argv = hosttest::run_etlhost({"run", "t-script", "to", "t-recsink", "--set",
+                                              "t-script.token=argv-secret", "--set",
+                                              "t-recsink.path=" + dir.file("journal")});
   CHECK_MESSAGE(on_argv.exit_code == 3, on_argv.describe());
   CHECK(contains(on_argv.err, "t-script.token is a secret"));
   CHECK(contains(on_argv.err, "T_SCRIPT_TOKEN"));
@@ -272,7 +271,8 @@ TEST_CASE("config (binary): config errors and create() refusals exit 3 before an
   CHECK(contains(missing.err, "t-recsink config: required key 'path' is missing: set it in --sink-config FILE"));
 
   hosttest::write_file(dir.file("sink.json"), R"({"path": 5})");
-  const auto wrong = hosttest::run_etlhost({"run", "t-script", "to", "t-recsink", "--sink-config", dir.file("sink.json")});
+  const auto wrong = hosttest::run_etlhost(
+      {"run", "t-script", "to", "t-recsink", "--sink-config", dir.file("sink.json")});
   CHECK(wrong.exit_code == 3);
   CHECK(contains(wrong.err, "t-recsink config: key 'path' expects a string, found a number (in --sink-config " +
                                 dir.file("sink.json") + ")"));

@@ -7,8 +7,8 @@
 
 #include "etlhost/plugin.h"
 #include "host_services.h"
-#include "logger.h"
 #include "host_support.h"
+#include "logger.h"
 
 using etlhost::HostServices;
 using etlhost::Logger;
@@ -38,8 +38,9 @@ TEST_CASE("logger: one line per message: UTC time with ms, padded level, [tag], 
   capture.logger.log(LogLevel::kInfo, "fullstory", "fetched 3 bundles");
   capture.logger.warn("careful");
   REQUIRE(capture.lines.size() == 2);
-  CHECK(std::regex_match(capture.lines[0],
-                         std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO  \[fullstory\] fetched 3 bundles\n)")));
+  CHECK(std::regex_match(
+      capture.lines[0],
+      std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO  \[fullstory\] fetched 3 bundles\n)")));
   CHECK(contains(capture.lines[1], " WARN  [etlhost] careful\n"));
   CHECK(etlhost::format_log_line("T", LogLevel::kError, "x", "m") == "T ERROR [x] m\n");
   CHECK(etlhost::format_log_line("T", LogLevel::kDebug, "x", "m") == "T DEBUG [x] m\n");
@@ -57,7 +58,9 @@ TEST_CASE("logger: lines below the level are dropped") {
 }
 
 TEST_CASE("logger: CR, LF and control bytes are escaped so one call is one line") {
-  const std::string line = etlhost::format_log_line("T", LogLevel::kInfo, "p", "a\nb\r\nc\x01" "d\te\n");
+  const std::string line = etlhost::format_log_line("T", LogLevel::kInfo, "p",
+                                                    "a\nb\r\nc\x01"
+                                                    "d\te\n");
   CHECK(line == "T INFO  [p] a\\nb\\r\\nc\\x01d\te\n");
   CHECK(std::count(line.begin(), line.end(), '\n') == 1);
 }

@@ -22,7 +22,9 @@ struct Scenario {
   std::string state = dir.file("state.json");
 
   std::vector<std::string> args(const std::vector<std::string>& extra, bool with_state = true) const {
-    std::vector<std::string> out{"run",   "t-script", "->", "t-recsink", "--set", "t-recsink.path=" + journal,
+    std::vector<std::string> out{"run",   "t-script",
+                                 "->",    "t-recsink",
+                                 "--set", "t-recsink.path=" + journal,
                                  "--set", "t-recsink.state_file=" + state};
     if (with_state) {
       out.push_back("--state");
@@ -149,7 +151,8 @@ TEST_CASE("pipeline: a sink write failure stops the run (exit 6) and restores th
   Scenario s;
   const auto result = s.run({"--set", "t-recsink.fail_write_at=1"});
   CHECK_MESSAGE(result.exit_code == 6, result.describe());
-  CHECK(contains(result.err, "sink 't-recsink' failed to write: t-recsink: disk full (as configured) (ETL_E_IO, detail 28)"));
+  CHECK(contains(result.err,
+                 "sink 't-recsink' failed to write: t-recsink: disk full (as configured) (ETL_E_IO, detail 28)"));
   CHECK_FALSE(contains(result.err, "source 't-script' failed"));
   CHECK(s.state_json()["state"].is_null());  // only the baseline was committed
   const auto lines = s.journal_lines();
@@ -177,14 +180,14 @@ TEST_CASE("pipeline: protocol violations are the source's fault (exit 5) and rea
     const char* mode;
     const char* message;
   };
-  for (const Violation& v : {Violation{"record_before_schema",
-                                       "source 't-script' emitted a RECORD for stream 'orders' before its SCHEMA"},
-                             Violation{"raw_newline", "whose JSON contains a raw CR or LF byte"},
-                             Violation{"unknown_kind", "of unknown kind 9"},
-                             Violation{"bad_state", "emitted a STATE whose JSON does not parse"},
-                             Violation{"state_with_stream", "emitted a STATE with stream 'items'"},
-                             Violation{"swallow", "emitted a RECORD for stream 'orders' before its SCHEMA"},
-                             Violation{"wrong_thread", "called emit() from a thread other than the one inside sync()"}}) {
+  for (const Violation& v :
+       {Violation{"record_before_schema", "source 't-script' emitted a RECORD for stream 'orders' before its SCHEMA"},
+        Violation{"raw_newline", "whose JSON contains a raw CR or LF byte"},
+        Violation{"unknown_kind", "of unknown kind 9"},
+        Violation{"bad_state", "emitted a STATE whose JSON does not parse"},
+        Violation{"state_with_stream", "emitted a STATE with stream 'items'"},
+        Violation{"swallow", "emitted a RECORD for stream 'orders' before its SCHEMA"},
+        Violation{"wrong_thread", "called emit() from a thread other than the one inside sync()"}}) {
     CAPTURE(v.mode);
     Scenario s;
     const auto result = s.run({"--set", std::string("t-script.mode=") + v.mode});
@@ -206,7 +209,7 @@ TEST_CASE("pipeline: a source failure commits the pending STATE and restores the
   CHECK(s.state_json()["sink_checkpoint"] == nlohmann::json{{"records", 1}});
   const auto lines = s.journal_lines();
   REQUIRE(lines.size() >= 3);
-  CHECK(lines[lines.size() - 3].starts_with("flush "));  // flushed before committing
+  CHECK(lines[lines.size() - 3].starts_with("flush "));          // flushed before committing
   CHECK(lines[lines.size() - 2] == R"(restore {"records":1})");  // RECORD 2 is discarded
 }
 
@@ -221,7 +224,8 @@ TEST_CASE("pipeline: without --state nothing is committed and the sink is not re
 
 TEST_CASE("pipeline: a state file of another source is refused before anything runs (exit 7)") {
   Scenario s;
-  hosttest::write_file(s.state, R"({"etlhost_state":1,"source":"demo","state":{},"sink":"t-recsink","sink_checkpoint":null})");
+  hosttest::write_file(s.state,
+                       R"({"etlhost_state":1,"source":"demo","state":{},"sink":"t-recsink","sink_checkpoint":null})");
   const auto result = s.run({});
   CHECK_MESSAGE(result.exit_code == 7, result.describe());
   CHECK(contains(result.err, "source 'demo'"));
@@ -257,9 +261,9 @@ TEST_CASE("pipeline: SIGTERM mid-run commits the last pending STATE and exits 14
 
 TEST_CASE("pipeline: SIGINT stops the run with exit 130") {
   Scenario s;
-  auto process = etltest::Process::start(
-      hosttest::etlhost_bin(), s.args({"--set", "t-script.records=100000", "--set", "t-script.delay_ms=20"}),
-      hosttest::etlhost_options());
+  auto process = etltest::Process::start(hosttest::etlhost_bin(),
+                                         s.args({"--set", "t-script.records=100000", "--set", "t-script.delay_ms=20"}),
+                                         hosttest::etlhost_options());
   REQUIRE_MESSAGE(process.wait_for_stderr("sent state 2", std::chrono::seconds(30)), process.err());
   process.send_signal(SIGINT);
   const auto result = process.wait();

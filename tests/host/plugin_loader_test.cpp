@@ -6,10 +6,10 @@
 
 #include "exit_codes.h"
 #include "host_error.h"
+#include "host_support.h"
 #include "plugin_instance.h"
 #include "plugin_loader.h"
 #include "plugin_search.h"
-#include "host_support.h"
 
 using etlhost::HostError;
 using etlhost::LoadedPlugin;
@@ -85,11 +85,11 @@ TEST_CASE("loader: each broken descriptor is refused with a precise reason") {
 
 TEST_CASE("loader: a plugin of the wrong kind for its role") {
   const auto dirs = dirs_of({fixture_dir(), plugin_dir()});
-  CHECK_THROWS_WITH_AS(etlhost::load_plugin("demo", PluginKind::kSink, dirs),
-                       doctest::Contains(("plugin 'demo' (" + plugin_dir() +
-                                          "/etl-demo.so) is a source and cannot be used as the sink")
-                                             .c_str()),
-                       HostError);
+  CHECK_THROWS_WITH_AS(
+      etlhost::load_plugin("demo", PluginKind::kSink, dirs),
+      doctest::Contains(
+          ("plugin 'demo' (" + plugin_dir() + "/etl-demo.so) is a source and cannot be used as the sink").c_str()),
+      HostError);
   CHECK_THROWS_WITH_AS(etlhost::load_plugin("t-recsink", PluginKind::kSource, dirs),
                        doctest::Contains("is a sink and cannot be used as the source"), HostError);
   CHECK(etlhost::load_plugin("demo", PluginKind::kSource, dirs)->name() == "demo");
@@ -164,8 +164,8 @@ TEST_CASE("instances: a create() refusal is a config error carrying the plugin's
 TEST_CASE("loader (binary): not found names every path tried and its origin") {
   etltest::ProcessOptions options;
   options.env["ETLHOST_PLUGIN_PATH"] = "/nonexistent/c";
-  const auto result =
-      hosttest::run_etlhost({"run", "nosuch", "to", "null", "--plugin-path", "/nonexistent/a:/nonexistent/b"}, options);
+  const auto result = hosttest::run_etlhost(
+      {"run", "nosuch", "to", "null", "--plugin-path", "/nonexistent/a:/nonexistent/b"}, options);
   CHECK_MESSAGE(result.exit_code == 4, result.describe());
   CHECK(contains(result.err, "/nonexistent/a/etl-nosuch.so (--plugin-path)"));
   CHECK(contains(result.err, "/nonexistent/b/etl-nosuch.so (--plugin-path)"));

@@ -3,8 +3,8 @@
 
 #include <csignal>
 
-#include "process.h"
 #include "host_support.h"
+#include "process.h"
 
 using etltest::Process;
 using etltest::ProcessOptions;
@@ -20,8 +20,8 @@ TEST_CASE("process: exit code, stdout and stderr are captured separately") {
 }
 
 TEST_CASE("process: large outputs on both streams do not deadlock") {
-  const auto result =
-      run_process("/bin/sh", {"-c", "head -c 300000 /dev/zero; head -c 300000 /dev/zero >&2; echo done >&2"});
+  const auto result = run_process("/bin/sh",
+                                  {"-c", "head -c 300000 /dev/zero; head -c 300000 /dev/zero >&2; echo done >&2"});
   CHECK(result.exit_code == 0);
   CHECK(result.out.size() == 300000);
   CHECK(result.err.size() == 300005);
@@ -34,8 +34,7 @@ TEST_CASE("process: environment, working directory and stdin") {
   options.unset_env.push_back("HOME");
   options.working_dir = dir.path().string();
   options.stdin_text = std::string("line from stdin\n");
-  const auto result =
-      run_process("/bin/sh", {"-c", "echo \"$ETLTEST_VALUE|${HOME-unset}|$(pwd)\"; cat"}, options);
+  const auto result = run_process("/bin/sh", {"-c", "echo \"$ETLTEST_VALUE|${HOME-unset}|$(pwd)\"; cat"}, options);
   CHECK(result.exit_code == 0);
   CHECK(result.out == "forty two|unset|" + dir.path().string() + "\nline from stdin\n");
 

@@ -5,8 +5,8 @@
 
 #include "exit_codes.h"
 #include "host_error.h"
-#include "state_store.h"
 #include "host_support.h"
+#include "state_store.h"
 
 using etlhost::HostError;
 using etlhost::StateStore;
@@ -158,8 +158,8 @@ TEST_CASE("state: the lock is exclusive while held and free afterwards") {
   const std::string path = dir.file("state.json");
   {
     StateStore holder(path);
-    CHECK_THROWS_WITH_AS(StateStore{path}, doctest::Contains(("another etlhost run is using state file " + path).c_str()),
-                         HostError);
+    CHECK_THROWS_WITH_AS(StateStore{path},
+                         doctest::Contains(("another etlhost run is using state file " + path).c_str()), HostError);
 
     // The binary is refused too (exit 7), before the source runs.
     const auto result = hosttest::run_etlhost({"run", "demo", "to", "null", "--state", path});

@@ -22,7 +22,8 @@ UNUSED_OK static etl_status noop_create(const etl_host_api* host, etl_str config
   *out_self = &instance;
   return ETL_OK;
 }
-UNUSED_OK static etl_status noop_sync(void* self, etl_str catalog, etl_str state, const etl_emitter* emitter, etl_error* err) {
+UNUSED_OK static etl_status noop_sync(void* self, etl_str catalog, etl_str state, const etl_emitter* emitter,
+                                      etl_error* err) {
   (void)self;
   (void)catalog;
   (void)state;
@@ -45,13 +46,14 @@ ETL_EXPORT int t_not_an_entry(void) { return 42; }
 #else
 
 #if defined(T_BAD_DEFAULT)
-static const etl_config_field kCount = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_INTEGER, 0, "count",
-                                        "\"ten\"", NULL, "An integer with a string default."};
+static const etl_config_field kCount = {
+    ETL_STRUCT_SIZE(etl_config_field),  ETL_CONFIG_INTEGER, 0, "count", "\"ten\"", NULL,
+    "An integer with a string default."};
 static const etl_config_field* const kFields[] = {&kCount};
 #define FIELD_COUNT 1
 #elif defined(T_DUPLICATE_KEY)
-static const etl_config_field kCount = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_INTEGER, 0, "count", "1",
-                                        NULL, "Declared twice."};
+static const etl_config_field kCount = {
+    ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_INTEGER, 0, "count", "1", NULL, "Declared twice."};
 static const etl_config_field* const kFields[] = {&kCount, &kCount};
 #define FIELD_COUNT 2
 #else
@@ -60,14 +62,13 @@ static const etl_config_field* const* const kFields = NULL;
 #endif
 
 #if defined(T_NO_WRITE)
-static const etl_sink_api kSinkApi = {ETL_STRUCT_SIZE(etl_sink_api), noop_create, NULL, NULL, NULL, noop_flush,
-                                      noop_destroy};
+static const etl_sink_api kSinkApi = {
+    ETL_STRUCT_SIZE(etl_sink_api), noop_create, NULL, NULL, NULL, noop_flush, noop_destroy};
 #define KIND ETL_KIND_SINK
 #define SOURCE_API NULL
 #define SINK_API (&kSinkApi)
 #else
-static const etl_source_api kSourceApi = {ETL_STRUCT_SIZE(etl_source_api), noop_create, NULL, noop_sync,
-                                          noop_destroy};
+static const etl_source_api kSourceApi = {ETL_STRUCT_SIZE(etl_source_api), noop_create, NULL, noop_sync, noop_destroy};
 #define KIND ETL_KIND_SOURCE
 #define SOURCE_API (&kSourceApi)
 #define SINK_API NULL
@@ -85,8 +86,9 @@ static const etl_source_api kSourceApi = {ETL_STRUCT_SIZE(etl_source_api), noop_
 #define NAME T_NAME
 #endif
 
-UNUSED_OK static const etl_plugin kPlugin = {ETL_STRUCT_SIZE(etl_plugin), ABI, KIND, NAME, "0.0.1",
-                                   "Test fixture: a broken plugin.", kFields, FIELD_COUNT, SOURCE_API, SINK_API};
+UNUSED_OK static const etl_plugin kPlugin = {
+    ETL_STRUCT_SIZE(etl_plugin),      ABI,     KIND,        NAME,       "0.0.1",
+    "Test fixture: a broken plugin.", kFields, FIELD_COUNT, SOURCE_API, SINK_API};
 
 ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin, etl_error* err) {
   (void)host_abi_version;

@@ -23,10 +23,15 @@ typedef struct recsink {
   char checkpoint_text[64];
 } recsink;
 
-static const etl_config_field kPath = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_STRING, ETL_CONFIG_REQUIRED,
-                                       "path", NULL, NULL, "The journal file."};
-static const etl_config_field kStateFile = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_STRING, 0, "state_file",
-                                            "\"\"", NULL, "A file to copy into the journal at each flush."};
+static const etl_config_field kPath = {
+    ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_STRING, ETL_CONFIG_REQUIRED, "path", NULL, NULL, "The journal file."};
+static const etl_config_field kStateFile = {ETL_STRUCT_SIZE(etl_config_field),
+                                            ETL_CONFIG_STRING,
+                                            0,
+                                            "state_file",
+                                            "\"\"",
+                                            NULL,
+                                            "A file to copy into the journal at each flush."};
 #define INT_FIELD(var, key) \
   static const etl_config_field var = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_INTEGER, 0, key, "0", NULL, key}
 INT_FIELD(kFailFlush, "fail_flush_at");
@@ -34,7 +39,7 @@ INT_FIELD(kFailWrite, "fail_write_at");
 INT_FIELD(kFailCheckpoint, "fail_checkpoint_at");
 INT_FIELD(kFailRestore, "fail_restore_at");
 INT_FIELD(kClosedAt, "closed_at_write");
-static const etl_config_field* const kFields[] = {&kPath, &kStateFile, &kFailFlush, &kFailWrite,
+static const etl_config_field* const kFields[] = {&kPath,           &kStateFile,   &kFailFlush, &kFailWrite,
                                                   &kFailCheckpoint, &kFailRestore, &kClosedAt};
 
 static etl_status rec_create(const etl_host_api* host, etl_str config, void** out_self, etl_error* err) {
@@ -145,11 +150,18 @@ static void rec_destroy(void* self_ptr) {
   free(self);
 }
 
-static const etl_sink_api kApi = {ETL_STRUCT_SIZE(etl_sink_api), rec_create, rec_restore, rec_write,
-                                  rec_checkpoint, rec_flush, rec_destroy};
-static const etl_plugin kPlugin = {ETL_STRUCT_SIZE(etl_plugin), ETL_ABI_VERSION, ETL_KIND_SINK, "t-recsink",
-                                   "0.0.1", "Test fixture: a sink that journals every call.", kFields,
-                                   sizeof kFields / sizeof kFields[0], NULL, &kApi};
+static const etl_sink_api kApi = {
+    ETL_STRUCT_SIZE(etl_sink_api), rec_create, rec_restore, rec_write, rec_checkpoint, rec_flush, rec_destroy};
+static const etl_plugin kPlugin = {ETL_STRUCT_SIZE(etl_plugin),
+                                   ETL_ABI_VERSION,
+                                   ETL_KIND_SINK,
+                                   "t-recsink",
+                                   "0.0.1",
+                                   "Test fixture: a sink that journals every call.",
+                                   kFields,
+                                   sizeof kFields / sizeof kFields[0],
+                                   NULL,
+                                   &kApi};
 
 ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin, etl_error* err) {
   (void)host_abi_version;

@@ -33,24 +33,26 @@ typedef struct script {
   int64_t delay_ms;
 } script;
 
-static const etl_config_field kMode = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_STRING, 0, "mode", "\"ok\"",
-                                       NULL, "What to do (see t_script.c)."};
-static const etl_config_field kRecords = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_INTEGER, 0, "records", "3",
-                                          NULL, "How many records."};
-static const etl_config_field kDelay = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_INTEGER, 0, "delay_ms", "0",
-                                        NULL, "Sleep between emits, in ms."};
-static const etl_config_field kStream = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_STRING, 0, "stream",
-                                         "\"items\"", NULL, "The stream name."};
-static const etl_config_field kToken = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_STRING, ETL_CONFIG_SECRET,
-                                        "token", NULL, "T_SCRIPT_TOKEN", "A secret, for redaction tests."};
-static const etl_config_field kRatio = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_NUMBER, 0, "ratio", "0.5",
-                                        NULL, "A number."};
-static const etl_config_field kVerbose = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_BOOLEAN, 0, "verbose",
-                                          "false", "T_SCRIPT_VERBOSE", "A boolean, with an env variable."};
-static const etl_config_field kOptions = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_JSON, 0, "options", "{}",
-                                          NULL, "Any JSON."};
-static const etl_config_field* const kFields[] = {&kMode, &kRecords, &kDelay, &kStream,
-                                                  &kToken, &kRatio, &kVerbose, &kOptions};
+static const etl_config_field kMode = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_STRING, 0, "mode", "\"ok\"", NULL,
+                                       "What to do (see t_script.c)."};
+static const etl_config_field kRecords = {
+    ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_INTEGER, 0, "records", "3", NULL, "How many records."};
+static const etl_config_field kDelay = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_INTEGER, 0, "delay_ms", "0", NULL,
+                                        "Sleep between emits, in ms."};
+static const etl_config_field kStream = {
+    ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_STRING, 0, "stream", "\"items\"", NULL, "The stream name."};
+static const etl_config_field kToken = {
+    ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_STRING, ETL_CONFIG_SECRET, "token", NULL, "T_SCRIPT_TOKEN",
+    "A secret, for redaction tests."};
+static const etl_config_field kRatio = {
+    ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_NUMBER, 0, "ratio", "0.5", NULL, "A number."};
+static const etl_config_field kVerbose = {
+    ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_BOOLEAN, 0, "verbose", "false", "T_SCRIPT_VERBOSE",
+    "A boolean, with an env variable."};
+static const etl_config_field kOptions = {
+    ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_JSON, 0, "options", "{}", NULL, "Any JSON."};
+static const etl_config_field* const kFields[] = {&kMode,  &kRecords, &kDelay,   &kStream,
+                                                  &kToken, &kRatio,   &kVerbose, &kOptions};
 
 static etl_status script_create(const etl_host_api* host, etl_str config, void** out_self, etl_error* err) {
   script* self = (script*)calloc(1, sizeof *self);
@@ -194,11 +196,17 @@ static etl_status script_sync(void* self_ptr, etl_str catalog, etl_str state, co
   return etl_set_error(err, ETL_E_INVALID_ARGUMENT, 0, "t-script: unknown mode '%s'", mode);
 }
 
-static const etl_source_api kApi = {ETL_STRUCT_SIZE(etl_source_api), script_create, NULL, script_sync,
-                                    script_destroy};
-static const etl_plugin kPlugin = {ETL_STRUCT_SIZE(etl_plugin), ETL_ABI_VERSION, ETL_KIND_SOURCE, "t-script",
-                                   "0.0.1", "Test fixture: a scripted source.", kFields,
-                                   sizeof kFields / sizeof kFields[0], &kApi, NULL};
+static const etl_source_api kApi = {ETL_STRUCT_SIZE(etl_source_api), script_create, NULL, script_sync, script_destroy};
+static const etl_plugin kPlugin = {ETL_STRUCT_SIZE(etl_plugin),
+                                   ETL_ABI_VERSION,
+                                   ETL_KIND_SOURCE,
+                                   "t-script",
+                                   "0.0.1",
+                                   "Test fixture: a scripted source.",
+                                   kFields,
+                                   sizeof kFields / sizeof kFields[0],
+                                   &kApi,
+                                   NULL};
 
 ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin, etl_error* err) {
   (void)host_abi_version;

@@ -44,7 +44,8 @@ Simulator::Simulator(std::vector<std::string> args, bool tls, const std::string&
     if (!text.empty()) port_ = std::atoi(text.c_str());
     if (port_ != 0) break;
     if (!process_->running() || std::chrono::steady_clock::now() > deadline) {
-      throw std::runtime_error("fullstory-sim did not start: " + process_->wait(std::chrono::milliseconds(100)).describe());
+      throw std::runtime_error("fullstory-sim did not start: " +
+                               process_->wait(std::chrono::milliseconds(100)).describe());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -88,14 +89,9 @@ std::vector<std::string> Simulator::dump_events(const std::vector<std::string>& 
 }
 
 std::string plugin_config(const Simulator& sim, const nlohmann::json& extra) {
-  nlohmann::json config = {{"api_key", kApiKey},
-                           {"base_url", sim.base_url()},
-                           {"start_date", "2023-01-01"},
-                           {"downloads_per_minute", 0},
-                           {"retry_base_delay_ms", 10},
-                           {"retry_max_delay_ms", 50},
-                           {"connect_timeout_seconds", 5},
-                           {"idle_timeout_seconds", 20}};
+  nlohmann::json config = {{"api_key", kApiKey},           {"base_url", sim.base_url()}, {"start_date", "2023-01-01"},
+                           {"downloads_per_minute", 0},    {"retry_base_delay_ms", 10},  {"retry_max_delay_ms", 50},
+                           {"connect_timeout_seconds", 5}, {"idle_timeout_seconds", 20}};
   for (const auto& [key, value] : extra.items()) config[key] = value;
   return config.dump();
 }

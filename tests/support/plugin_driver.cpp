@@ -57,7 +57,9 @@ std::string build_config(const etlhost::LoadedPlugin& plugin, const std::string&
 Message schema(std::string stream, std::string message_json) {
   return Message{ETL_MSG_SCHEMA, std::move(stream), std::move(message_json)};
 }
-Message record(std::string stream, std::string json) { return Message{ETL_MSG_RECORD, std::move(stream), std::move(json)}; }
+Message record(std::string stream, std::string json) {
+  return Message{ETL_MSG_RECORD, std::move(stream), std::move(json)};
+}
 Message state(std::string json) { return Message{ETL_MSG_STATE, std::string(), std::move(json)}; }
 
 // ---- LogCapture ----------------------------------------------------------------------------
@@ -257,8 +259,9 @@ RunResult SourceDriver::create_only(const std::string& config_json) { return run
 RunResult SourceDriver::discover(const std::string& config_json) {
   // Required keys are not enforced for discover, as in the host (plugin.h).
   return run(
-      config_json, [](etlhost::SourceInstance& instance, const etl_emitter* emitter) { return instance.discover(emitter); },
-      nullptr, /*enforce_required=*/false);
+      config_json,
+      [](etlhost::SourceInstance& instance, const etl_emitter* emitter) { return instance.discover(emitter); }, nullptr,
+      /*enforce_required=*/false);
 }
 
 RunResult SourceDriver::sync(const std::string& config_json, const std::string& state_json,

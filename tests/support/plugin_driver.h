@@ -100,9 +100,9 @@ class SinkDriver {
 struct RunResult {
   etl_status status = ETL_OK;
   int32_t detail = 0;
-  std::string error;               // the plugin's message when status != OK
-  std::vector<Message> messages;   // in emit order
-  std::vector<std::string> logs;   // "LEVEL message"
+  std::string error;              // the plugin's message when status != OK
+  std::vector<Message> messages;  // in emit order
+  std::vector<std::string> logs;  // "LEVEL message"
   std::map<std::string, int64_t> counters;
   /// RECORDs the host had received when the plugin logged its first warning (a retry).
   std::optional<size_t> records_at_first_warning;

@@ -80,7 +80,8 @@ std::string ProcessResult::describe() const {
   return text;
 }
 
-Process Process::start(const std::string& program, const std::vector<std::string>& args, const ProcessOptions& options) {
+Process Process::start(const std::string& program, const std::vector<std::string>& args,
+                       const ProcessOptions& options) {
   ignore_sigpipe_once();
   int out_pipe[2] = {-1, -1};
   int err_pipe[2] = {-1, -1};
@@ -260,7 +261,8 @@ bool Process::wait_for(const std::string& stream, std::string_view needle, std::
     const auto now = Clock::now();
     if (now >= deadline) return false;
     const size_t before = out_.size() + err_.size();
-    pump(std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now), std::chrono::milliseconds(50)));
+    pump(
+        std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now), std::chrono::milliseconds(50)));
     check_exit();
     // Once the child is gone and nothing more arrives, the needle is not coming.
     if (!running() && out_.size() + err_.size() == before) return stream.find(needle) != std::string::npos;
@@ -290,7 +292,8 @@ ProcessResult Process::wait(std::optional<std::chrono::milliseconds> timeout) {
       result.timed_out = true;
       break;
     }
-    pump(std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now), std::chrono::milliseconds(50)));
+    pump(
+        std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now), std::chrono::milliseconds(50)));
   }
   // Drain what the child left in the pipes. A grandchild still holding them open would
   // block EOF forever, so this stops at the first moment nothing more is available.

@@ -53,7 +53,8 @@ class CatalogCollector {
       if (auto problem = check_message_shape(messages[i], i)) return refuse(*problem);
       const etl_message& message = *messages[i];
       if (message.kind != ETL_MSG_SCHEMA) {
-        return refuse("emitted a " + message_kind_name(message.kind) + " during discover; only SCHEMA messages belong there");
+        return refuse("emitted a " + message_kind_name(message.kind) +
+                      " during discover; only SCHEMA messages belong there");
       }
       nlohmann::ordered_json entry_body;
       if (auto problem = check_schema(message, &entry_body)) return refuse(*problem);
@@ -105,9 +106,11 @@ int discover_command(const Command& command, Logger& logger) {
     throw HostError(exit_code::kSourceFailed, "source '" + plugin->name() + "' has no catalog: " + result.message);
   }
   if (!result.ok()) {
-    throw HostError(exit_code::kSourceFailed, "source '" + plugin->name() + "' failed to discover: " + result.describe());
+    throw HostError(exit_code::kSourceFailed,
+                    "source '" + plugin->name() + "' failed to discover: " + result.describe());
   }
-  if (!write_stdout(collector.catalog().dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n")) return stdout_failure(logger);
+  if (!write_stdout(collector.catalog().dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n"))
+    return stdout_failure(logger);
   return exit_code::kOk;
 }
 

@@ -31,8 +31,8 @@ std::string text_output(const std::vector<Listing>& listings) {
     std::string path = item.file.path;
     if (!item.file.shadowed_by.empty()) path += "  (shadowed by " + item.file.shadowed_by + ")";
     if (item.plugin) {
-      rows.push_back({item.plugin->name(), kind_name(item.plugin->kind()), item.plugin->version(),
-                      item.plugin->abi_text(), path});
+      rows.push_back(
+          {item.plugin->name(), kind_name(item.plugin->kind()), item.plugin->version(), item.plugin->abi_text(), path});
     } else {
       rows.push_back({item.file.name, "broken", "-", "-", path + "  (" + item.error + ")"});
     }
@@ -77,7 +77,8 @@ int plugins_command(const Command& command, Logger& logger) {
   if (listings.empty() && !command.json) {
     std::vector<std::string> searched;
     for (const SearchDir& dir : dirs) searched.push_back(dir.dir + " (" + dir.origin + ")");
-    logger.warn("no plugins (etl-*.so) found in: " + (searched.empty() ? std::string("(empty search path)") : join(searched, ", ")));
+    logger.warn("no plugins (etl-*.so) found in: " +
+                (searched.empty() ? std::string("(empty search path)") : join(searched, ", ")));
     return exit_code::kOk;
   }
   const std::string text = command.json ? json_output(listings, dirs) : text_output(listings);

@@ -38,8 +38,7 @@ std::string describe_start(const LoadedPlugin& source, const LoadedPlugin& sink,
   switch (stored.format) {
     case StoredState::Format::kMissing:
       return text + "; state file " + store->path() + " does not exist yet: first run";
-    case StoredState::Format::kSingerState:
-      return text + "; resuming from the Singer state in " + store->path();
+    case StoredState::Format::kSingerState: return text + "; resuming from the Singer state in " + store->path();
     case StoredState::Format::kEnvelope:
       return text + "; resuming from " + store->path() +
              (stored.source_state ? std::string() : " (no source state committed yet)");
@@ -60,9 +59,11 @@ int run_command(const Command& command, Logger& logger) {
 
   const RoutedSets sets = route_sets(command.sets, source_plugin->name(), sink_plugin->name());
   const BuiltConfig source_config = build_config(
-      source_plugin->config_fields(), ConfigInputs{source_plugin->name(), "--config", command.config_file, sets.source});
+      source_plugin->config_fields(),
+      ConfigInputs{source_plugin->name(), "--config", command.config_file, sets.source});
   const BuiltConfig sink_config = build_config(
-      sink_plugin->config_fields(), ConfigInputs{sink_plugin->name(), "--sink-config", command.sink_config_file, sets.sink});
+      sink_plugin->config_fields(),
+      ConfigInputs{sink_plugin->name(), "--sink-config", command.sink_config_file, sets.sink});
   // Registered before create(): a plugin may log (or fail) with its config in hand.
   for (const std::string& secret : source_config.secrets) logger.add_secret(secret);
   for (const std::string& secret : sink_config.secrets) logger.add_secret(secret);

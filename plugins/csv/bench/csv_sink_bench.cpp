@@ -43,31 +43,34 @@ const char* const kOrderSchema =
     R"({"schema":{"type":"object","properties":{"id":{"type":"integer"},"customer_id":{"type":"integer"},)"
     R"("amount_cents":{"type":"integer"},"currency":{"type":"string"},)"
     R"("created_at":{"type":"string","format":"date-time"}}},"key_properties":["id"]})";
-const char* const kNotes[] = {"plain", "comma, inside", "quote \\\"inside\\\"", "line\\nbreak and\\r\\ncrlf",
-                              "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\x89", ""};
+const char* const kNotes[] = {"plain",
+                              "comma, inside",
+                              "quote \\\"inside\\\"",
+                              "line\\nbreak and\\r\\ncrlf",
+                              "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\x89",
+                              ""};
 
 // The demo source's rows (plugins/demo/demo_source.c), formatted the same way.
 std::string customer(int64_t id) {
   char row[512];
   const bool null_note = id % 7 == 6;
-  const int n = std::snprintf(
-      row, sizeof row,
-      "{\"id\":%" PRId64 ",\"name\":\"Customer %" PRId64 "\",\"note\":%s%s%s,\"vip\":%s,\"score\":%" PRId64
-      ".5,\"tags\":[\"t%" PRId64 "\",\"all\"],\"address\":{\"city\":\"City %" PRId64 "\",\"zip\":\"%05" PRId64 "\"}}",
-      id, id, null_note ? "" : "\"", null_note ? "null" : kNotes[id % 6], null_note ? "" : "\"",
-      id % 3 == 0 ? "true" : "false", id, id % 5, id % 100, id % 100000);
+  const int n = std::snprintf(row, sizeof row,
+                              "{\"id\":%" PRId64 ",\"name\":\"Customer %" PRId64
+                              "\",\"note\":%s%s%s,\"vip\":%s,\"score\":%" PRId64 ".5,\"tags\":[\"t%" PRId64
+                              "\",\"all\"],\"address\":{\"city\":\"City %" PRId64 "\",\"zip\":\"%05" PRId64 "\"}}",
+                              id, id, null_note ? "" : "\"", null_note ? "null" : kNotes[id % 6], null_note ? "" : "\"",
+                              id % 3 == 0 ? "true" : "false", id, id % 5, id % 100, id % 100000);
   return std::string(row, static_cast<size_t>(n));
 }
 
 std::string order(int64_t id) {
   char row[256];
   const int64_t minute = id % (365 * 24 * 60);
-  const int n = std::snprintf(row, sizeof row,
-                              "{\"id\":%" PRId64 ",\"customer_id\":%" PRId64 ",\"amount_cents\":%" PRId64
-                              ",\"currency\":\"EUR\",\"created_at\":\"2026-%02" PRId64 "-%02" PRId64 "T%02" PRId64
-                              ":%02" PRId64 ":00Z\"}",
-                              id, id / 2, (id * 7919) % 100000, minute / 43200 % 12 + 1, minute / 1440 % 28 + 1,
-                              minute / 60 % 24, minute % 60);
+  const int n = std::snprintf(
+      row, sizeof row,
+      "{\"id\":%" PRId64 ",\"customer_id\":%" PRId64 ",\"amount_cents\":%" PRId64
+      ",\"currency\":\"EUR\",\"created_at\":\"2026-%02" PRId64 "-%02" PRId64 "T%02" PRId64 ":%02" PRId64 ":00Z\"}",
+      id, id / 2, (id * 7919) % 100000, minute / 43200 % 12 + 1, minute / 1440 % 28 + 1, minute / 60 % 24, minute % 60);
   return std::string(row, static_cast<size_t>(n));
 }
 
@@ -103,8 +106,7 @@ etl_message message(uint32_t kind, const char* stream, const std::string& json) 
 
 /// Runs the records through the plugin; returns the seconds spent inside sink calls.
 double run_sink(const Records& records, int64_t state_every, bool fsync, const std::string& dir) {
-  const std::string config =
-      "{\"output_dir\":\"" + dir + "\",\"fsync\":" + (fsync ? "true" : "false") + "}";
+  const std::string config = "{\"output_dir\":\"" + dir + "\",\"fsync\":" + (fsync ? "true" : "false") + "}";
   std::unique_ptr<etltest::SinkDriver> created;
   try {
     created = std::make_unique<etltest::SinkDriver>(ETL_CSV_PLUGIN_PATH, config);

@@ -11,10 +11,9 @@ namespace {
 constexpr int kVersion = 1;
 
 [[noreturn]] void reject(const std::string& what) {
-  throw etl::Error(ETL_E_INVALID_STATE,
-                   "checkpoint: " + what +
-                       ". The state file does not hold a checkpoint of this csv sink; restore the "
-                       "state file that belongs to this output directory, or start without one.");
+  throw etl::Error(ETL_E_INVALID_STATE, "checkpoint: " + what +
+                                            ". The state file does not hold a checkpoint of this csv sink; restore the "
+                                            "state file that belongs to this output directory, or start without one.");
 }
 
 }  // namespace

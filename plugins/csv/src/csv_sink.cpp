@@ -31,14 +31,9 @@ void CsvSink::write(const etl::Messages& batch) {
   ensure_ready();
   for (const etl::Message message : batch) {
     switch (message.kind) {
-      case ETL_MSG_RECORD:
-        stream(message.stream).write_record(message.json);
-        break;
-      case ETL_MSG_SCHEMA:
-        stream(message.stream).set_schema(message.json);
-        break;
-      case ETL_MSG_STATE:
-        break;  // the host commits it with our checkpoint; nothing goes into the files
+      case ETL_MSG_RECORD: stream(message.stream).write_record(message.json); break;
+      case ETL_MSG_SCHEMA: stream(message.stream).set_schema(message.json); break;
+      case ETL_MSG_STATE: break;  // the host commits it with our checkpoint; nothing goes into the files
       default:
         throw etl::Error(ETL_E_INVALID_DATA,
                          "unknown message kind " + std::to_string(message.kind) + " (expected 1, 2 or 3)");
@@ -74,5 +69,5 @@ void CsvSink::flush() {
 
 }  // namespace etl_csv
 
-ETL_DEFINE_SINK_PLUGIN(etl_csv::CsvSink, "csv", "1.0.0",
-                       "Writes one CSV file per stream, exactly once across crashes.", etl_csv::kSinkConfig)
+ETL_DEFINE_SINK_PLUGIN(etl_csv::CsvSink, "csv", "1.0.0", "Writes one CSV file per stream, exactly once across crashes.",
+                       etl_csv::kSinkConfig)

@@ -10,8 +10,7 @@ constexpr std::string_view kSuffix = ".csv";
 constexpr uint32_t kMaxGeneration = 1'000'000;
 
 bool is_name_byte(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '.' || c == '-';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
 
 /// Parses a generation number as generation_file_name writes it: decimal, no leading zero,
@@ -35,18 +34,17 @@ void check_stream_name(std::string_view stream) {
   }
   for (char c : stream) {
     if (!is_name_byte(c)) {
-      throw etl::Error(ETL_E_INVALID_DATA, "stream name " + quoted +
-                                               ": expected only the characters A-Z a-z 0-9 _ . -");
+      throw etl::Error(ETL_E_INVALID_DATA,
+                       "stream name " + quoted + ": expected only the characters A-Z a-z 0-9 _ . -");
     }
   }
   const size_t dot = stream.rfind('.');
   if (dot != std::string_view::npos && parse_generation(stream.substr(dot + 1)) != 0) {
-    throw etl::Error(ETL_E_INVALID_DATA,
-                     "stream name " + quoted + " ends in '." + std::string(stream.substr(dot + 1)) +
-                         "', but " + std::string(stream) + ".csv is the name of generation " +
-                         std::string(stream.substr(dot + 1)) + " of stream '" +
-                         std::string(stream.substr(0, dot)) +
-                         "'; rename the stream (e.g. with '_' instead of the last '.')");
+    throw etl::Error(ETL_E_INVALID_DATA, "stream name " + quoted + " ends in '." + std::string(stream.substr(dot + 1)) +
+                                             "', but " + std::string(stream) + ".csv is the name of generation " +
+                                             std::string(stream.substr(dot + 1)) + " of stream '" +
+                                             std::string(stream.substr(0, dot)) +
+                                             "'; rename the stream (e.g. with '_' instead of the last '.')");
   }
 }
 
@@ -65,8 +63,7 @@ uint32_t generation_of(std::string_view file_name, std::string_view stream) {
       !file_name.ends_with(kSuffix)) {
     return 0;
   }
-  const std::string_view middle =
-      file_name.substr(stream.size(), file_name.size() - stream.size() - kSuffix.size());
+  const std::string_view middle = file_name.substr(stream.size(), file_name.size() - stream.size() - kSuffix.size());
   if (middle.empty()) return 1;
   if (middle[0] != '.') return 0;
   return parse_generation(middle.substr(1));

@@ -70,12 +70,11 @@ CsvHeader read_csv_header(int fd, uint64_t file_size, char delimiter, const std:
     // Re-parsing from the start is fine: headers are short, and this runs once per file.
     if (parse_csv_header(text, delimiter, header)) return header;
   }
-  throw etl::Error(ETL_E_INVALID_STATE,
-                   file_name + " does not start with a complete header line (" +
-                       std::to_string(file_size) +
-                       " bytes, no line break after the header). It was probably cut short by an "
-                       "interrupted run without a state file; move it out of the output directory "
-                       "and run again.");
+  throw etl::Error(ETL_E_INVALID_STATE, file_name + " does not start with a complete header line (" +
+                                            std::to_string(file_size) +
+                                            " bytes, no line break after the header). It was probably cut short by an "
+                                            "interrupted run without a state file; move it out of the output directory "
+                                            "and run again.");
 }
 
 }  // namespace etl_csv

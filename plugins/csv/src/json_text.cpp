@@ -90,7 +90,7 @@ const char* scan_container(const char* p, const char* end, bool& has_whitespace,
 const char* scan_string(const char* p, const char* end, bool& has_escapes) {
   using namespace byte_scan;
   const char* const start = p;
-  ++p;  // the opening quote
+  ++p;                     // the opening quote
   uint64_t high_bits = 0;  // any byte >= 0x80 seen (perhaps just past the string: harmless)
   while (true) {
     // Skip ordinary bytes eight at a time; stop at '"', '\\' or a control character.
@@ -114,15 +114,19 @@ const char* scan_string(const char* p, const char* end, bool& has_escapes) {
     has_escapes = true;
     if (end - p < 2) throw JsonSyntaxError("unterminated string", start);
     switch (p[1]) {
-      case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-        p += 2;
-        break;
+      case '"':
+      case '\\':
+      case '/':
+      case 'b':
+      case 'f':
+      case 'n':
+      case 'r':
+      case 't': p += 2; break;
       case 'u':
         if (end - p < 6 || read_hex4(p + 2) < 0) throw JsonSyntaxError("expected 4 hex digits after \\u", p);
         p += 6;
         break;
-      default:
-        throw JsonSyntaxError("invalid escape in a string", p);
+      default: throw JsonSyntaxError("invalid escape in a string", p);
     }
   }
   // Outside strings JSON is ASCII, so checking non-ASCII strings covers the whole record.
@@ -199,7 +203,8 @@ const char* scan_value(const char* p, const char* end, bool& has_whitespace, int
       bool has_escapes = false;
       return scan_string(p, end, has_escapes);
     }
-    case '{': case '[': return scan_container(p, end, has_whitespace, depth);
+    case '{':
+    case '[': return scan_container(p, end, has_whitespace, depth);
     case 't': return expect_literal(p, end, "true");
     case 'f': return expect_literal(p, end, "false");
     case 'n': return expect_literal(p, end, "null");

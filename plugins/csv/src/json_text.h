@@ -16,8 +16,7 @@ namespace etl_csv::json {
 /// A syntax error at `position` (a pointer into the scanned text).
 class JsonSyntaxError : public std::runtime_error {
  public:
-  JsonSyntaxError(const char* problem, const char* position)
-      : std::runtime_error(problem), position_(position) {}
+  JsonSyntaxError(const char* problem, const char* position) : std::runtime_error(problem), position_(position) {}
   const char* position() const noexcept { return position_; }
 
  private:

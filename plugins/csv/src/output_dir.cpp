@@ -69,8 +69,9 @@ void OutputDir::open(bool durable) {
     ::close(fd_);
     fd_ = -1;
     if (error == EWOULDBLOCK) {
-      throw etl::Error(ETL_E_INVALID_STATE, "another csv sink is writing to " + path_ +
-                                                " (an overlapping run?); only one may at a time", error);
+      throw etl::Error(ETL_E_INVALID_STATE,
+                       "another csv sink is writing to " + path_ + " (an overlapping run?); only one may at a time",
+                       error);
     }
     io_failure("lock output directory " + path_, error);
   }

@@ -72,14 +72,13 @@ void OutputFiles::apply_checkpoint(std::string_view checkpoint_text) {
                "; its files are the committed ones, continuing there");
   }
   for (const auto& cut : plan.truncations) {
-    host_.warn("discarding the last " + std::to_string(cut.from - cut.to) + " bytes of " + dir_.path() +
-               "/" + cut.name + " (" + std::to_string(cut.from) + " -> " + std::to_string(cut.to) +
+    host_.warn("discarding the last " + std::to_string(cut.from - cut.to) + " bytes of " + dir_.path() + "/" +
+               cut.name + " (" + std::to_string(cut.from) + " -> " + std::to_string(cut.to) +
                " bytes): written after the last commit by a run that did not finish");
     dir_.truncate(cut.name, cut.to, config_.fsync);
   }
   for (const auto& name : plan.removals) {
-    host_.warn("removing " + dir_.path() + "/" + name +
-               ": created after the last commit by a run that did not finish");
+    host_.warn("removing " + dir_.path() + "/" + name + ": created after the last commit by a run that did not finish");
     dir_.remove(name);
   }
   if (!plan.removals.empty() && config_.fsync) dir_.sync();
@@ -138,8 +137,8 @@ StreamFile& OutputFiles::open_file(const std::string& name, Entry& entry) {
   auto file = std::make_unique<StreamFile>(name, fd, size, kBufferCapacity);
   if (size != entry.length) {
     throw etl::Error(ETL_E_INVALID_STATE, dir_.path() + "/" + name + " changed since the run started (" +
-                                              std::to_string(entry.length) + " bytes then, " +
-                                              std::to_string(size) + " now); is another process writing it?");
+                                              std::to_string(entry.length) + " bytes then, " + std::to_string(size) +
+                                              " now); is another process writing it?");
   }
   if (size > 0) {
     CsvHeader header = read_csv_header(fd, size, config_.delimiter, dir_.path() + "/" + name);

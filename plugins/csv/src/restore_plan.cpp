@@ -22,14 +22,14 @@ RestorePlan plan_restore(const Checkpoint& committed, std::string_view output_di
   RestorePlan plan;
   if (committed.output_dir != output_dir) {
     if (!same_files_as_committed(committed, on_disk)) {
-      throw etl::Error(
-          ETL_E_INVALID_STATE,
-          "the checkpoint belongs to output_dir '" + committed.output_dir + "', but this run writes to '" +
-              std::string(output_dir) + "', which does not hold exactly the " +
-              std::to_string(committed.files.size()) +
-              " committed files. Nothing was changed. Set output_dir to '" + committed.output_dir +
-              "' (a relative output_dir depends on the current directory, which differs under cron), "
-              "or move that directory's files to '" + std::string(output_dir) + "'.");
+      throw etl::Error(ETL_E_INVALID_STATE,
+                       "the checkpoint belongs to output_dir '" + committed.output_dir + "', but this run writes to '" +
+                           std::string(output_dir) + "', which does not hold exactly the " +
+                           std::to_string(committed.files.size()) +
+                           " committed files. Nothing was changed. Set output_dir to '" + committed.output_dir +
+                           "' (a relative output_dir depends on the current directory, which differs under cron), "
+                           "or move that directory's files to '" +
+                           std::string(output_dir) + "'.");
     }
     plan.directory_moved = true;
   }
@@ -41,13 +41,12 @@ RestorePlan plan_restore(const Checkpoint& committed, std::string_view output_di
       continue;
     }
     if (it->second < length) {
-      throw etl::Error(
-          ETL_E_INVALID_STATE,
-          std::string(output_dir) + "/" + name + " is " + std::to_string(it->second) +
-              " bytes long, but the committed checkpoint says " + std::to_string(length) +
-              ": the file was changed outside etlhost, so the committed rows are no longer all there. "
-              "Nothing was changed. Put the complete file back, or move it out of the directory "
-              "(the next run then starts a new file from the source's committed state).");
+      throw etl::Error(ETL_E_INVALID_STATE,
+                       std::string(output_dir) + "/" + name + " is " + std::to_string(it->second) +
+                           " bytes long, but the committed checkpoint says " + std::to_string(length) +
+                           ": the file was changed outside etlhost, so the committed rows are no longer all there. "
+                           "Nothing was changed. Put the complete file back, or move it out of the directory "
+                           "(the next run then starts a new file from the source's committed state).");
     }
     if (it->second > length) plan.truncations.push_back({name, it->second, length});
     plan.files.emplace(name, length);

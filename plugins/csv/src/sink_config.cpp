@@ -12,8 +12,7 @@ std::string printable(const std::string& text) {
 }
 
 [[noreturn]] void reject(const std::string& key, const std::string& expected, const std::string& found) {
-  throw etl::Error(ETL_E_INVALID_ARGUMENT,
-                   "config key '" + key + "': expected " + expected + ", found " + found);
+  throw etl::Error(ETL_E_INVALID_ARGUMENT, "config key '" + key + "': expected " + expected + ", found " + found);
 }
 
 }  // namespace

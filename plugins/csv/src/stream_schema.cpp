@@ -35,8 +35,7 @@ StreamSchema parse_stream_schema(std::string_view stream, std::string_view messa
     if (!schema["properties"].is_object()) reject(stream, "expected \"properties\" to be an object");
     for (const auto& item : schema["properties"].items()) out.properties.push_back(item.key());
   }
-  out.allows_extra_keys =
-      !(schema.contains("additionalProperties") && schema["additionalProperties"] == false);
+  out.allows_extra_keys = !(schema.contains("additionalProperties") && schema["additionalProperties"] == false);
   if (out.properties.empty() && !out.allows_extra_keys) {
     reject(stream, "no \"properties\" and \"additionalProperties\": false leave no column to write");
   }

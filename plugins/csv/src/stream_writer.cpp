@@ -37,14 +37,15 @@ void StreamWriter::write_record(std::string_view record_json) {
   try {
     dropped = reader_.read(record_json, *columns_, cells_);
   } catch (const json::JsonSyntaxError& e) {
-    throw etl::Error(ETL_E_INVALID_DATA, "malformed RECORD of stream '" + stream_ + "': " +
-                                             RecordReader::describe_error(record_json, e.what(), e.position()));
+    throw etl::Error(ETL_E_INVALID_DATA, "malformed RECORD of stream '" + stream_ +
+                                             "': " + RecordReader::describe_error(record_json, e.what(), e.position()));
   }
   if (dropped > 0 && !warned_about_dropped_keys_) {
     warned_about_dropped_keys_ = true;
-    host_.warn("stream '" + stream_ + "': records have keys the schema does not declare, and its "
-               "\"additionalProperties\": false means " + file_->name() + " has no " + schema_.extras_column +
-               " column for them; they are dropped");
+    host_.warn("stream '" + stream_ +
+               "': records have keys the schema does not declare, and its "
+               "\"additionalProperties\": false means " +
+               file_->name() + " has no " + schema_.extras_column + " column for them; they are dropped");
   }
 
   // Reserve the worst case once, then write without bounds checks.

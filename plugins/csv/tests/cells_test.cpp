@@ -30,16 +30,15 @@ TEST_CASE("cells are quoted exactly when they hold the delimiter, a quote, CR or
                                                      R"({"id":7,"text":"tab\there; semicolon"})",
                                                      R"({"id":8,"text":"\"","x":0})",
                                                  });
-  CHECK(csv ==
-        "id,text\r\n"
-        "1,plain\r\n"
-        "2,\"comma, inside\"\r\n"
-        "3,\"say \"\"hi\"\"\"\r\n"
-        "4,\"line\nbreak\"\r\n"
-        "5,\"carriage\rreturn\"\r\n"
-        "6,\"both\r\nends\"\r\n"
-        "7,tab\there; semicolon\r\n"
-        "8,\"\"\"\"\r\n");
+  CHECK(csv == "id,text\r\n"
+               "1,plain\r\n"
+               "2,\"comma, inside\"\r\n"
+               "3,\"say \"\"hi\"\"\"\r\n"
+               "4,\"line\nbreak\"\r\n"
+               "5,\"carriage\rreturn\"\r\n"
+               "6,\"both\r\nends\"\r\n"
+               "7,tab\there; semicolon\r\n"
+               "8,\"\"\"\"\r\n");
 }
 
 TEST_CASE("UTF-8 passes through untouched, whether written raw or as \\u escapes") {
@@ -58,8 +57,8 @@ TEST_CASE("an empty string is a quoted empty cell, null and missing keys are emp
 }
 
 TEST_CASE("the header follows the schema's property order, not the records' key order") {
-  const std::string csv = csv_of({"zeta", "alpha", "mid"}, {R"({"alpha":1,"mid":2,"zeta":3})",
-                                                            R"({"mid":"m","zeta":"z","alpha":"a"})"});
+  const std::string csv = csv_of({"zeta", "alpha", "mid"},
+                                 {R"({"alpha":1,"mid":2,"zeta":3})", R"({"mid":"m","zeta":"z","alpha":"a"})"});
   CHECK(csv == "zeta,alpha,mid\r\n3,1,2\r\nz,a,m\r\n");
 }
 
@@ -84,9 +83,9 @@ TEST_CASE("numbers keep their exact JSON text, booleans are true and false") {
 }
 
 TEST_CASE("keys the schema does not declare go into a last _extra column as a JSON object") {
-  const std::string csv = csv_of({"id"}, {R"({"id":1,"b":2,"a":{ "x" : [1, 2] },"c":"q\"uote"})", R"({"id":2})",
-                                          R"({"z\u00e9":null,"id":3})"},
-                                 /*additional_properties=*/true);
+  const std::string csv = csv_of(
+      {"id"}, {R"({"id":1,"b":2,"a":{ "x" : [1, 2] },"c":"q\"uote"})", R"({"id":2})", R"({"z\u00e9":null,"id":3})"},
+      /*additional_properties=*/true);
   CHECK(csv == "id,_extra\r\n"
                "1,\"{\"\"b\"\":2,\"\"a\"\":{\"\"x\"\":[1,2]},\"\"c\"\":\"\"q\\\"\"uote\"\"}\"\r\n"
                "2,\r\n"

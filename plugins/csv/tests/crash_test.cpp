@@ -45,8 +45,12 @@ struct Script {
 /// Demo-like rows: quotes, commas, line breaks, UTF-8, nulls, nested values, big numbers;
 /// `orders` gains a column at `schema_change_at` (0: never). `padding` makes rows wide.
 Script make_script(int records, int state_every, size_t batch_size, int schema_change_at, size_t padding) {
-  static const char* const kNotes[] = {"plain", "comma, inside", "quote \\\"inside\\\"", "line\\nbreak\\r\\ncrlf",
-                                       "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\x89", ""};
+  static const char* const kNotes[] = {"plain",
+                                       "comma, inside",
+                                       "quote \\\"inside\\\"",
+                                       "line\\nbreak\\r\\ncrlf",
+                                       "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\x89",
+                                       ""};
   const std::string pad(padding, 'p');
   Script script{{}, batch_size};
   auto& out = script.messages;
@@ -56,15 +60,17 @@ Script make_script(int records, int state_every, size_t batch_size, int schema_c
     if (i == schema_change_at) out.push_back(schema_of("orders", {"id", "customer_id", "amount", "currency"}, false));
     const std::string id = std::to_string(i);
     if (i % 3 == 0) {
-      out.push_back(record("orders", "{\"id\":" + id + ",\"customer_id\":" + std::to_string(i / 3) +
-                                         ",\"amount\":9007199254740" + std::to_string(900 + i % 100) +
-                                         (i >= schema_change_at && schema_change_at > 0 ? ",\"currency\":\"EUR\"" : "") +
-                                         "}"));
+      out.push_back(
+          record("orders", "{\"id\":" + id + ",\"customer_id\":" + std::to_string(i / 3) + ",\"amount\":9007199254740" +
+                               std::to_string(900 + i % 100) +
+                               (i >= schema_change_at && schema_change_at > 0 ? ",\"currency\":\"EUR\"" : "") + "}"));
     } else {
       const std::string note = i % 7 == 6 ? "null" : std::string("\"") + kNotes[i % 6] + "\"";
       out.push_back(record("customers", "{\"id\":" + id + ",\"name\":\"Customer " + id + "\",\"note\":" + note +
-                                            ",\"tags\":[\"t" + std::to_string(i % 5) + "\",\"all\"],\"address\":{"
-                                            "\"city\":\"City " + id + "\",\"zip\":\"0" + id + "\"},\"pad\":\"" + pad +
+                                            ",\"tags\":[\"t" + std::to_string(i % 5) +
+                                            "\",\"all\"],\"address\":{"
+                                            "\"city\":\"City " +
+                                            id + "\",\"zip\":\"0" + id + "\"},\"pad\":\"" + pad +
                                             "\",\"vip\":" + (i % 2 == 0 ? "true" : "false") + "}"));
     }
     if (i % state_every == 0 || i == records) out.push_back(state(std::to_string(out.size() + 1)));

@@ -7,7 +7,8 @@ using namespace csv_test;
 
 TEST_CASE("a second sink instance appends without a second header") {
   TempDir dir;
-  const std::string first = run_sink(dir.path().string(), {schema_of("s", {"a", "b"}), record("s", R"({"a":1,"b":2})")});
+  const std::string first = run_sink(dir.path().string(),
+                                     {schema_of("s", {"a", "b"}), record("s", R"({"a":1,"b":2})")});
   run_sink(dir.path().string(), {schema_of("s", {"a", "b"}), record("s", R"({"a":3,"b":4})")}, first);
   // And once more without a checkpoint: a run without a state file appends as well.
   run_sink(dir.path().string(), {schema_of("s", {"a", "b"}), record("s", R"({"a":5,"b":6})")});
@@ -51,15 +52,17 @@ TEST_CASE("a schema that gains a column starts a new generation file, older file
 
 TEST_CASE("a schema change within one run switches files between two records") {
   TempDir dir;
-  run_sink(dir.path().string(), {schema_of("s", {"a"}, false), record("s", R"({"a":1})"), schema_of("s", {"a"}, false),
-                        record("s", R"({"a":2})"), schema_of("s", {"a", "b"}, false), record("s", R"({"a":3,"b":4})")});
+  run_sink(dir.path().string(),
+           {schema_of("s", {"a"}, false), record("s", R"({"a":1})"), schema_of("s", {"a"}, false),
+            record("s", R"({"a":2})"), schema_of("s", {"a", "b"}, false), record("s", R"({"a":3,"b":4})")});
   CHECK(read_file(dir / "s.csv") == "a\r\n1\r\n2\r\n");
   CHECK(read_file(dir / "s.2.csv") == "a,b\r\n3,4\r\n");
 }
 
 TEST_CASE("a file with another line terminator than configured is continued in a new generation") {
   TempDir dir;
-  run_sink(dir.path().string(), {schema_of("s", {"a"}, false), record("s", R"({"a":1})")}, "", R"("line_terminator":"lf")");
+  run_sink(dir.path().string(), {schema_of("s", {"a"}, false), record("s", R"({"a":1})")}, "",
+           R"("line_terminator":"lf")");
   run_sink(dir.path().string(), {schema_of("s", {"a"}, false), record("s", R"({"a":2})")});
   CHECK(read_file(dir / "s.csv") == "a\n1\n");
   CHECK(read_file(dir / "s.2.csv") == "a\r\n2\r\n");
@@ -75,7 +78,8 @@ TEST_CASE("the checkpoint lists every csv file with its logical length, buffered
   CHECK(baseline == R"({"version":1,"output_dir":")" + dir.path().string() + R"(","files":{"old.csv":6}})");
   REQUIRE(sink.write({schema_of("s", {"a"}, false), record("s", R"({"a":1})")}).ok());
   // "a\r\n1\r\n" is buffered, not yet on disk, and already counted.
-  CHECK(sink.checkpoint() == R"({"version":1,"output_dir":")" + dir.path().string() + R"(","files":{"old.csv":6,"s.csv":6}})");
+  CHECK(sink.checkpoint() ==
+        R"({"version":1,"output_dir":")" + dir.path().string() + R"(","files":{"old.csv":6,"s.csv":6}})");
 }
 
 TEST_CASE("a file that exists but is empty gets a header") {

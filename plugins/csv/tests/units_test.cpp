@@ -157,5 +157,6 @@ TEST_CASE("checkpoint text round-trips") {
   });
   const Checkpoint parsed = parse_checkpoint(text);
   CHECK(parsed.output_dir == "/out \"dir\"");
-  CHECK(parsed.files == std::map<std::string, uint64_t, std::less<>>{{"a.csv", 1}, {"b.2.csv", 18446744073709551615ull}});
+  CHECK(parsed.files ==
+        std::map<std::string, uint64_t, std::less<>>{{"a.csv", 1}, {"b.2.csv", 18446744073709551615ull}});
 }

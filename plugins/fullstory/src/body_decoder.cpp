@@ -19,7 +19,8 @@ class Inflater {
   explicit Inflater(ByteSink& output) : output_(output) {
     std::memset(&stream_, 0, sizeof stream_);
     // 16 + MAX_WBITS: gzip wrapper only; a zlib or raw deflate body is not what FullStory sends.
-    if (inflateInit2(&stream_, 16 + MAX_WBITS) != Z_OK) throw DecodeError(DecodeError::Kind::corrupt, "zlib init failed");
+    if (inflateInit2(&stream_, 16 + MAX_WBITS) != Z_OK)
+      throw DecodeError(DecodeError::Kind::kCorrupt, "zlib init failed");
   }
   ~Inflater() { inflateEnd(&stream_); }
   Inflater(const Inflater&) = delete;
@@ -59,8 +60,8 @@ class Inflater {
       } else if (rc == Z_BUF_ERROR) {
         return;  // no progress possible without more input
       } else {
-        throw DecodeError(DecodeError::Kind::corrupt,
-                          std::string("the gzip data is corrupt (zlib: ") + (stream_.msg ? stream_.msg : "error") + ")");
+        throw DecodeError(DecodeError::Kind::kCorrupt, std::string("the gzip data is corrupt (zlib: ") +
+                                                           (stream_.msg ? stream_.msg : "error") + ")");
       }
     }
   }
@@ -81,7 +82,7 @@ class BodyDecoder::Layer final : public ByteSink {
 
   void write(const char* data, size_t size) override {
     if (size == 0) return;
-    if (mode_ == Mode::sniffing) {
+    if (mode_ == Mode::kSniffing) {
       const size_t take = std::min(size, 2 - head_size_);
       std::memcpy(head_ + head_size_, data, take);
       head_size_ += take;
@@ -96,38 +97,38 @@ class BodyDecoder::Layer final : public ByteSink {
   }
 
   void finish() {
-    if (mode_ == Mode::sniffing) {
+    if (mode_ == Mode::kSniffing) {
       // Fewer than two bytes in all: cannot be gzip; pass them on as data.
       decide(false);
       forward(head_, head_size_);
     }
-    if (mode_ == Mode::gzip) {
+    if (mode_ == Mode::kGzip) {
       if (!inflater_->at_member_end()) {
-        throw DecodeError(DecodeError::Kind::truncated,
+        throw DecodeError(DecodeError::Kind::kTruncated,
                           "the gzip stream ended early (layer " + std::to_string(depth_ + 1) + ")");
       }
       inner_->finish();
     }
   }
 
-  int gzip_layers() const { return mode_ == Mode::gzip ? 1 + inner_->gzip_layers() : 0; }
+  int gzip_layers() const { return mode_ == Mode::kGzip ? 1 + inner_->gzip_layers() : 0; }
 
  private:
-  enum class Mode { sniffing, plain, gzip };
+  enum class Mode { kSniffing, kPlain, kGzip };
 
   void decide(bool is_gzip) {
     if (is_gzip && depth_ < max_layers_) {
-      mode_ = Mode::gzip;
+      mode_ = Mode::kGzip;
       inner_ = std::make_unique<Layer>(output_, depth_ + 1, max_layers_);
       inflater_ = std::make_unique<Inflater>(*inner_);
     } else {
-      mode_ = Mode::plain;
+      mode_ = Mode::kPlain;
     }
   }
 
   void forward(const char* data, size_t size) {
     if (size == 0) return;
-    if (mode_ == Mode::gzip) {
+    if (mode_ == Mode::kGzip) {
       inflater_->write(data, size);
     } else {
       output_.write(data, size);
@@ -137,10 +138,10 @@ class BodyDecoder::Layer final : public ByteSink {
   ByteSink& output_;
   int depth_;
   int max_layers_;
-  Mode mode_ = Mode::sniffing;
+  Mode mode_ = Mode::kSniffing;
   char head_[2] = {0, 0};
   size_t head_size_ = 0;
-  std::unique_ptr<Layer> inner_;       // declared before inflater_: destroyed after it
+  std::unique_ptr<Layer> inner_;  // declared before inflater_: destroyed after it
   std::unique_ptr<Inflater> inflater_;
 };
 

@@ -20,8 +20,8 @@ namespace fullstory {
 class DecodeError : public std::runtime_error {
  public:
   enum class Kind {
-    corrupt,    // not valid gzip: the server sent broken bytes
-    truncated,  // the gzip stream stopped before its end: the transfer was cut
+    kCorrupt,    // not valid gzip: the server sent broken bytes
+    kTruncated,  // the gzip stream stopped before its end: the transfer was cut
   };
   DecodeError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
   Kind kind() const { return kind_; }

@@ -16,7 +16,7 @@
 namespace fullstory {
 
 struct Bookmark {
-  int64_t last_bundle_stop = 0;          // Unix seconds
+  int64_t last_bundle_stop = 0;           // Unix seconds
   std::optional<int64_t> last_bundle_id;  // absent when taken over from tap-fullstory
   bool from_tap_fullstory = false;
 };

@@ -27,10 +27,10 @@ BundleStats BundleReader::read(const BundleRef& bundle) {
 }
 
 void BundleReader::malformed(const std::string& problem) const {
-  throw etl::Error(ETL_E_INVALID_DATA,
-                   "bundle " + std::to_string(bundle_.id) + " (" + format_rfc3339_utc(bundle_.start) + " to " +
-                       format_rfc3339_utc(bundle_.stop) + ") is malformed: " + problem +
-                       ". No state was saved for this bundle; the next run downloads it again");
+  throw etl::Error(ETL_E_INVALID_DATA, "bundle " + std::to_string(bundle_.id) + " (" +
+                                           format_rfc3339_utc(bundle_.start) + " to " +
+                                           format_rfc3339_utc(bundle_.stop) + ") is malformed: " + problem +
+                                           ". No state was saved for this bundle; the next run downloads it again");
 }
 
 void BundleReader::begin_attempt() {
@@ -64,16 +64,16 @@ void BundleReader::end_of_body(bool length_verified) {
     splitter_.finish();
     guard_.finish_attempt();
   } catch (const DecodeError& e) {
-    if (e.kind() == DecodeError::Kind::truncated && !arrived_whole) {
-      throw FetchFailure(FetchFailure::Kind::truncated, std::string("the body was cut short: ") + e.what());
+    if (e.kind() == DecodeError::Kind::kTruncated && !arrived_whole) {
+      throw FetchFailure(FetchFailure::Kind::kTruncated, std::string("the body was cut short: ") + e.what());
     }
     malformed(e.what());
   } catch (const SplitError& e) {
-    if (e.kind() == SplitError::Kind::incomplete && !arrived_whole) {
-      throw FetchFailure(FetchFailure::Kind::truncated, std::string("the body was cut short: ") + e.what());
+    if (e.kind() == SplitError::Kind::kIncomplete && !arrived_whole) {
+      throw FetchFailure(FetchFailure::Kind::kTruncated, std::string("the body was cut short: ") + e.what());
     }
     malformed("invalid JSON at byte offset " + std::to_string(e.offset()) + " of the decompressed body: " + e.what() +
-              (e.kind() == SplitError::Kind::incomplete ? " although the body arrived whole" : ""));
+              (e.kind() == SplitError::Kind::kIncomplete ? " although the body arrived whole" : ""));
   } catch (const BundleChangedError& e) {
     throw etl::Error(ETL_E_INVALID_DATA, "bundle " + std::to_string(bundle_.id) + ": " + e.what());
   }

@@ -20,7 +20,7 @@ namespace fullstory {
 
 struct BundleStats {
   uint64_t events = 0;
-  uint64_t bytes = 0;    // body bytes received, all attempts
+  uint64_t bytes = 0;  // body bytes received, all attempts
   int attempts = 0;
   int gzip_layers = 0;
   double seconds = 0;

@@ -11,7 +11,7 @@ namespace {
 // ordered_json: the sink sees the fields in the documented order (CSV columns follow it).
 using json = nlohmann::ordered_json;
 
-enum class Kind { integer, string, date_time };
+enum class Kind { kInteger, kString, kDateTime };
 
 struct Field {
   const char* name;
@@ -21,48 +21,48 @@ struct Field {
 // FullStory's legacy export fields (Data Dictionary), in its documented order. IDs are int64;
 // EventStart keeps FullStory's own text (milliseconds included).
 constexpr std::array<Field, 33> kFields = {{
-    {"IndvId", Kind::integer},
-    {"UserId", Kind::integer},
-    {"SessionId", Kind::integer},
-    {"PageId", Kind::integer},
-    {"EventStart", Kind::date_time},
-    {"EventType", Kind::string},
-    {"EventCustomName", Kind::string},
-    {"EventTargetText", Kind::string},
-    {"EventTargetSelectorTok", Kind::string},
-    {"EventModFrustrated", Kind::integer},
-    {"EventModDead", Kind::integer},
-    {"EventModError", Kind::integer},
-    {"EventModSuspicious", Kind::integer},
-    {"PageClusterId", Kind::integer},
-    {"PageUrl", Kind::string},
-    {"PageDuration", Kind::integer},
-    {"PageActiveDuration", Kind::integer},
-    {"PageRefererUrl", Kind::string},
-    {"PageLatLong", Kind::string},
-    {"PageAgent", Kind::string},
-    {"PageIp", Kind::string},
-    {"PageBrowser", Kind::string},
-    {"PageDevice", Kind::string},
-    {"PageOperatingSystem", Kind::string},
-    {"PageNumInfos", Kind::integer},
-    {"PageNumWarnings", Kind::integer},
-    {"PageNumErrors", Kind::integer},
-    {"UserAppKey", Kind::string},
-    {"UserEmail", Kind::string},
-    {"UserDisplayName", Kind::string},
-    {"LoadDomContentTime", Kind::integer},
-    {"LoadFirstPaintTime", Kind::integer},
-    {"LoadEventTime", Kind::integer},
+    {"IndvId", Kind::kInteger},
+    {"UserId", Kind::kInteger},
+    {"SessionId", Kind::kInteger},
+    {"PageId", Kind::kInteger},
+    {"EventStart", Kind::kDateTime},
+    {"EventType", Kind::kString},
+    {"EventCustomName", Kind::kString},
+    {"EventTargetText", Kind::kString},
+    {"EventTargetSelectorTok", Kind::kString},
+    {"EventModFrustrated", Kind::kInteger},
+    {"EventModDead", Kind::kInteger},
+    {"EventModError", Kind::kInteger},
+    {"EventModSuspicious", Kind::kInteger},
+    {"PageClusterId", Kind::kInteger},
+    {"PageUrl", Kind::kString},
+    {"PageDuration", Kind::kInteger},
+    {"PageActiveDuration", Kind::kInteger},
+    {"PageRefererUrl", Kind::kString},
+    {"PageLatLong", Kind::kString},
+    {"PageAgent", Kind::kString},
+    {"PageIp", Kind::kString},
+    {"PageBrowser", Kind::kString},
+    {"PageDevice", Kind::kString},
+    {"PageOperatingSystem", Kind::kString},
+    {"PageNumInfos", Kind::kInteger},
+    {"PageNumWarnings", Kind::kInteger},
+    {"PageNumErrors", Kind::kInteger},
+    {"UserAppKey", Kind::kString},
+    {"UserEmail", Kind::kString},
+    {"UserDisplayName", Kind::kString},
+    {"LoadDomContentTime", Kind::kInteger},
+    {"LoadFirstPaintTime", Kind::kInteger},
+    {"LoadEventTime", Kind::kInteger},
 }};
 
 constexpr const char* kReplicationKey = "EventStart";
 
 json type_of(Kind kind) {
   switch (kind) {
-    case Kind::integer: return {{"type", {"null", "integer"}}};
-    case Kind::string: return {{"type", {"null", "string"}}};
-    case Kind::date_time: return {{"type", {"null", "string"}}, {"format", "date-time"}};
+    case Kind::kInteger: return {{"type", {"null", "integer"}}};
+    case Kind::kString: return {{"type", {"null", "string"}}};
+    case Kind::kDateTime: return {{"type", {"null", "string"}}, {"format", "date-time"}};
   }
   return json::object();
 }
@@ -110,9 +110,9 @@ json catalog_metadata() {
                        {"table-key-properties", json::array()}}}});
   for (const Field& field : kFields) {
     const bool automatic = std::string_view(field.name) == kReplicationKey;
-    entries.push_back({{"breadcrumb", {"properties", field.name}},
-                       {"metadata",
-                        {{"inclusion", automatic ? "automatic" : "available"}, {"selected-by-default", true}}}});
+    entries.push_back(
+        {{"breadcrumb", {"properties", field.name}},
+         {"metadata", {{"inclusion", automatic ? "automatic" : "available"}, {"selected-by-default", true}}}});
   }
   return entries;
 }

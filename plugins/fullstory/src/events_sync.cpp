@@ -19,8 +19,9 @@ std::string describe_start(const SourceConfig& config, const std::optional<Bookm
 
 std::string bundle_line(const BundleRef& bundle, const BundleStats& stats) {
   char numbers[160];
-  std::snprintf(numbers, sizeof numbers, ": %llu events, %llu bytes, %.2f s", static_cast<unsigned long long>(stats.events),
-                static_cast<unsigned long long>(stats.bytes), stats.seconds);
+  std::snprintf(numbers, sizeof numbers, ": %llu events, %llu bytes, %.2f s",
+                static_cast<unsigned long long>(stats.events), static_cast<unsigned long long>(stats.bytes),
+                stats.seconds);
   std::string line = "bundle " + std::to_string(bundle.id) + " (" + format_rfc3339_utc(bundle.start) + " to " +
                      format_rfc3339_utc(bundle.stop) + ")" + numbers;
   if (stats.attempts > 1) line += ", " + std::to_string(stats.attempts) + " attempts";
@@ -33,7 +34,8 @@ void refuse_future_bookmark(const Bookmark& resume, int64_t now) {
   if (resume.last_bundle_stop <= now + kAllowedClockSkewSeconds) return;
   throw etl::Error(ETL_E_INVALID_STATE,
                    "state: the bookmark " + format_rfc3339_utc(resume.last_bundle_stop) + " is in the future (now is " +
-                       format_rfc3339_utc(now) + "); every run from it would find no new bundles. Set "
+                       format_rfc3339_utc(now) +
+                       "); every run from it would find no new bundles. Set "
                        "last_bundle_stop to the Stop of the last bundle you trust (see the run logs), or remove the "
                        "state file to start again from start_date");
 }
@@ -44,8 +46,8 @@ void EventsSync::run(const std::optional<Bookmark>& resume) {
   int64_t cursor = resume ? resume->last_bundle_stop : config_.start_unix;
   host_.info("listing bundles that end after " + format_rfc3339_utc(cursor) + " (from " +
              describe_start(config_, resume) + ")");
-  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   if (resume) refuse_future_bookmark(*resume, now);
   ListingCheck check(now, config_.allow_bundle_gaps, resume ? resume->last_bundle_id : std::nullopt);
   // A cursor that is a delivered bundle's Stop must be where the next bundle starts;

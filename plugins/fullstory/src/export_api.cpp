@@ -21,8 +21,8 @@ std::string seconds_text(std::chrono::milliseconds ms) {
 
 etl_status exhausted_code(FetchFailure::Kind kind) {
   switch (kind) {
-    case FetchFailure::Kind::rate_limited: return ETL_E_RATE_LIMITED;
-    case FetchFailure::Kind::timeout: return ETL_E_TIMEOUT;
+    case FetchFailure::Kind::kRateLimited: return ETL_E_RATE_LIMITED;
+    case FetchFailure::Kind::kTimeout: return ETL_E_TIMEOUT;
     default: return ETL_E_IO;
   }
 }
@@ -84,8 +84,8 @@ void ExportApi::with_retries(const std::string& request, const std::function<voi
       const auto give_up = [&](const std::string& why) {
         return etl::Error(exhausted_code(failure.kind()),
                           request + ": gave up after " + std::to_string(attempt_number) + " attempt" +
-                              (attempt_number == 1 ? "" : "s") + " and " + seconds_text(waited) + " of waiting (" + why +
-                              "); last error: " + redact(failure.what()),
+                              (attempt_number == 1 ? "" : "s") + " and " + seconds_text(waited) + " of waiting (" +
+                              why + "); last error: " + redact(failure.what()),
                           failure.http_status());
       };
       if (attempt_number >= policy_.max_attempts()) {
@@ -104,7 +104,7 @@ void ExportApi::with_retries(const std::string& request, const std::function<voi
                  std::to_string(policy_.max_attempts()) + " failed: " + redact(failure.what()) + "; retrying in " +
                  seconds_text(wait) + (server_said ? " (Retry-After)" : ""));
       host_.count("http_retries", 1);
-      if (failure.kind() == FetchFailure::Kind::rate_limited) host_.count("rate_limit_waits", 1);
+      if (failure.kind() == FetchFailure::Kind::kRateLimited) host_.count("rate_limit_waits", 1);
       budget_.spend(wait);
       waited += wait;
       host_.sleep_for(wait);
@@ -124,23 +124,24 @@ void ExportApi::check_status(const HttpHead& head, Endpoint endpoint, const std:
     http_.close();
     const auto retry_after = parse_retry_after(head.retry_after, std::chrono::system_clock::now());
     const std::string told = head.retry_after.empty() ? "no Retry-After"
-                             : retry_after          ? "Retry-After: " + head.retry_after
-                                                    : "unusable Retry-After '" + head.retry_after.substr(0, 40) + "'";
-    throw FetchFailure(FetchFailure::Kind::rate_limited, status_text + " (" + told + ")", status, retry_after);
+                             : retry_after            ? "Retry-After: " + head.retry_after
+                                                      : "unusable Retry-After '" + head.retry_after.substr(0, 40) + "'";
+    throw FetchFailure(FetchFailure::Kind::kRateLimited, status_text + " (" + told + ")", status, retry_after);
   }
   const std::string body = redact(http_.excerpt_and_close(kExcerptBytes));
   const std::string excerpt = body.empty() ? "" : "; the body says: " + body;
   if (status >= 500 || status == 408) {
     // A 503 may carry Retry-After too (RFC 9110); honour it when it parses.
-    throw FetchFailure(FetchFailure::Kind::server_error, status_text + excerpt, status,
+    throw FetchFailure(FetchFailure::Kind::kServerError, status_text + excerpt, status,
                        parse_retry_after(head.retry_after, std::chrono::system_clock::now()));
   }
   const std::string where = request + " answered " + status_text;
   switch (status) {
     case 401:
       throw etl::Error(ETL_E_UNAUTHENTICATED,
-                       where + ": FullStory rejected the API key. Check api_key (or FULLSTORY_API_KEY); it is sent "
-                               "as 'Authorization: Basic <key>' with the key exactly as FullStory shows it (not base64)",
+                       where +
+                           ": FullStory rejected the API key. Check api_key (or FULLSTORY_API_KEY); it is sent "
+                           "as 'Authorization: Basic <key>' with the key exactly as FullStory shows it (not base64)",
                        status);
     case 403:
       throw etl::Error(ETL_E_PERMISSION_DENIED,
@@ -148,15 +149,14 @@ void ExportApi::check_status(const HttpHead& head, Endpoint endpoint, const std:
                                "account lacks the Data Export add-on (Data Export Pack)",
                        status);
     case 404:
-      if (endpoint == Endpoint::list) {
+      if (endpoint == Endpoint::kList) {
         throw etl::Error(ETL_E_NOT_FOUND,
                          where + ": the account has no Data Export (the Data Export Pack add-on), or base_url (" +
                              config_.base_url.text() + ") is wrong; the default is https://export.fullstory.com",
                          status);
       }
       throw etl::Error(ETL_E_NOT_FOUND, where + ": the bundle is gone (expired or deleted)" + excerpt, status);
-    default:
-      throw etl::Error(ETL_E_IO, where + ", which this source does not expect" + excerpt, status);
+    default: throw etl::Error(ETL_E_IO, where + ", which this source does not expect" + excerpt, status);
   }
 }
 
@@ -173,13 +173,12 @@ void ExportApi::wait_for_download_slot() {
 }
 
 ExportPage ExportApi::list(int64_t start) {
-  const std::string request =
-      "export/list start=" + std::to_string(start) + " (" + format_rfc3339_utc(start) + ")";
+  const std::string request = "export/list start=" + std::to_string(start) + " (" + format_rfc3339_utc(start) + ")";
   const std::string target = "/api/v1/export/list?start=" + std::to_string(start);
   ExportPage page;
   with_retries(request, [&] {
     const HttpHead& head = http_.get(target, headers_);
-    check_status(head, Endpoint::list, request);
+    check_status(head, Endpoint::kList, request);
     std::string body;
     CappedStringSink sink(body);
     BodyDecoder decoder(sink);
@@ -196,7 +195,7 @@ ExportPage ExportApi::list(int64_t start) {
       // Without a Content-Length we cannot tell a cut transfer from a bad document; a list
       // call is cheap and emits nothing, so ask again.
       if (complete) throw etl::Error(ETL_E_INVALID_DATA, request + ": " + e.what());
-      throw FetchFailure(FetchFailure::Kind::truncated, std::string("unusable body (cut short?): ") + e.what());
+      throw FetchFailure(FetchFailure::Kind::kTruncated, std::string("unusable body (cut short?): ") + e.what());
     }
   });
   return page;
@@ -208,7 +207,7 @@ void ExportApi::download(const BundleRef& bundle, BodyConsumer& consumer) {
   with_retries(request, [&] {
     wait_for_download_slot();
     const HttpHead& head = http_.get(target, headers_);
-    check_status(head, Endpoint::get, request);
+    check_status(head, Endpoint::kGet, request);
     consumer.begin_attempt();
     for (size_t n; (n = http_.read(buffer_.data(), buffer_.size())) > 0;) {
       host_.count("bytes_downloaded", static_cast<int64_t>(n));

@@ -44,7 +44,7 @@ class ExportApi {
   void download(const BundleRef& bundle, BodyConsumer& consumer);
 
  private:
-  enum class Endpoint { list, get };
+  enum class Endpoint { kList, kGet };
 
   void with_retries(const std::string& request, const std::function<void()>& attempt);
   void check_status(const HttpHead& head, Endpoint endpoint, const std::string& request);

@@ -15,11 +15,11 @@ namespace fullstory {
 class FetchFailure : public std::runtime_error {
  public:
   enum class Kind {
-    connection,    // refused, reset, closed early, DNS: ETL_E_IO when retries run out
-    timeout,       // connect or idle timeout: ETL_E_TIMEOUT
-    truncated,     // the body ended before its end: ETL_E_IO
-    server_error,  // HTTP 5xx (and 408): ETL_E_IO
-    rate_limited,  // HTTP 429: ETL_E_RATE_LIMITED
+    kConnection,   // refused, reset, closed early, DNS: ETL_E_IO when retries run out
+    kTimeout,      // connect or idle timeout: ETL_E_TIMEOUT
+    kTruncated,    // the body ended before its end: ETL_E_IO
+    kServerError,  // HTTP 5xx (and 408): ETL_E_IO
+    kRateLimited,  // HTTP 429: ETL_E_RATE_LIMITED
   };
 
   FetchFailure(Kind kind, const std::string& message, int http_status = 0,

@@ -43,7 +43,7 @@ const HttpHead& HttpClient::get(const std::string& target, const HeaderList& hea
   } catch (const FetchFailure& failure) {
     // A server may close an idle keep-alive connection just as we reuse it. That is not a
     // failed attempt: try once more on a fresh connection before reporting anything.
-    if (!reused || failure.kind() != FetchFailure::Kind::connection) throw;
+    if (!reused || failure.kind() != FetchFailure::Kind::kConnection) throw;
     return exchange(path, headers);
   }
 }
@@ -102,9 +102,9 @@ size_t HttpClient::read(char* buffer, size_t capacity) {
 bool HttpClient::verify_length() const {
   if (head_.content_length < 0) return false;
   if (body_bytes_ < static_cast<uint64_t>(head_.content_length)) {
-    throw FetchFailure(FetchFailure::Kind::truncated,
-                       "the body ended after " + std::to_string(body_bytes_) + " of the " +
-                           std::to_string(head_.content_length) + " bytes its Content-Length announced");
+    throw FetchFailure(FetchFailure::Kind::kTruncated, "the body ended after " + std::to_string(body_bytes_) +
+                                                           " of the " + std::to_string(head_.content_length) +
+                                                           " bytes its Content-Length announced");
   }
   return true;
 }
@@ -145,15 +145,15 @@ void HttpClient::throw_failure(const char* phase) {
                                      (verify_failure.empty() ? e.displayText() : verify_failure) +
                                      "); if the server uses a private CA, set ca_file to its PEM bundle");
     }
-    throw FetchFailure(FetchFailure::Kind::connection, "TLS error " + where + ": " + e.displayText());
+    throw FetchFailure(FetchFailure::Kind::kConnection, "TLS error " + where + ": " + e.displayText());
   } catch (const Poco::TimeoutException&) {
-    throw FetchFailure(FetchFailure::Kind::timeout, "timed out " + where);
+    throw FetchFailure(FetchFailure::Kind::kTimeout, "timed out " + where);
   } catch (const Poco::Net::NoMessageException&) {
-    throw FetchFailure(FetchFailure::Kind::connection, "the server closed the connection without answering " + where);
+    throw FetchFailure(FetchFailure::Kind::kConnection, "the server closed the connection without answering " + where);
   } catch (const Poco::Exception& e) {
-    throw FetchFailure(FetchFailure::Kind::connection, "network error " + where + ": " + e.displayText());
+    throw FetchFailure(FetchFailure::Kind::kConnection, "network error " + where + ": " + e.displayText());
   } catch (const std::ios_base::failure& e) {
-    throw FetchFailure(FetchFailure::Kind::connection, "I/O error " + where + ": " + e.what());
+    throw FetchFailure(FetchFailure::Kind::kConnection, "I/O error " + where + ": " + e.what());
   }
 }
 

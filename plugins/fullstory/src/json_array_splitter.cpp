@@ -12,11 +12,11 @@ namespace {
 
 // Byte classes, looked up once per byte on the hot path.
 enum : uint8_t {
-  kPlain = 0,        // copied as is
-  kSpace = 1,        // insignificant whitespace outside strings
+  kPlain = 0,  // copied as is
+  kSpace = 1,  // insignificant whitespace outside strings
   kQuote = 2,
-  kOpen = 3,         // { [
-  kClose = 4,        // } ]
+  kOpen = 3,   // { [
+  kClose = 4,  // } ]
   kBackslash = 5,
 };
 
@@ -69,7 +69,7 @@ JsonArraySplitter::JsonArraySplitter(ElementSink& sink, size_t max_element_bytes
     : sink_(sink), max_element_bytes_(max_element_bytes) {}
 
 void JsonArraySplitter::reset() {
-  state_ = State::before_array;
+  state_ = State::kBeforeArray;
   depth_ = 0;
   offset_ = 0;
   elements_ = 0;
@@ -78,14 +78,14 @@ void JsonArraySplitter::reset() {
 }
 
 void JsonArraySplitter::garbage(uint64_t offset, char found, const char* expected) const {
-  throw SplitError(SplitError::Kind::garbage, offset,
+  throw SplitError(SplitError::Kind::kGarbage, offset,
                    std::string("expected ") + expected + ", found " + describe(found) + " at byte " +
                        std::to_string(offset) + " (after " + std::to_string(elements_) + " elements)");
 }
 
 void JsonArraySplitter::check_size(uint64_t offset) const {
   if (element_.size() > max_element_bytes_) {
-    throw SplitError(SplitError::Kind::too_large, offset,
+    throw SplitError(SplitError::Kind::kTooLarge, offset,
                      "element " + std::to_string(elements_ + 1) + " is larger than " +
                          std::to_string(max_element_bytes_ >> 20) + " MiB (at byte " + std::to_string(offset) + ")");
   }
@@ -97,18 +97,17 @@ void JsonArraySplitter::start_element(char c, uint64_t offset) {
   switch (class_of(c)) {
     case kOpen:
       depth_ = 1;
-      state_ = State::in_element;
+      state_ = State::kInElement;
       break;
     case kQuote:
       depth_ = 0;
-      state_ = State::in_string;
+      state_ = State::kInString;
       break;
-    case kClose:
-      garbage(offset, c, state_ == State::before_element ? "an element after ','" : "an element or ']'");
+    case kClose: garbage(offset, c, state_ == State::kBeforeElement ? "an element after ','" : "an element or ']'");
     default:
       if (c == ',' || c == ':') garbage(offset, c, "an element");
       depth_ = 0;
-      state_ = State::in_scalar;
+      state_ = State::kInScalar;
   }
 }
 
@@ -118,14 +117,14 @@ void JsonArraySplitter::complete_element(uint64_t end_offset) {
   element_end_offset_ = end_offset;
   sink_.element(element_);
   element_.clear();
-  state_ = State::after_element;
+  state_ = State::kAfterElement;
 }
 
 void JsonArraySplitter::write(const char* data, size_t size) {
   size_t i = 0;
   while (i < size) {
     switch (state_) {
-      case State::in_string: {
+      case State::kInString: {
         // Hot path: copy the run up to the next quote or backslash in one append.
         const size_t end = find_quote_or_backslash(data, i, size);
         element_.append(data + i, end - i);
@@ -137,19 +136,19 @@ void JsonArraySplitter::write(const char* data, size_t size) {
         element_.push_back(data[end]);
         i = end + 1;
         if (data[end] == '\\') {
-          state_ = State::in_string_escape;
+          state_ = State::kInStringEscape;
         } else if (depth_ == 0) {
           complete_element(offset_ + i);  // a top-level string element
         } else {
-          state_ = State::in_element;
+          state_ = State::kInElement;
         }
         break;
       }
-      case State::in_string_escape:
+      case State::kInStringEscape:
         element_.push_back(data[i++]);
-        state_ = State::in_string;
+        state_ = State::kInString;
         break;
-      case State::in_element: {
+      case State::kInElement: {
         size_t end = i;
         while (end < size && class_of(data[end]) == kPlain) ++end;
         element_.append(data + i, end - i);
@@ -163,7 +162,7 @@ void JsonArraySplitter::write(const char* data, size_t size) {
           case kSpace: break;
           case kQuote:
             element_.push_back(c);
-            state_ = State::in_string;
+            state_ = State::kInString;
             break;
           case kOpen:
             element_.push_back(c);
@@ -178,7 +177,7 @@ void JsonArraySplitter::write(const char* data, size_t size) {
         }
         break;
       }
-      case State::in_scalar: {
+      case State::kInScalar: {
         const char c = data[i];
         if (c == ',' || c == ']' || is_space(c)) {
           complete_element(offset_ + i);
@@ -189,40 +188,40 @@ void JsonArraySplitter::write(const char* data, size_t size) {
         check_size(offset_ + i);
         break;
       }
-      case State::after_element: {
+      case State::kAfterElement: {
         const char c = data[i];
         if (c == ',') {
-          state_ = State::before_element;
+          state_ = State::kBeforeElement;
         } else if (c == ']') {
-          state_ = State::closed;
+          state_ = State::kClosed;
         } else if (!is_space(c)) {
           garbage(offset_ + i, c, "',' or ']'");
         }
         ++i;
         break;
       }
-      case State::before_array: {
+      case State::kBeforeArray: {
         const char c = data[i];
         if (c == '[') {
-          state_ = State::array_opened;
+          state_ = State::kArrayOpened;
         } else if (!is_space(c)) {
           garbage(offset_ + i, c, "'[' (the start of a JSON array)");
         }
         ++i;
         break;
       }
-      case State::array_opened:
-      case State::before_element: {
+      case State::kArrayOpened:
+      case State::kBeforeElement: {
         const char c = data[i];
-        if (c == ']' && state_ == State::array_opened) {
-          state_ = State::closed;
+        if (c == ']' && state_ == State::kArrayOpened) {
+          state_ = State::kClosed;
         } else if (!is_space(c)) {
           start_element(c, offset_ + i);
         }
         ++i;
         break;
       }
-      case State::closed:
+      case State::kClosed:
         if (!is_space(data[i])) garbage(offset_ + i, data[i], "nothing after the closing ']'");
         ++i;
         break;
@@ -232,17 +231,17 @@ void JsonArraySplitter::write(const char* data, size_t size) {
 }
 
 void JsonArraySplitter::finish() {
-  if (state_ == State::closed) return;
+  if (state_ == State::kClosed) return;
   std::string where;
   switch (state_) {
-    case State::before_array: where = offset_ == 0 ? "the body is empty" : "no '[' was found"; break;
-    case State::in_string:
-    case State::in_string_escape:
-    case State::in_element:
-    case State::in_scalar: where = "inside element " + std::to_string(elements_ + 1); break;
+    case State::kBeforeArray: where = offset_ == 0 ? "the body is empty" : "no '[' was found"; break;
+    case State::kInString:
+    case State::kInStringEscape:
+    case State::kInElement:
+    case State::kInScalar: where = "inside element " + std::to_string(elements_ + 1); break;
     default: where = "after element " + std::to_string(elements_) + ", before the closing ']'"; break;
   }
-  throw SplitError(SplitError::Kind::incomplete, offset_,
+  throw SplitError(SplitError::Kind::kIncomplete, offset_,
                    "the JSON array ended early at byte " + std::to_string(offset_) + ": " + where);
 }
 

@@ -29,9 +29,9 @@ class ElementSink {
 class SplitError : public std::runtime_error {
  public:
   enum class Kind {
-    garbage,     // bytes that cannot appear here in a JSON array
-    incomplete,  // the input ended before the closing ']'
-    too_large,   // one element exceeds max_element_bytes
+    kGarbage,     // bytes that cannot appear here in a JSON array
+    kIncomplete,  // the input ended before the closing ']'
+    kTooLarge,    // one element exceeds max_element_bytes
   };
   SplitError(Kind kind, uint64_t offset, const std::string& message)
       : std::runtime_error(message), kind_(kind), offset_(offset) {}
@@ -63,15 +63,15 @@ class JsonArraySplitter final : public ByteSink {
 
  private:
   enum class State : uint8_t {
-    before_array,    // expecting '['
-    array_opened,    // after '[': an element or ']'
-    before_element,  // after ',': an element
-    in_element,      // inside an object/array element, outside strings
-    in_scalar,       // inside a top-level number/literal element
-    in_string,
-    in_string_escape,
-    after_element,   // expecting ',' or ']'
-    closed,          // after ']': only whitespace may follow
+    kBeforeArray,    // expecting '['
+    kArrayOpened,    // after '[': an element or ']'
+    kBeforeElement,  // after ',': an element
+    kInElement,      // inside an object/array element, outside strings
+    kInScalar,       // inside a top-level number/literal element
+    kInString,
+    kInStringEscape,
+    kAfterElement,  // expecting ',' or ']'
+    kClosed,        // after ']': only whitespace may follow
   };
 
   void start_element(char c, uint64_t offset);
@@ -81,9 +81,9 @@ class JsonArraySplitter final : public ByteSink {
 
   ElementSink& sink_;
   size_t max_element_bytes_;
-  State state_ = State::before_array;
-  uint32_t depth_ = 0;     // nesting inside the current element
-  uint64_t offset_ = 0;    // bytes consumed before the current chunk
+  State state_ = State::kBeforeArray;
+  uint32_t depth_ = 0;   // nesting inside the current element
+  uint64_t offset_ = 0;  // bytes consumed before the current chunk
   uint64_t elements_ = 0;
   uint64_t element_end_offset_ = 0;
   std::string element_;

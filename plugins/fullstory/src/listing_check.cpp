@@ -30,7 +30,8 @@ std::vector<std::string> ListingCheck::check_page(const ExportPage& page, int64_
   const BundleRef* previous = nullptr;
   for (const BundleRef& bundle : page.bundles) {
     check_range(bundle, request);
-    if (previous == nullptr && bundle.stop <= start) refuse(request, describe(bundle) + ", which does not end after start");
+    if (previous == nullptr && bundle.stop <= start)
+      refuse(request, describe(bundle) + ", which does not end after start");
     if (previous != nullptr && bundle.stop <= previous->stop) {
       refuse(request, describe(bundle) + " after " + describe(*previous) +
                           ": the list must be oldest first, one bundle per Stop");

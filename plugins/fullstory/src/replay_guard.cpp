@@ -59,17 +59,15 @@ bool ReplayGuard::admit(std::string_view event) {
   }
   if (seen_count_ == emitted_count_ && seen_digest_ != emitted_digest_) {
     throw BundleChangedError("the bundle changed between download attempts: its first " +
-                             std::to_string(emitted_count_) +
-                             " events differ from the ones already emitted");
+                             std::to_string(emitted_count_) + " events differ from the ones already emitted");
   }
   return false;
 }
 
 void ReplayGuard::finish_attempt() const {
   if (seen_count_ < emitted_count_) {
-    throw BundleChangedError("the bundle changed between download attempts: it now has " +
-                             std::to_string(seen_count_) + " events, but " + std::to_string(emitted_count_) +
-                             " were already emitted");
+    throw BundleChangedError("the bundle changed between download attempts: it now has " + std::to_string(seen_count_) +
+                             " events, but " + std::to_string(emitted_count_) + " were already emitted");
   }
 }
 

@@ -36,7 +36,8 @@ milliseconds RetryPolicy::backoff(int failed_attempts, double unit_random) const
 std::optional<milliseconds> parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now) {
   value = trim(value);
   if (value.empty()) return std::nullopt;
-  if (std::all_of(value.begin(), value.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; })) {
+  if (std::all_of(value.begin(), value.end(),
+                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; })) {
     int64_t seconds = 0;
     for (const char c : value) {
       seconds = std::min(kMaxRetryAfterSeconds + 1, seconds * 10 + (c - '0'));

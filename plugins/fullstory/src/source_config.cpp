@@ -47,7 +47,8 @@ int64_t read_start_date(const etl::Config& config, int64_t now_unix, bool& defau
   if (defaulted) return now_unix - kSecondsPerYear;
   const std::string text = config.string("start_date");
   const auto start = parse_rfc3339(text);
-  if (!start) reject("start_date", "an RFC 3339 date (2023-01-31) or date-time (2023-01-31T00:00:00Z)", in_quotes(text));
+  if (!start)
+    reject("start_date", "an RFC 3339 date (2023-01-31) or date-time (2023-01-31T00:00:00Z)", in_quotes(text));
   if (*start < 0) reject("start_date", "a date after 1970-01-01", in_quotes(text));
   if (*start > now_unix) reject("start_date", "a time in the past", in_quotes(text));
   return *start;
@@ -83,7 +84,8 @@ std::string read_ca_file(const etl::Config& config) {
   if (!std::filesystem::is_regular_file(path, error)) {
     reject("ca_file", "the path of a PEM file of CA certificates", in_quotes(path) + ", which is not a readable file");
   }
-  if (!std::ifstream(path).good()) reject("ca_file", "a readable PEM file", in_quotes(path) + ", which cannot be opened");
+  if (!std::ifstream(path).good())
+    reject("ca_file", "a readable PEM file", in_quotes(path) + ", which cannot be opened");
   return path;
 }
 

@@ -19,20 +19,20 @@ namespace fullstory {
 
 // No member has an initializer: every value comes from the config, defaults from kSourceConfig.
 struct SourceConfig {
-  std::string api_key;             // empty only for discover, which needs no key
-  int64_t start_unix = 0;          // from start_date: list bundles whose Stop is after this
+  std::string api_key;     // empty only for discover, which needs no key
+  int64_t start_unix = 0;  // from start_date: list bundles whose Stop is after this
   bool start_date_defaulted = false;
   BaseUrl base_url;
   std::string user_agent;
-  std::string ca_file;             // empty: the system's CA store
+  std::string ca_file;  // empty: the system's CA store
   std::chrono::seconds connect_timeout{};
   std::chrono::seconds idle_timeout{};
   int max_attempts{};
   std::chrono::milliseconds retry_base_delay{};
   std::chrono::milliseconds retry_max_delay{};
   std::chrono::seconds max_total_wait{};
-  int downloads_per_minute{};      // 0: no pacing
-  bool allow_bundle_gaps{};        // see ListingCheck
+  int downloads_per_minute{};  // 0: no pacing
+  bool allow_bundle_gaps{};    // see ListingCheck
 };
 
 /// The longest retry wait, for retry_base_delay_ms and retry_max_delay_ms alike.
@@ -44,7 +44,9 @@ inline constexpr etl::ConfigMap kSourceConfig{{
     etl::custom_key<SourceConfig>(
         ETL_CONFIG_STRING, "api_key",
         "FullStory API key with Admin or Architect permission, sent as 'Authorization: Basic <key>'.")
-        .required().secret().env("FULLSTORY_API_KEY"),
+        .required()
+        .secret()
+        .env("FULLSTORY_API_KEY"),
     etl::custom_key<SourceConfig>(ETL_CONFIG_STRING, "start_date",
                                   "First run only: export bundles that end after this RFC 3339 date or date-time. "
                                   "Default: one year before now (Stitch's historical sync)."),
@@ -57,24 +59,30 @@ inline constexpr etl::ConfigMap kSourceConfig{{
         "PEM file of CA certificates to trust instead of the system store (private CA, TLS proxy)."),
     etl::integer_key<&SourceConfig::connect_timeout>("connect_timeout_seconds",
                                                      "Seconds to wait for a TCP/TLS connection.")
-        .defaults_to(30).range(1, 3600, "seconds"),
+        .defaults_to(30)
+        .range(1, 3600, "seconds"),
     etl::integer_key<&SourceConfig::idle_timeout>(
         "idle_timeout_seconds", "Seconds a request may go without receiving a byte before it is retried.")
-        .defaults_to(300).range(1, 86400, "seconds"),
+        .defaults_to(300)
+        .range(1, 86400, "seconds"),
     etl::integer_key<&SourceConfig::max_attempts>("max_attempts", "Attempts per request (first try included).")
-        .defaults_to(8).range(1, 100),
-    etl::integer_key<&SourceConfig::retry_base_delay>("retry_base_delay_ms",
-                                                      "First retry wait in ms; doubles per attempt, jittered to 50-100%.")
-        .defaults_to(1000).range(0, kMaxRetryDelayMs, "milliseconds"),
-    etl::custom_key<SourceConfig>(ETL_CONFIG_INTEGER, "retry_max_delay_ms",
-                                  "Cap on a single retry wait in ms.")
+        .defaults_to(8)
+        .range(1, 100),
+    etl::integer_key<&SourceConfig::retry_base_delay>(
+        "retry_base_delay_ms", "First retry wait in ms; doubles per attempt, jittered to 50-100%.")
+        .defaults_to(1000)
+        .range(0, kMaxRetryDelayMs, "milliseconds"),
+    etl::custom_key<SourceConfig>(ETL_CONFIG_INTEGER, "retry_max_delay_ms", "Cap on a single retry wait in ms.")
         .defaults_to(60000),
     etl::integer_key<&SourceConfig::max_total_wait>(
-        "max_total_wait_seconds", "Run-wide budget for retry and 429 Retry-After waits, in seconds (pacing not included).")
-        .defaults_to(3600).range(0, 7 * 86400, "seconds"),
+        "max_total_wait_seconds",
+        "Run-wide budget for retry and 429 Retry-After waits, in seconds (pacing not included).")
+        .defaults_to(3600)
+        .range(0, 7 * 86400, "seconds"),
     etl::integer_key<&SourceConfig::downloads_per_minute>(
         "downloads_per_minute", "Bundle downloads started per rolling minute (FullStory allows 2); 0 disables pacing.")
-        .defaults_to(2).range(0, 600, "0 = no pacing"),
+        .defaults_to(2)
+        .range(0, 600, "0 = no pacing"),
     etl::boolean_key<&SourceConfig::allow_bundle_gaps>(
         "allow_bundle_gaps",
         "Accept a listed bundle that starts after the previous one stopped (FullStory exports paused), with a "

@@ -68,8 +68,8 @@ std::optional<int64_t> parse_rfc3339(std::string_view text) {
   } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
     const auto offset_hours = read_digits(text, pos + 1, 2);
     const auto offset_minutes = read_digits(text, pos + 4, 2);
-    if (!offset_hours || !offset_minutes || pos + 3 >= text.size() || text[pos + 3] != ':' ||
-        *offset_hours > 23 || *offset_minutes > 59) {
+    if (!offset_hours || !offset_minutes || pos + 3 >= text.size() || text[pos + 3] != ':' || *offset_hours > 23 ||
+        *offset_minutes > 59) {
       return std::nullopt;
     }
     offset = (*offset_hours * 3600 + *offset_minutes * 60) * (text[pos] == '-' ? -1 : 1);

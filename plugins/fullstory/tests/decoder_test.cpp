@@ -87,7 +87,7 @@ TEST_CASE("decoder: a truncated gzip stream is reported as truncated") {
       decoder.finish();
       FAIL("no error for " << keep << " bytes");
     } catch (const DecodeError& e) {
-      CHECK(e.kind() == DecodeError::Kind::truncated);
+      CHECK(e.kind() == DecodeError::Kind::kTruncated);
     }
   }
 }
@@ -107,7 +107,7 @@ TEST_CASE("decoder: corrupt gzip is reported as corrupt") {
     trailing.finish();
     FAIL("trailing garbage accepted");
   } catch (const DecodeError& e) {
-    CHECK(e.kind() == DecodeError::Kind::corrupt);
+    CHECK(e.kind() == DecodeError::Kind::kCorrupt);
   }
 }
 

@@ -17,9 +17,9 @@ std::string nested_array(size_t depth) { return std::string(depth, '[') + std::s
 }  // namespace
 
 TEST_CASE("deep nesting: a state nested 100k levels is ETL_E_INVALID_STATE, quoted by type only") {
-  for (const std::string& state : {R"({"bookmarks":)" + nested_array(100'000) + "}",
-                                   R"({"events":)" + nested_array(100'000) + "}",
-                                   R"({"bookmarks":{"events":{"last_bundle_stop":)" + nested_array(100'000) + "}}}"}) {
+  for (const std::string& state :
+       {R"({"bookmarks":)" + nested_array(100'000) + "}", R"({"events":)" + nested_array(100'000) + "}",
+        R"({"bookmarks":{"events":{"last_bundle_stop":)" + nested_array(100'000) + "}}}"}) {
     try {
       parse_bookmark(state);
       FAIL("accepted");

@@ -12,8 +12,8 @@
 
 #include "csv_table.h"
 #include "etlhost_bin.h"
-#include "process.h"
 #include "fullstory_support.h"
+#include "process.h"
 
 using namespace fstest;
 using nlohmann::json;
@@ -122,8 +122,8 @@ TEST_CASE("e2e: fullstory -> singer emits exactly the simulator's events and com
   const std::vector<std::string> args = {"--bundles", "3", "--events-per-bundle", "400,0,900", "--seed", "11"};
   Simulator sim(args);
   Workspace work;
-  const auto run = work.run({"run", "fullstory", "to", "singer", "--config", work.write_config(sim), "--state",
-                             work.state_path()});
+  const auto run = work.run(
+      {"run", "fullstory", "to", "singer", "--config", work.write_config(sim), "--state", work.state_path()});
   REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
   // Singer re-serialises the record object; compare values (exact int64s through nlohmann).
   const auto got = singer_records(run.result.out);
@@ -150,15 +150,15 @@ TEST_CASE("e2e: fullstory -> csv writes exactly the simulator's events, every va
 TEST_CASE("e2e: a failed run resumes from --state: the csv ends with every event exactly once") {
   const std::vector<std::string> args = {"--bundles", "4", "--events-per-bundle", "300,200,500,100"};
   Workspace work;
-  const std::vector<std::string> common = {"--state", work.state_path(), "--checkpoint-interval", "0",
-                                           "--set", "csv.output_dir=" + work.csv_dir()};
+  const std::vector<std::string> common = {"--state", work.state_path(), "--checkpoint-interval",
+                                           "0",       "--set",           "csv.output_dir=" + work.csv_dir()};
   {
     // Bundle 2 keeps failing: the run gives up after bundles 0 and 1 are committed.
     auto faulty = args;
     faulty.insert(faulty.end(), {"--fault", "get:503:always@" + std::to_string(bundle_id(2))});
     Simulator sim(faulty);
-    std::vector<std::string> cli = {"run", "fullstory", "->", "csv", "--config",
-                                    work.write_config(sim, {{"max_attempts", 2}})};
+    std::vector<std::string> cli = {"run", "fullstory", "->",
+                                    "csv", "--config",  work.write_config(sim, {{"max_attempts", 2}})};
     cli.insert(cli.end(), common.begin(), common.end());
     const auto run = work.run(cli);
     CHECK_MESSAGE(run.result.exit_code == 5, run.result.describe());
@@ -194,13 +194,14 @@ TEST_CASE("e2e: HTTPS with ca_file, and a clear refusal with the wrong CA") {
   const std::vector<std::string> args = {"--bundles", "1", "--events-per-bundle", "50"};
   Simulator sim(args, /*tls=*/true);
   Workspace work;
-  auto run = work.run({"run", "fullstory", "to", "singer", "--config", work.write_config(sim, {{"ca_file", test_certs().ca}})});
+  auto run = work.run(
+      {"run", "fullstory", "to", "singer", "--config", work.write_config(sim, {{"ca_file", test_certs().ca}})});
   REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
   CHECK(singer_records(run.result.out).size() == 50);
   check_no_key(run);
 
-  run = work.run({"run", "fullstory", "to", "singer", "--config",
-                  work.write_config(sim, {{"ca_file", test_certs().other_ca}})});
+  run = work.run(
+      {"run", "fullstory", "to", "singer", "--config", work.write_config(sim, {{"ca_file", test_certs().other_ca}})});
   CHECK(run.result.exit_code == 5);
   CHECK(contains(run.result.err, "did not verify"));
   check_no_key(run);
@@ -256,18 +257,23 @@ TEST_CASE("e2e: a lying export/list fails the run with state unmoved past it, an
     const char* message;  // part of the refusal
   };
   const Lie lies[] = {
-      {"newest-first", "the list must be oldest first"},   {"future-stop", "2100-01-01T00:00:00Z"},
-      {"max-stop", "outside years 0001-9999"},             {"duplicate-id", "whose Id was listed (or delivered) already"},
-      {"duplicate-stop", "one bundle per Stop"},           {"gap", "set allow_bundle_gaps to true"},
-      {"overlap", "were delivered already"},               {"stale", "does not end after start"},
+      {"newest-first", "the list must be oldest first"},
+      {"future-stop", "2100-01-01T00:00:00Z"},
+      {"max-stop", "outside years 0001-9999"},
+      {"duplicate-id", "whose Id was listed (or delivered) already"},
+      {"duplicate-stop", "one bundle per Stop"},
+      {"gap", "set allow_bundle_gaps to true"},
+      {"overlap", "were delivered already"},
+      {"stale", "does not end after start"},
   };
-  const std::vector<std::string> args = {"--bundles", "5", "--events-per-bundle", "40,30,20,10,50", "--list-page-size", "2"};
+  const std::vector<std::string> args = {"--bundles",        "5", "--events-per-bundle", "40,30,20,10,50",
+                                         "--list-page-size", "2"};
   for (const Lie& lie : lies) {
     const std::string kind = lie.kind;
     CAPTURE(kind);
     Workspace work;
-    const std::vector<std::string> common = {"--state", work.state_path(), "--checkpoint-interval", "0",
-                                             "--set", "csv.output_dir=" + work.csv_dir()};
+    const std::vector<std::string> common = {"--state", work.state_path(), "--checkpoint-interval",
+                                             "0",       "--set",           "csv.output_dir=" + work.csv_dir()};
     auto lying = args;
     lying.insert(lying.end(), {"--list-lie", lie.kind});
     {
@@ -308,8 +314,9 @@ TEST_CASE("e2e: pages shorter than FullStory's 20 are followed to the end, allow
   gap.insert(gap.end(), {"--list-lie", "gap"});
   Simulator sim(gap);
   Workspace work;
-  const auto run = work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(sim, {{"allow_bundle_gaps", true}}),
-                             "--state", work.state_path(), "--set", "csv.output_dir=" + work.csv_dir()});
+  const auto run = work.run({"run", "fullstory", "->", "csv", "--config",
+                             work.write_config(sim, {{"allow_bundle_gaps", true}}), "--state", work.state_path(),
+                             "--set", "csv.output_dir=" + work.csv_dir()});
   REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
   CHECK(contains(run.result.err, "accepted, allow_bundle_gaps is true"));
   auto expected = Simulator::dump_events(args);

@@ -37,9 +37,8 @@ class CancelLater {
 TEST_CASE("faults: 429 with Retry-After (seconds and HTTP date) is waited out, nothing lost") {
   for (const char* format : {"seconds", "http-date"}) {
     CAPTURE(format);
-    const std::vector<std::string> args = {"--bundles",       "3", "--events-per-bundle",   "20",
-                                           "--rate-limit",    "1", "--rate-window",         "1",
-                                           "--retry-after-format", format};
+    const std::vector<std::string> args = {"--bundles",     "3", "--events-per-bundle",  "20",  "--rate-limit", "1",
+                                           "--rate-window", "1", "--retry-after-format", format};
     Simulator sim(args);
     PluginHarness plugin;
     const auto result = plugin.sync(plugin_config(sim));
@@ -55,7 +54,8 @@ TEST_CASE("faults: 429 with Retry-After (seconds and HTTP date) is waited out, n
 TEST_CASE("faults: 5xx on list and get, and connection resets, are retried without duplicates") {
   const std::vector<std::string> args = {"--bundles", "3", "--events-per-bundle", "50"};
   Simulator sim({"--bundles", "3", "--events-per-bundle", "50", "--fault", "list:500:1", "--fault", "get:503:2",
-                 "--fault", "get:502:1@" + id_text(1), "--fault", "get:reset:1@" + id_text(2), "--fault", "list:reset:1"});
+                 "--fault", "get:502:1@" + id_text(1), "--fault", "get:reset:1@" + id_text(2), "--fault",
+                 "list:reset:1"});
   PluginHarness plugin;
   const auto result = plugin.sync(plugin_config(sim));
   REQUIRE_MESSAGE(result.status == ETL_OK, result.describe());
@@ -187,8 +187,8 @@ TEST_CASE("faults: an exhausted retry budget names the request, attempts, wait a
     CHECK(contains(result.error, "HTTP 429"));
   }
   SUBCASE("timeouts -> ETL_E_TIMEOUT") {
-    Simulator sim({"--bundles", "1", "--events-per-bundle", "2000", "--fault", "get:stall:always",
-                   "--stall-seconds", "30"});
+    Simulator sim(
+        {"--bundles", "1", "--events-per-bundle", "2000", "--fault", "get:stall:always", "--stall-seconds", "30"});
     PluginHarness plugin;
     const auto result = plugin.sync(plugin_config(sim, {{"max_attempts", 2}, {"idle_timeout_seconds", 1}}));
     CHECK(result.status == ETL_E_TIMEOUT);

@@ -12,7 +12,8 @@ void check_same_events(const std::vector<std::string>& got, const std::vector<st
   size_t byte_mismatches = 0;
   for (size_t i = 0; i < got.size(); ++i) {
     if (nlohmann::json::parse(got[i]) != nlohmann::json::parse(expected[i])) {
-      if (++value_mismatches <= 3) CHECK_MESSAGE(false, "event " << i << " differs:\n" << got[i] << "\n" << expected[i]);
+      if (++value_mismatches <= 3)
+        CHECK_MESSAGE(false, "event " << i << " differs:\n" << got[i] << "\n" << expected[i]);
     }
     if (got[i] != expected[i]) ++byte_mismatches;
   }

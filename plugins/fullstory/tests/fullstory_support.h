@@ -16,9 +16,9 @@ namespace fstest {
 using etltest::contains;
 using etltest::kApiKey;
 using etltest::Message;
-using etltest::RunResult;
 using etltest::plugin_config;
 using etltest::read_file;
+using etltest::RunResult;
 using etltest::Simulator;
 using etltest::TempDir;
 using etltest::test_certs;

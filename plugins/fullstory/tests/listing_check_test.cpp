@@ -44,7 +44,7 @@ TEST_CASE("listing check: an honest page passes, in order, back to back") {
 }
 
 TEST_CASE("listing check: every broken promise is refused, naming the bundle and what was wrong") {
-  const int64_t kMax = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   struct Case {
     const char* name;
     ExportPage listed;
@@ -91,8 +91,8 @@ TEST_CASE("timestamps: the formatter covers years 0001-9999 and names anything o
   CHECK(format_rfc3339_utc(kFirstRfc3339Second) == "0001-01-01T00:00:00Z");
   CHECK(format_rfc3339_utc(kLastRfc3339Second) == "9999-12-31T23:59:59Z");
   CHECK(format_rfc3339_utc(kLastRfc3339Second + 1) == "unix time 253402300800 (outside years 0001-9999)");
-  const int64_t kMax = std::numeric_limits<int64_t>::max();
-  const int64_t kMin = std::numeric_limits<int64_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
   CHECK(format_rfc3339_utc(kMax).find("9223372036854775807") != std::string::npos);
   CHECK(format_rfc3339_utc(kMin).find("-9223372036854775808") != std::string::npos);
   CHECK_FALSE(parse_rfc3339(format_rfc3339_utc(kMax)).has_value());

@@ -35,7 +35,7 @@ SplitError::Kind error_kind(const std::string& input) {
     return e.kind();
   }
   FAIL("no SplitError for: " << input);
-  return SplitError::Kind::garbage;
+  return SplitError::Kind::kGarbage;
 }
 
 const std::string kTricky =
@@ -87,25 +87,25 @@ TEST_CASE("splitter: whitespace inside strings is kept byte for byte") {
 }
 
 TEST_CASE("splitter: truncated input is reported as incomplete") {
-  CHECK(error_kind("") == SplitError::Kind::incomplete);
-  CHECK(error_kind("  ") == SplitError::Kind::incomplete);
-  CHECK(error_kind("[") == SplitError::Kind::incomplete);
-  CHECK(error_kind(R"([{"a":1})") == SplitError::Kind::incomplete);
-  CHECK(error_kind(R"([{"a":1},)") == SplitError::Kind::incomplete);
-  CHECK(error_kind(R"([{"a":"unterminated)") == SplitError::Kind::incomplete);
-  CHECK(error_kind(R"([{"a":"ends in escape\)") == SplitError::Kind::incomplete);
-  CHECK(error_kind(R"([{"a":[1,2)") == SplitError::Kind::incomplete);
+  CHECK(error_kind("") == SplitError::Kind::kIncomplete);
+  CHECK(error_kind("  ") == SplitError::Kind::kIncomplete);
+  CHECK(error_kind("[") == SplitError::Kind::kIncomplete);
+  CHECK(error_kind(R"([{"a":1})") == SplitError::Kind::kIncomplete);
+  CHECK(error_kind(R"([{"a":1},)") == SplitError::Kind::kIncomplete);
+  CHECK(error_kind(R"([{"a":"unterminated)") == SplitError::Kind::kIncomplete);
+  CHECK(error_kind(R"([{"a":"ends in escape\)") == SplitError::Kind::kIncomplete);
+  CHECK(error_kind(R"([{"a":[1,2)") == SplitError::Kind::kIncomplete);
 }
 
 TEST_CASE("splitter: garbage is reported with its offset") {
-  CHECK(error_kind("x[]") == SplitError::Kind::garbage);
-  CHECK(error_kind("{}") == SplitError::Kind::garbage);
-  CHECK(error_kind("[{} {}]") == SplitError::Kind::garbage);
-  CHECK(error_kind("[{}}]") == SplitError::Kind::garbage);
-  CHECK(error_kind("[{},]") == SplitError::Kind::garbage);
-  CHECK(error_kind("[,{}]") == SplitError::Kind::garbage);
-  CHECK(error_kind("[{}] x") == SplitError::Kind::garbage);
-  CHECK(error_kind("[{}][]") == SplitError::Kind::garbage);
+  CHECK(error_kind("x[]") == SplitError::Kind::kGarbage);
+  CHECK(error_kind("{}") == SplitError::Kind::kGarbage);
+  CHECK(error_kind("[{} {}]") == SplitError::Kind::kGarbage);
+  CHECK(error_kind("[{}}]") == SplitError::Kind::kGarbage);
+  CHECK(error_kind("[{},]") == SplitError::Kind::kGarbage);
+  CHECK(error_kind("[,{}]") == SplitError::Kind::kGarbage);
+  CHECK(error_kind("[{}] x") == SplitError::Kind::kGarbage);
+  CHECK(error_kind("[{}][]") == SplitError::Kind::kGarbage);
 
   Collect sink;
   JsonArraySplitter splitter(sink);
@@ -128,7 +128,7 @@ TEST_CASE("splitter: an element over the size cap is refused") {
     splitter.write(input.data(), input.size());
     FAIL("expected too_large");
   } catch (const SplitError& e) {
-    CHECK(e.kind() == SplitError::Kind::too_large);
+    CHECK(e.kind() == SplitError::Kind::kTooLarge);
   }
 }
 

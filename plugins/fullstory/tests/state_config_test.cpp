@@ -36,9 +36,9 @@ void no_destroy(void*) {}
 const etl_plugin& spec_only_plugin() {
   static constexpr auto kFields = etl::detail::pointers_to(kSourceConfig);
   static const etl_source_api kApi{ETL_STRUCT_SIZE(etl_source_api), &no_create, nullptr, &no_sync, &no_destroy};
-  static const etl_plugin kPlugin{ETL_STRUCT_SIZE(etl_plugin), ETL_ABI_VERSION, ETL_KIND_SOURCE, "fullstory",
-                                  ETL_FULLSTORY_VERSION, "kSourceConfig only", kFields.data(), kFields.size(),
-                                  &kApi, nullptr};
+  static const etl_plugin kPlugin{
+      ETL_STRUCT_SIZE(etl_plugin), ETL_ABI_VERSION, ETL_KIND_SOURCE, "fullstory", ETL_FULLSTORY_VERSION,
+      "kSourceConfig only",        kFields.data(),  kFields.size(),  &kApi,       nullptr};
   return kPlugin;
 }
 
@@ -77,9 +77,9 @@ TEST_CASE("timestamps: RFC 3339 in, UTC out") {
   CHECK(parse_rfc3339("2023-11-16T02:00:00+02:00") == 1'700'092'800);
   CHECK(parse_rfc3339("2023-11-15T19:00:00.5-05:00") == 1'700'092'800);
   CHECK(parse_rfc3339("2017-01-17T20:32:05Z") == 1'484'685'125);
-  for (const char* bad : {"", "2023-11-16T00:00:00", "2023-13-01", "2023-02-29", "2023-11-16T24:00:00Z",
-                          "2023-11-16T00:00:00.Z", "2023-11-16 00:00:00Z", "2023-11-16T00:00:00Zjunk", "16/11/2023",
-                          "2023-11-16T00:00:00+2:00"}) {
+  for (const char* bad :
+       {"", "2023-11-16T00:00:00", "2023-13-01", "2023-02-29", "2023-11-16T24:00:00Z", "2023-11-16T00:00:00.Z",
+        "2023-11-16 00:00:00Z", "2023-11-16T00:00:00Zjunk", "16/11/2023", "2023-11-16T00:00:00+2:00"}) {
     CHECK_MESSAGE(!parse_rfc3339(bad).has_value(), bad);
   }
   CHECK(format_rfc3339_utc(1'700'092'800) == "2023-11-16T00:00:00Z");
@@ -90,7 +90,8 @@ TEST_CASE("timestamps: RFC 3339 in, UTC out") {
 TEST_CASE("bookmark: ours round-trips, ids above 2^53 exact") {
   const Bookmark mark{1'700'092'800, 9'007'199'254'741'993, false};
   const std::string text = bookmark_state_json(mark);
-  CHECK(text == R"({"bookmarks":{"events":{"last_bundle_stop":"2023-11-16T00:00:00Z","last_bundle_id":9007199254741993}}})");
+  CHECK(text ==
+        R"({"bookmarks":{"events":{"last_bundle_stop":"2023-11-16T00:00:00Z","last_bundle_id":9007199254741993}}})");
   const auto parsed = parse_bookmark(text);
   REQUIRE(parsed);
   CHECK(parsed->last_bundle_stop == 1'700'092'800);
@@ -116,11 +117,12 @@ TEST_CASE("bookmark: empty means first run") {
 }
 
 TEST_CASE("bookmark: anything else is ETL_E_INVALID_STATE with a clear message") {
-  for (const char* bad : {"[]", "42", "not json", R"({"events":42})", R"({"events":"yesterday"})",
-                          R"({"bookmarks":{"users":{}}})", R"({"bookmarks":{"events":{}}})",
-                          R"({"bookmarks":{"events":{"last_bundle_stop":"2023-11-16T00:00:00Z","extra":1}}})",
-                          R"({"bookmarks":{"events":{"last_bundle_stop":"2023-11-16T00:00:00Z","last_bundle_id":"9"}}})",
-                          R"({"other":1})", R"({"events":"2017-01-17T20:32:05Z","bookmarks":{}})"}) {
+  for (const char* bad :
+       {"[]", "42", "not json", R"({"events":42})", R"({"events":"yesterday"})", R"({"bookmarks":{"users":{}}})",
+        R"({"bookmarks":{"events":{}}})",
+        R"({"bookmarks":{"events":{"last_bundle_stop":"2023-11-16T00:00:00Z","extra":1}}})",
+        R"({"bookmarks":{"events":{"last_bundle_stop":"2023-11-16T00:00:00Z","last_bundle_id":"9"}}})",
+        R"({"other":1})", R"({"events":"2017-01-17T20:32:05Z","bookmarks":{}})"}) {
     try {
       parse_bookmark(bad);
       FAIL("accepted " << bad);
@@ -202,8 +204,8 @@ TEST_CASE("config: bad values name the key, what was expected and what was found
   CHECK(contains(config_error("{" + key + R"("downloads_per_minute":-1})"), "'downloads_per_minute'"));
   CHECK(contains(config_error("{" + key + R"("ca_file":"/nonexistent/ca.pem"})"), "'ca_file'"));
   CHECK(contains(config_error("{" + key + R"("user_agent":"a\nb"})"), "'user_agent'"));
-  for (const std::string& api_key : {std::string(""), std::string("Basic na1.TopSecretValue"),
-                                     std::string("na1.TopSecretValue\\n")}) {
+  for (const std::string& api_key :
+       {std::string(""), std::string("Basic na1.TopSecretValue"), std::string("na1.TopSecretValue\\n")}) {
     error = config_error(R"({"api_key":")" + api_key + R"("})");
     CHECK(contains(error, "'api_key'"));
     CHECK_FALSE(contains(error, "TopSecretValue"));
@@ -237,8 +239,8 @@ TEST_CASE("base_url: accepted forms") {
   REQUIRE(url);
   CHECK(url->host == "::1");
   CHECK(url->text() == "https://[::1]:8443");
-  for (const char* bad : {"export.fullstory.com", "https://", "https://:80", "https://a b", "https://host:", "https://host:x",
-                          "https://host#frag", "https://[::1"}) {
+  for (const char* bad : {"export.fullstory.com", "https://", "https://:80", "https://a b",
+                          "https://host:", "https://host:x", "https://host#frag", "https://[::1"}) {
     CHECK_MESSAGE(!parse_base_url(bad, problem).has_value(), bad);
   }
 }
@@ -257,9 +259,8 @@ TEST_CASE("base_url: only loopback addresses are loopback, not host names that l
 }
 
 TEST_CASE("export list: int64 ids survive, the server's order is kept, bad bodies refused") {
-  const auto page = parse_export_page(
-      R"({"exports":[{"Id":9007199254741993,"Start":1700092800,"Stop":1700179200},)"
-      R"({"ID":9223372036854775807,"start":1700006400,"stop":1700092800}]})");
+  const auto page = parse_export_page(R"({"exports":[{"Id":9007199254741993,"Start":1700092800,"Stop":1700179200},)"
+                                      R"({"ID":9223372036854775807,"start":1700006400,"stop":1700092800}]})");
   REQUIRE(page.bundles.size() == 2);
   // Not sorted: ListingCheck must see a list served out of order to refuse it.
   CHECK(page.bundles[0].id == 9'007'199'254'741'993);

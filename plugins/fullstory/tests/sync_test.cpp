@@ -49,10 +49,12 @@ TEST_CASE("sync: every event of every bundle, exactly the simulator's, STATE aft
     const auto state = json::parse(states[static_cast<size_t>(i)]);
     CHECK(state["bookmarks"]["events"]["last_bundle_id"].get<int64_t>() == bundle_id(i));
   }
-  CHECK(states[2] == R"({"bookmarks":{"events":{"last_bundle_stop":"2023-11-18T00:00:00Z","last_bundle_id":9007199254742993}}})");
+  CHECK(states[2] ==
+        R"({"bookmarks":{"events":{"last_bundle_stop":"2023-11-18T00:00:00Z","last_bundle_id":9007199254742993}}})");
   CHECK(result.counters.at("bundles") == 3);
   CHECK(result.counters.at("bytes_downloaded") > 0);
-  CHECK(contains(result.everything(), "bundle 9007199254740993 (2023-11-15T00:00:00Z to 2023-11-16T00:00:00Z): 700 events"));
+  CHECK(contains(result.everything(),
+                 "bundle 9007199254740993 (2023-11-15T00:00:00Z to 2023-11-16T00:00:00Z): 700 events"));
   check_no_key(result);
 }
 
@@ -89,8 +91,10 @@ TEST_CASE("sync: every gzip transport and body framing gives the same events") {
     std::vector<std::string> args;
   };
   const std::vector<Mode> modes = {
-      {"negotiate", {"--gzip", "negotiate"}}, {"payload", {"--gzip", "payload"}},
-      {"encoding", {"--gzip", "encoding"}},   {"none", {"--gzip", "none"}},
+      {"negotiate", {"--gzip", "negotiate"}},
+      {"payload", {"--gzip", "payload"}},
+      {"encoding", {"--gzip", "encoding"}},
+      {"none", {"--gzip", "none"}},
       {"cache (Content-Length)", {"--gzip", "payload", "--cache-dir", cache.path().string()}},
   };
   for (const auto& mode : modes) {

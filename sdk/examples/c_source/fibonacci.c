@@ -38,12 +38,11 @@ static const etl_config_field kStream = {
     .key = "stream",
     .default_json = "\"fibonacci\"", /* JSON text: a string default keeps its quotes */
     .help = "The stream name, [A-Za-z0-9_.-]+ (a file sink names its file after it)."};
-static const etl_config_field kStateEvery = {
-    .struct_size = ETL_STRUCT_SIZE(etl_config_field),
-    .type = ETL_CONFIG_INTEGER,
-    .key = "state_every",
-    .default_json = "10",
-    .help = "Emit a STATE after this many records, 1 or more."};
+static const etl_config_field kStateEvery = {.struct_size = ETL_STRUCT_SIZE(etl_config_field),
+                                             .type = ETL_CONFIG_INTEGER,
+                                             .key = "state_every",
+                                             .default_json = "10",
+                                             .help = "Emit a STATE after this many records, 1 or more."};
 static const etl_config_field kDelayMs = {
     .struct_size = ETL_STRUCT_SIZE(etl_config_field),
     .type = ETL_CONFIG_INTEGER,
@@ -89,7 +88,8 @@ static int json_member(etl_str object, const char* key, etl_str* value) {
     p = skip_space(p, end);
     const char* start = p;
     if (p < end && *p == '"') {
-      for (++p; p < end && *p != '"'; p += (*p == '\\') ? 2 : 1) {}
+      for (++p; p < end && *p != '"'; p += (*p == '\\') ? 2 : 1) {
+      }
       if (p >= end) return 0;
       ++p;
     } else {
@@ -121,8 +121,8 @@ static int is_stream_name(const char* text, size_t size) {
   if (size == 0) return 0;
   for (size_t i = 0; i < size; ++i) {
     const char c = text[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-          c == '.' || c == '-')) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+          c == '-')) {
       return 0;
     }
   }
@@ -142,17 +142,16 @@ static etl_status fib_create(const etl_host_api* host, etl_str config, void** ou
   json_member(config, "stream", &stream);
   if (count < 0 || count > FIB_MAX_COUNT) {
     return etl_set_error(err, ETL_E_INVALID_ARGUMENT, 0,
-                         "config key 'count': expected an integer from 0 to %d, found %" PRId64,
-                         FIB_MAX_COUNT, count);
+                         "config key 'count': expected an integer from 0 to %d, found %" PRId64, FIB_MAX_COUNT, count);
   }
   if (state_every < 1 || delay_ms < 0) {
     return etl_set_error(err, ETL_E_INVALID_ARGUMENT, 0,
                          "config keys 'state_every' and 'delay_ms': expected state_every >= 1 and "
-                         "delay_ms >= 0, found %" PRId64 " and %" PRId64, state_every, delay_ms);
+                         "delay_ms >= 0, found %" PRId64 " and %" PRId64,
+                         state_every, delay_ms);
   }
   /* Strip the quotes; a name with escapes fails the character check anyway. */
-  if (stream.size < 3 || stream.size - 2 >= FIB_STREAM_CAPACITY ||
-      !is_stream_name(stream.data + 1, stream.size - 2)) {
+  if (stream.size < 3 || stream.size - 2 >= FIB_STREAM_CAPACITY || !is_stream_name(stream.data + 1, stream.size - 2)) {
     return etl_set_error(err, ETL_E_INVALID_ARGUMENT, 0,
                          "config key 'stream': expected 1 to 63 characters of [A-Za-z0-9_.-], found %.*s",
                          (int)(stream.size > 80 ? 80 : stream.size), stream.data);
@@ -240,8 +239,7 @@ static etl_status pause_or_cancel(const fib_source* self, etl_error* err) {
   return ETL_OK;
 }
 
-static etl_status fib_sync(void* self_ptr, etl_str catalog, etl_str state, const etl_emitter* emitter,
-                           etl_error* err) {
+static etl_status fib_sync(void* self_ptr, etl_str catalog, etl_str state, const etl_emitter* emitter, etl_error* err) {
   const fib_source* self = (const fib_source*)self_ptr;
   (void)catalog; /* one stream: nothing to select */
 
@@ -304,22 +302,20 @@ static const etl_source_api kSourceApi = {.struct_size = ETL_STRUCT_SIZE(etl_sou
                                           .sync = fib_sync,
                                           .destroy = fib_destroy};
 
-static const etl_plugin kPlugin = {
-    .struct_size = ETL_STRUCT_SIZE(etl_plugin),
-    .abi_version = ETL_ABI_VERSION, /* the ABI this file was compiled against */
-    .kind = ETL_KIND_SOURCE,
-    .name = "fibonacci", /* so the file is etl-fibonacci.so */
-    .version = "1.0.0",
-    .description = "Emits Fibonacci numbers, resumable (an SDK example in C99).",
-    .config_fields = kFields,
-    .config_field_count = sizeof kFields / sizeof kFields[0],
-    .source = &kSourceApi,
-    .sink = NULL};
+static const etl_plugin kPlugin = {.struct_size = ETL_STRUCT_SIZE(etl_plugin),
+                                   .abi_version = ETL_ABI_VERSION, /* the ABI this file was compiled against */
+                                   .kind = ETL_KIND_SOURCE,
+                                   .name = "fibonacci", /* so the file is etl-fibonacci.so */
+                                   .version = "1.0.0",
+                                   .description = "Emits Fibonacci numbers, resumable (an SDK example in C99).",
+                                   .config_fields = kFields,
+                                   .config_field_count = sizeof kFields / sizeof kFields[0],
+                                   .source = &kSourceApi,
+                                   .sink = NULL};
 
 /* Called right after dlopen, possibly only to list plugins: no side effects, just the
  * version check and a pointer to static data. */
-ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin,
-                                       etl_error* err) {
+ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin, etl_error* err) {
   if (ETL_ABI_VERSION_MAJOR(host_abi_version) != ETL_ABI_MAJOR) {
     return etl_set_error(err, ETL_E_ABI_MISMATCH, 0, "fibonacci speaks ABI major %u, the host speaks major %u",
                          (unsigned)ETL_ABI_MAJOR, (unsigned)ETL_ABI_VERSION_MAJOR(host_abi_version));

@@ -57,7 +57,8 @@ class JsonlSink final : public etl::Sink {
  public:
   // create(): check the config, touch no file yet (the host restores before writing).
   JsonlSink(const etl::Host& host, const etl::Config& config) : host_(host), dir_(kConfig.read(config).output_dir) {
-    if (dir_.empty()) throw etl::Error(ETL_E_INVALID_ARGUMENT, "config key 'output_dir': expected a directory, found \"\"");
+    if (dir_.empty())
+      throw etl::Error(ETL_E_INVALID_ARGUMENT, "config key 'output_dir': expected a directory, found \"\"");
   }
   ~JsonlSink() override { close_all(); }  // destroy(): the host flushed before, if the run went well
 
@@ -130,7 +131,8 @@ class JsonlSink final : public etl::Sink {
       const uintmax_t size = fs::file_size(dir_ / name, error);
       if (error || size < length) {
         throw etl::Error(ETL_E_INVALID_STATE, (dir_ / name).string() + " is missing or shorter than its " +
-                                                  std::to_string(length) + " committed bytes: it was changed "
+                                                  std::to_string(length) +
+                                                  " committed bytes: it was changed "
                                                   "outside etlhost. Nothing was changed; put the file back.");
       }
     }

@@ -36,8 +36,7 @@ constexpr etl::ConfigMap kConfig{{
 class LinesSource final : public etl::Source {
  public:
   // create(): check the config, open nothing yet (create() also serves to validate a config).
-  LinesSource(const etl::Host& host, const etl::Config& config)
-      : host_(host), path_(kConfig.read(config).path) {
+  LinesSource(const etl::Host& host, const etl::Config& config) : host_(host), path_(kConfig.read(config).path) {
     if (path_.empty()) throw etl::Error(ETL_E_INVALID_ARGUMENT, "config key 'path': expected a file name, found \"\"");
   }
 

@@ -150,8 +150,7 @@ extern "C" {
 #define ETL_STRUCT_SIZE(type) ETL_CAST(uint32_t, sizeof(type))
 
 /** True when `ptr` (a `const type*`) was filled by a party that knew `field`. */
-#define ETL_HAS_FIELD(ptr, type, field) \
-  ((ptr)->struct_size >= offsetof(type, field) + ETL_FIELD_SIZE(type, field))
+#define ETL_HAS_FIELD(ptr, type, field) ((ptr)->struct_size >= offsetof(type, field) + ETL_FIELD_SIZE(type, field))
 
 /* ---------------------------------------------------------------------------------------
  * Status codes
@@ -319,8 +318,7 @@ typedef struct etl_message {
   int64_t time_extracted_ms;
 } etl_message;
 
-#define ETL_MESSAGE_SIZE_1_0 \
-  ETL_CAST(uint32_t, offsetof(etl_message, time_extracted_ms) + sizeof(int64_t))
+#define ETL_MESSAGE_SIZE_1_0 ETL_CAST(uint32_t, offsetof(etl_message, time_extracted_ms) + sizeof(int64_t))
 
 /**
  * How a source hands messages to the host. Owned by the host; passed to discover() and
@@ -341,8 +339,7 @@ typedef struct etl_emitter {
    * On failure the host fills *err (the source may pass its own err through).
    * Threads: only the thread inside discover() / sync().
    */
-  etl_status (*emit)(void* host_ctx, const etl_message* const* messages, size_t count,
-                     etl_error* err);
+  etl_status (*emit)(void* host_ctx, const etl_message* const* messages, size_t count, etl_error* err);
 } etl_emitter;
 
 #define ETL_EMITTER_SIZE_1_0 ETL_CAST(uint32_t, offsetof(etl_emitter, emit) + sizeof(void*))
@@ -415,8 +412,7 @@ typedef struct etl_source_api {
    * values, allocate, but do no network or file I/O yet: create() is also used to validate
    * a config. On success store the instance in *out_self (never NULL on success).
    */
-  etl_status (*create)(const etl_host_api* host, etl_str config_json, void** out_self,
-                       etl_error* err);
+  etl_status (*create)(const etl_host_api* host, etl_str config_json, void** out_self, etl_error* err);
   /**
    * Emits one SCHEMA message per stream the source offers, each with "metadata" (Singer
    * catalog metadata: table-key-properties, forced-replication-method, valid-replication-
@@ -435,8 +431,7 @@ typedef struct etl_source_api {
    * and STATE after the records it covers. Return ETL_OK when all available data was
    * emitted. Check host->is_cancelled while waiting; when emit() fails, return its status.
    */
-  etl_status (*sync)(void* self, etl_str catalog_json, etl_str state_json,
-                     const etl_emitter* emitter, etl_error* err);
+  etl_status (*sync)(void* self, etl_str catalog_json, etl_str state_json, const etl_emitter* emitter, etl_error* err);
   /** Frees the instance and joins its threads. Must not fail; never called with NULL. */
   void (*destroy)(void* self);
 } etl_source_api;
@@ -458,8 +453,7 @@ typedef struct etl_sink_api {
   /** sizeof(etl_sink_api) as the plugin compiled it. */
   uint32_t struct_size;
   /** Creates an instance; as etl_source_api.create (validate, no output touched yet). */
-  etl_status (*create)(const etl_host_api* host, etl_str config_json, void** out_self,
-                       etl_error* err);
+  etl_status (*create)(const etl_host_api* host, etl_str config_json, void** out_self, etl_error* err);
   /**
    * Brings the output back to `checkpoint_json` (borrowed): text this sink returned from
    * checkpoint() in an earlier run and the host committed. Anything written after that
@@ -476,8 +470,7 @@ typedef struct etl_sink_api {
    * it). May buffer. The host guarantees a stream's SCHEMA precedes its RECORDs.
    * Return ETL_E_CLOSED when the consumer went away.
    */
-  etl_status (*write)(void* self, const etl_message* const* messages, size_t count,
-                      etl_error* err);
+  etl_status (*write)(void* self, const etl_message* const* messages, size_t count, etl_error* err);
   /**
    * Describes the position after everything written so far as one valid JSON value (e.g.
    * each file's length; the host embeds it in the state file), in *out_checkpoint; size 0
@@ -546,11 +539,9 @@ typedef struct etl_plugin {
  * descriptor in *out_plugin and returns ETL_OK. A host with a smaller minor reads only the
  * fields it knows; a plugin may use host services newer than 1.0 only after checking them.
  */
-typedef etl_status (*etl_plugin_entry_fn)(uint32_t host_abi_version,
-                                          const etl_plugin** out_plugin, etl_error* err);
+typedef etl_status (*etl_plugin_entry_fn)(uint32_t host_abi_version, const etl_plugin** out_plugin, etl_error* err);
 
-ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin,
-                                       etl_error* err);
+ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin, etl_error* err);
 
 #ifdef __cplusplus
 } /* extern "C" */

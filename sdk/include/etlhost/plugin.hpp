@@ -94,8 +94,7 @@ class Error : public std::exception {
 };
 
 /// Writes into a host-owned error buffer, truncating on a UTF-8 boundary. Returns `code`.
-inline etl_status set_error(etl_error* err, etl_status code, std::string_view message,
-                            int32_t detail = 0) noexcept {
+inline etl_status set_error(etl_error* err, etl_status code, std::string_view message, int32_t detail = 0) noexcept {
   if (err == nullptr || err->struct_size < ETL_ERROR_SIZE_1_0) return code;
   err->code = code;
   err->detail = detail;
@@ -161,8 +160,8 @@ class Host {
     const auto deadline = std::chrono::steady_clock::now() + duration;
     while (std::chrono::steady_clock::now() < deadline) {
       throw_if_cancelled();
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                              std::chrono::steady_clock::now());
       std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(50)));
     }
     throw_if_cancelled();
@@ -182,9 +181,8 @@ class Host {
 
 /// Builds one config-spec entry by hand. Prefer a ConfigMap (below): it derives these
 /// entries, the help text's range and the reading of the values from one table.
-constexpr etl_config_field field(uint32_t type, const char* key, const char* help,
-                                 const char* default_json = nullptr, uint32_t flags = 0,
-                                 const char* env = nullptr) {
+constexpr etl_config_field field(uint32_t type, const char* key, const char* help, const char* default_json = nullptr,
+                                 uint32_t flags = 0, const char* env = nullptr) {
   return etl_config_field{ETL_STRUCT_SIZE(etl_config_field), type, flags, key, default_json, env, help};
 }
 
@@ -211,18 +209,16 @@ class Config {
     if (!v.is_number_integer()) throw wrong_type(key, "an integer", v);
     return v.get<int64_t>();
   }
-  int64_t integer_or(const std::string& key, int64_t fallback) const {
-    return has(key) ? integer(key) : fallback;
-  }
+  int64_t integer_or(const std::string& key, int64_t fallback) const { return has(key) ? integer(key) : fallback; }
   /// An integer that must lie in [min, max]. `unit` (e.g. "seconds"), when given, follows
   /// the range in the error: "config key 'K': expected an integer from 1 to 60 (seconds), found 0".
   int64_t integer_in(const std::string& key, int64_t min, int64_t max, const char* unit = nullptr) const {
     const int64_t value = integer(key);
     if (value < min || value > max) {
       const std::string in_unit = unit == nullptr ? std::string() : std::string(" (") + unit + ")";
-      throw Error(ETL_E_INVALID_ARGUMENT, "config key '" + key + "': expected an integer from " +
-                                              std::to_string(min) + " to " + std::to_string(max) + in_unit +
-                                              ", found " + std::to_string(value));
+      throw Error(ETL_E_INVALID_ARGUMENT, "config key '" + key + "': expected an integer from " + std::to_string(min) +
+                                              " to " + std::to_string(max) + in_unit + ", found " +
+                                              std::to_string(value));
     }
     return value;
   }
@@ -234,9 +230,7 @@ class Config {
   bool boolean(const std::string& key) const {
     return typed(key, nlohmann::json::value_t::boolean, "true or false").get<bool>();
   }
-  bool boolean_or(const std::string& key, bool fallback) const {
-    return has(key) ? boolean(key) : fallback;
-  }
+  bool boolean_or(const std::string& key, bool fallback) const { return has(key) ? boolean(key) : fallback; }
   const nlohmann::json& json() const noexcept { return json_; }
 
  private:
@@ -244,16 +238,14 @@ class Config {
     if (!has(key)) throw Error(ETL_E_INVALID_ARGUMENT, "config key '" + key + "' is missing");
     return json_.at(key);
   }
-  const nlohmann::json& typed(const std::string& key, nlohmann::json::value_t type,
-                              const char* expected) const {
+  const nlohmann::json& typed(const std::string& key, nlohmann::json::value_t type, const char* expected) const {
     const auto& v = at(key);
     if (v.type() != type) throw wrong_type(key, expected, v);
     return v;
   }
   // Says which type was found, never the value: the value may be a secret.
   static Error wrong_type(const std::string& key, const char* expected, const nlohmann::json& v) {
-    return Error(ETL_E_INVALID_ARGUMENT,
-                 "config key '" + key + "': expected " + expected + ", found " + v.type_name());
+    return Error(ETL_E_INVALID_ARGUMENT, "config key '" + key + "': expected " + expected + ", found " + v.type_name());
   }
 
   nlohmann::json json_;
@@ -374,8 +366,9 @@ struct ConfigKey {
 /// A key read into `Member` (an integral or std::chrono::duration member) as an integer.
 template <auto Member>
 constexpr ConfigKey<detail::settings_of<Member>> integer_key(const char* key, const char* help) {
-  static_assert(std::is_integral_v<detail::member_type<Member>> || detail::is_duration<detail::member_type<Member>>::value,
-                "integer_key: the member must be an integer or a std::chrono::duration");
+  static_assert(
+      std::is_integral_v<detail::member_type<Member>> || detail::is_duration<detail::member_type<Member>>::value,
+      "integer_key: the member must be an integer or a std::chrono::duration");
   return {ETL_CONFIG_INTEGER, key, help, &detail::read_integer<Member>};
 }
 /// A key read into a std::string `Member`.
@@ -410,8 +403,12 @@ class ConfigMap {
   constexpr explicit ConfigMap(const ConfigKey<Settings> (&keys)[N]) {
     for (size_t i = 0; i < N; ++i) {
       keys_[i] = keys[i];
-      fields_[i] = etl_config_field{ETL_STRUCT_SIZE(etl_config_field), keys[i].type, keys[i].flags, keys[i].key,
-                                    write_default(keys[i], defaults_[i]), keys[i].env_var,
+      fields_[i] = etl_config_field{ETL_STRUCT_SIZE(etl_config_field),
+                                    keys[i].type,
+                                    keys[i].flags,
+                                    keys[i].key,
+                                    write_default(keys[i], defaults_[i]),
+                                    keys[i].env_var,
                                     write_help(keys[i], help_[i])};
     }
   }
@@ -518,7 +515,8 @@ namespace detail {
 
 template <auto Member>
 void read_integer(const Config& config, const ConfigKey<settings_of<Member>>& key, settings_of<Member>& out) {
-  const int64_t value = key.has_range ? config.integer_in(key.key, key.min, key.max, key.unit) : config.integer(key.key);
+  const int64_t value = key.has_range ? config.integer_in(key.key, key.min, key.max, key.unit)
+                                      : config.integer(key.key);
   using T = member_type<Member>;
   if constexpr (is_duration<T>::value) {
     out.*Member = T(static_cast<typename T::rep>(value));
@@ -602,8 +600,7 @@ class SyncRequest {
 /// the host's status; let it propagate out of sync() (the barrier returns it).
 class Emitter {
  public:
-  Emitter(const etl_emitter* emitter, etl_error* err, size_t max_messages = 1024,
-          size_t max_bytes = size_t{1} << 20)
+  Emitter(const etl_emitter* emitter, etl_error* err, size_t max_messages = 1024, size_t max_bytes = size_t{1} << 20)
       : emitter_(emitter), err_(err), max_messages_(max_messages), max_bytes_(max_bytes) {}
   Emitter(const Emitter&) = delete;
   Emitter& operator=(const Emitter&) = delete;
@@ -627,8 +624,7 @@ class Emitter {
       const Pending& p = pending_[i];
       messages_[i] = etl_message{ETL_STRUCT_SIZE(etl_message), p.kind,
                                  etl_str{arena_.data() + p.stream_offset, p.stream_size},
-                                 etl_str{arena_.data() + p.json_offset, p.json_size},
-                                 p.time_extracted_ms};
+                                 etl_str{arena_.data() + p.json_offset, p.json_size}, p.time_extracted_ms};
       pointers_[i] = &messages_[i];
     }
     const etl_status status = emitter_->emit(emitter_->host_ctx, pointers_.data(), pointers_.size(), err_);
@@ -711,8 +707,12 @@ class Messages {
    public:
     iterator(const Messages* batch, size_t i) noexcept : batch_(batch), i_(i) {}
     Message operator*() const noexcept { return (*batch_)[i_]; }
-    iterator& operator++() noexcept { ++i_; return *this; }
+    iterator& operator++() noexcept {
+      ++i_;
+      return *this;
+    }
     bool operator!=(const iterator& other) const noexcept { return i_ != other.i_; }
+
    private:
     const Messages* batch_;
     size_t i_;
@@ -829,9 +829,8 @@ inline etl_status entry(uint32_t host_abi_version, const etl_plugin& plugin, con
                         etl_error* err) noexcept {
   if (ETL_ABI_VERSION_MAJOR(host_abi_version) != ETL_ABI_MAJOR) {
     return set_error(err, ETL_E_ABI_MISMATCH,
-                     std::string("plugin '") + plugin.name + "' speaks ABI major " +
-                         std::to_string(ETL_ABI_MAJOR) + ", the host speaks major " +
-                         std::to_string(ETL_ABI_VERSION_MAJOR(host_abi_version)));
+                     std::string("plugin '") + plugin.name + "' speaks ABI major " + std::to_string(ETL_ABI_MAJOR) +
+                         ", the host speaks major " + std::to_string(ETL_ABI_VERSION_MAJOR(host_abi_version)));
   }
   *out = &plugin;
   return ETL_OK;
@@ -843,37 +842,50 @@ inline etl_status entry(uint32_t host_abi_version, const etl_plugin& plugin, con
 /// Defines the entry point of a source plugin implemented by class `Class` (an etl::Source).
 /// `FIELDS` is a constexpr etl::ConfigMap, a constexpr array of etl_config_field built with
 /// etl::field(), or nullptr.
-#define ETL_DEFINE_SOURCE_PLUGIN(Class, NAME, VERSION, DESCRIPTION, FIELDS)                        \
-  extern "C" ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version,                   \
-                                                    const etl_plugin** out_plugin, etl_error* err) { \
-    static constexpr auto fields = ::etl::detail::pointers_to(FIELDS);                             \
-    static constexpr etl_source_api api = {ETL_STRUCT_SIZE(etl_source_api),                        \
-                                           &::etl::detail::create<Class>,                          \
-                                           &::etl::detail::SourceCallbacks<Class>::discover,       \
-                                           &::etl::detail::SourceCallbacks<Class>::sync,           \
-                                           &::etl::detail::destroy<Class>};                        \
-    static constexpr etl_plugin plugin = {ETL_STRUCT_SIZE(etl_plugin), ETL_ABI_VERSION,            \
-                                          ETL_KIND_SOURCE, NAME, VERSION, DESCRIPTION,             \
-                                          fields.data(), fields.size(), &api, nullptr};            \
-    return ::etl::detail::entry(host_abi_version, plugin, out_plugin, err);                        \
+#define ETL_DEFINE_SOURCE_PLUGIN(Class, NAME, VERSION, DESCRIPTION, FIELDS)                                   \
+  extern "C" ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin, \
+                                                    etl_error* err) {                                         \
+    static constexpr auto fields = ::etl::detail::pointers_to(FIELDS);                                        \
+    static constexpr etl_source_api api = {ETL_STRUCT_SIZE(etl_source_api), &::etl::detail::create<Class>,    \
+                                           &::etl::detail::SourceCallbacks<Class>::discover,                  \
+                                           &::etl::detail::SourceCallbacks<Class>::sync,                      \
+                                           &::etl::detail::destroy<Class>};                                   \
+    static constexpr etl_plugin plugin = {ETL_STRUCT_SIZE(etl_plugin),                                        \
+                                          ETL_ABI_VERSION,                                                    \
+                                          ETL_KIND_SOURCE,                                                    \
+                                          NAME,                                                               \
+                                          VERSION,                                                            \
+                                          DESCRIPTION,                                                        \
+                                          fields.data(),                                                      \
+                                          fields.size(),                                                      \
+                                          &api,                                                               \
+                                          nullptr};                                                           \
+    return ::etl::detail::entry(host_abi_version, plugin, out_plugin, err);                                   \
   }
 
 /// Defines the entry point of a sink plugin implemented by class `Class` (an etl::Sink).
-#define ETL_DEFINE_SINK_PLUGIN(Class, NAME, VERSION, DESCRIPTION, FIELDS)                          \
-  extern "C" ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version,                   \
-                                                    const etl_plugin** out_plugin, etl_error* err) { \
-    static constexpr auto fields = ::etl::detail::pointers_to(FIELDS);                             \
-    static constexpr etl_sink_api api = {ETL_STRUCT_SIZE(etl_sink_api),                            \
-                                         &::etl::detail::create<Class>,                            \
-                                         &::etl::detail::SinkCallbacks<Class>::restore,            \
-                                         &::etl::detail::SinkCallbacks<Class>::write,              \
-                                         &::etl::detail::SinkCallbacks<Class>::checkpoint,         \
-                                         &::etl::detail::SinkCallbacks<Class>::flush,              \
-                                         &::etl::detail::destroy<Class>};                          \
-    static constexpr etl_plugin plugin = {ETL_STRUCT_SIZE(etl_plugin), ETL_ABI_VERSION,            \
-                                          ETL_KIND_SINK, NAME, VERSION, DESCRIPTION,               \
-                                          fields.data(), fields.size(), nullptr, &api};            \
-    return ::etl::detail::entry(host_abi_version, plugin, out_plugin, err);                        \
+#define ETL_DEFINE_SINK_PLUGIN(Class, NAME, VERSION, DESCRIPTION, FIELDS)                                     \
+  extern "C" ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin, \
+                                                    etl_error* err) {                                         \
+    static constexpr auto fields = ::etl::detail::pointers_to(FIELDS);                                        \
+    static constexpr etl_sink_api api = {ETL_STRUCT_SIZE(etl_sink_api),                                       \
+                                         &::etl::detail::create<Class>,                                       \
+                                         &::etl::detail::SinkCallbacks<Class>::restore,                       \
+                                         &::etl::detail::SinkCallbacks<Class>::write,                         \
+                                         &::etl::detail::SinkCallbacks<Class>::checkpoint,                    \
+                                         &::etl::detail::SinkCallbacks<Class>::flush,                         \
+                                         &::etl::detail::destroy<Class>};                                     \
+    static constexpr etl_plugin plugin = {ETL_STRUCT_SIZE(etl_plugin),                                        \
+                                          ETL_ABI_VERSION,                                                    \
+                                          ETL_KIND_SINK,                                                      \
+                                          NAME,                                                               \
+                                          VERSION,                                                            \
+                                          DESCRIPTION,                                                        \
+                                          fields.data(),                                                      \
+                                          fields.size(),                                                      \
+                                          nullptr,                                                            \
+                                          &api};                                                              \
+    return ::etl::detail::entry(host_abi_version, plugin, out_plugin, err);                                   \
   }
 
 #endif  // ETLHOST_PLUGIN_HPP

@@ -46,8 +46,8 @@ static inline etl_str etl_str_of(const char* text) {
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 5)))
 #endif
-static inline etl_status etl_set_error(etl_error* err, etl_status code, int32_t detail,
-                                       const char* format, ...) {
+static inline etl_status
+etl_set_error(etl_error* err, etl_status code, int32_t detail, const char* format, ...) {
   if (err == NULL || err->struct_size < ETL_ERROR_SIZE_1_0) return code;
   err->code = code;
   err->detail = detail;
@@ -69,7 +69,8 @@ static inline etl_status etl_set_error(etl_error* err, etl_status code, int32_t 
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static inline void etl_logf(const etl_host_api* host, int32_t level, const char* format, ...) {
+static inline void
+etl_logf(const etl_host_api* host, int32_t level, const char* format, ...) {
   if (host == NULL || host->log == NULL) return;
   char line[1024];
   va_list args;

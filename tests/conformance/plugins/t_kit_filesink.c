@@ -18,7 +18,7 @@
 
 #include "fixture.h"
 
-enum { MODE_OK, MODE_IGNORE_RESTORE, MODE_LAZY_FLUSH, MODE_SINGER_STATE_EARLY };
+enum { kModeOk, kModeIgnoreRestore, kModeLazyFlush, kModeSingerStateEarly };
 
 typedef struct filesink {
   int mode;
@@ -31,9 +31,19 @@ typedef struct filesink {
   char checkpoint[64];
 } filesink;
 
-static const etl_config_field kDir = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_STRING, 0, "dir", "\"kit-out\"", NULL,
+static const etl_config_field kDir = {ETL_STRUCT_SIZE(etl_config_field),
+                                      ETL_CONFIG_STRING,
+                                      0,
+                                      "dir",
+                                      "\"kit-out\"",
+                                      NULL,
                                       "Directory of out.jsonl, created by restore()."};
-static const etl_config_field kMode = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_STRING, 0, "mode", "\"ok\"", NULL,
+static const etl_config_field kMode = {ETL_STRUCT_SIZE(etl_config_field),
+                                       ETL_CONFIG_STRING,
+                                       0,
+                                       "mode",
+                                       "\"ok\"",
+                                       NULL,
                                        "ok, ignore_restore, lazy_flush or singer_state_early."};
 static const etl_config_field* const kFields[] = {&kDir, &kMode};
 
@@ -53,10 +63,10 @@ static etl_status fs_create(const etl_host_api* host, etl_str config, void** out
   char mode[64];
   fixture_string(config, "dir", "kit-out", self->dir, sizeof self->dir);
   fixture_string(config, "mode", "ok", mode, sizeof mode);
-  if (strcmp(mode, "ok") == 0) self->mode = MODE_OK;
-  else if (strcmp(mode, "ignore_restore") == 0) self->mode = MODE_IGNORE_RESTORE;
-  else if (strcmp(mode, "lazy_flush") == 0) self->mode = MODE_LAZY_FLUSH;
-  else if (strcmp(mode, "singer_state_early") == 0) self->mode = MODE_SINGER_STATE_EARLY;
+  if (strcmp(mode, "ok") == 0) self->mode = kModeOk;
+  else if (strcmp(mode, "ignore_restore") == 0) self->mode = kModeIgnoreRestore;
+  else if (strcmp(mode, "lazy_flush") == 0) self->mode = kModeLazyFlush;
+  else if (strcmp(mode, "singer_state_early") == 0) self->mode = kModeSingerStateEarly;
   else {
     free(self);
     return etl_set_error(err, ETL_E_INVALID_ARGUMENT, 0, "t-kit-filesink config: unknown mode '%.40s'", mode);
@@ -71,7 +81,7 @@ static etl_status fs_create(const etl_host_api* host, etl_str config, void** out
 }
 
 static etl_status open_output(filesink* self, etl_error* err) {
-  if (self->out != NULL || self->mode == MODE_SINGER_STATE_EARLY) return ETL_OK;
+  if (self->out != NULL || self->mode == kModeSingerStateEarly) return ETL_OK;
   mkdir(self->dir, 0755);
   self->out = fopen(self->path, "ab");
   if (self->out == NULL) return etl_set_error(err, ETL_E_IO, errno, "t-kit-filesink: cannot open %s", self->path);
@@ -83,23 +93,24 @@ static etl_status open_output(filesink* self, etl_error* err) {
 static etl_status fs_restore(void* self_ptr, etl_str checkpoint, etl_error* err) {
   filesink* self = (filesink*)self_ptr;
   self->pending_size = 0;
-  if (self->mode == MODE_SINGER_STATE_EARLY) return ETL_OK;
+  if (self->mode == kModeSingerStateEarly) return ETL_OK;
   if (self->out != NULL) {
     fclose(self->out);
     self->out = NULL;
   }
   etl_status status = open_output(self, err);
-  if (status != ETL_OK || checkpoint.size == 0 || self->mode == MODE_IGNORE_RESTORE) return status;
+  if (status != ETL_OK || checkpoint.size == 0 || self->mode == kModeIgnoreRestore) return status;
   if (fixture_find(checkpoint, "bytes") == NULL) {
     return etl_set_error(err, ETL_E_INVALID_STATE, 0, "t-kit-filesink: the checkpoint has no \"bytes\"");
   }
   long long bytes = fixture_int(checkpoint, "bytes", -1);
   if (bytes < 0) return etl_set_error(err, ETL_E_INVALID_STATE, 0, "t-kit-filesink: bad checkpoint");
-  if (self->mode == MODE_OK && bytes > self->bytes) {
+  if (self->mode == kModeOk && bytes > self->bytes) {
     return etl_set_error(err, ETL_E_INVALID_STATE, 0, "t-kit-filesink: %s is shorter than committed", self->path);
   }
   fflush(self->out);
-  if (ftruncate(fileno(self->out), bytes) != 0) return etl_set_error(err, ETL_E_IO, errno, "t-kit-filesink: truncate failed");
+  if (ftruncate(fileno(self->out), bytes) != 0)
+    return etl_set_error(err, ETL_E_IO, errno, "t-kit-filesink: truncate failed");
   fseek(self->out, 0, SEEK_END);
   self->bytes = bytes;
   return ETL_OK;
@@ -111,7 +122,7 @@ static etl_status fs_write(void* self_ptr, const etl_message* const* messages, s
   if (status != ETL_OK) return status;
   for (size_t i = 0; i < count; ++i) {
     const etl_message* m = messages[i];
-    if (self->mode == MODE_SINGER_STATE_EARLY) {
+    if (self->mode == kModeSingerStateEarly) {
       if (m->kind == ETL_MSG_RECORD) {
         pend(self, "{\"type\":\"RECORD\",\"stream\":\"", 27);
         pend(self, m->stream.data, m->stream.size);
@@ -125,7 +136,7 @@ static etl_status fs_write(void* self_ptr, const etl_message* const* messages, s
       continue;
     }
     if (m->kind != ETL_MSG_RECORD) continue;
-    if (self->mode == MODE_LAZY_FLUSH) {
+    if (self->mode == kModeLazyFlush) {
       pend(self, m->json.data, m->json.size);
       pend(self, "\n", 1);
     } else if (fwrite(m->json.data, 1, m->json.size, self->out) != m->json.size || fputc('\n', self->out) == EOF) {
@@ -139,7 +150,7 @@ static etl_status fs_write(void* self_ptr, const etl_message* const* messages, s
 static etl_status fs_checkpoint(void* self_ptr, etl_str* out, etl_error* err) {
   filesink* self = (filesink*)self_ptr;
   (void)err;
-  if (self->mode == MODE_SINGER_STATE_EARLY) {
+  if (self->mode == kModeSingerStateEarly) {
     *out = etl_str_of("");
     return ETL_OK;
   }
@@ -150,13 +161,13 @@ static etl_status fs_checkpoint(void* self_ptr, etl_str* out, etl_error* err) {
 
 static etl_status fs_flush(void* self_ptr, etl_error* err) {
   filesink* self = (filesink*)self_ptr;
-  if (self->mode == MODE_SINGER_STATE_EARLY) {
+  if (self->mode == kModeSingerStateEarly) {
     if (self->pending_size > 0) fwrite(self->pending, 1, self->pending_size, stdout);
     self->pending_size = 0;
     fflush(stdout);
     return ETL_OK;
   }
-  if (self->mode == MODE_LAZY_FLUSH || self->out == NULL) return ETL_OK; /* the lie */
+  if (self->mode == kModeLazyFlush || self->out == NULL) return ETL_OK; /* the lie */
   if (fflush(self->out) != 0 || fsync(fileno(self->out)) != 0) {
     return etl_set_error(err, ETL_E_IO, errno, "t-kit-filesink: flush failed");
   }
@@ -165,7 +176,7 @@ static etl_status fs_flush(void* self_ptr, etl_error* err) {
 
 static void fs_destroy(void* self_ptr) {
   filesink* self = (filesink*)self_ptr;
-  if (self->mode == MODE_LAZY_FLUSH && self->out != NULL && self->pending_size > 0) {
+  if (self->mode == kModeLazyFlush && self->out != NULL && self->pending_size > 0) {
     fwrite(self->pending, 1, self->pending_size, self->out);
   }
   if (self->out != NULL) fclose(self->out);
@@ -173,11 +184,18 @@ static void fs_destroy(void* self_ptr) {
   free(self);
 }
 
-static const etl_sink_api kApi = {ETL_STRUCT_SIZE(etl_sink_api), fs_create, fs_restore, fs_write,
-                                  fs_checkpoint, fs_flush, fs_destroy};
-static const etl_plugin kPlugin = {ETL_STRUCT_SIZE(etl_plugin), ETL_ABI_VERSION, ETL_KIND_SINK, "t-kit-filesink",
-                                   "0.1.0", "Conformance-kit fixture: a JSON-lines file sink, broken on request.",
-                                   kFields, sizeof kFields / sizeof kFields[0], NULL, &kApi};
+static const etl_sink_api kApi = {
+    ETL_STRUCT_SIZE(etl_sink_api), fs_create, fs_restore, fs_write, fs_checkpoint, fs_flush, fs_destroy};
+static const etl_plugin kPlugin = {ETL_STRUCT_SIZE(etl_plugin),
+                                   ETL_ABI_VERSION,
+                                   ETL_KIND_SINK,
+                                   "t-kit-filesink",
+                                   "0.1.0",
+                                   "Conformance-kit fixture: a JSON-lines file sink, broken on request.",
+                                   kFields,
+                                   sizeof kFields / sizeof kFields[0],
+                                   NULL,
+                                   &kApi};
 
 ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin, etl_error* err) {
   if (ETL_ABI_VERSION_MAJOR(host_abi_version) != ETL_ABI_MAJOR) {

@@ -22,8 +22,15 @@
 #define T_NAME "t-kit-source"
 #endif
 
-enum { MODE_OK, MODE_STATE_FIRST, MODE_IGNORE_CANCEL, MODE_HANG_ON_CANCEL, MODE_CREATE_CRASH, MODE_CREATE_EXIT,
-       MODE_LEAK_SECRET };
+enum {
+  kModeOk,
+  kModeStateFirst,
+  kModeIgnoreCancel,
+  kModeHangOnCancel,
+  kModeCreateCrash,
+  kModeCreateExit,
+  kModeLeakSecret
+};
 
 typedef struct kitsource {
   const etl_host_api* host;
@@ -31,15 +38,26 @@ typedef struct kitsource {
   int64_t records, batch;
 } kitsource;
 
-static const etl_config_field kMode = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_STRING, 0, "mode", "\"ok\"", NULL,
-                                       "How to misbehave: ok, state_first, ignore_cancel, hang_on_cancel, create_crash, "
-                                       "create_exit or leak_secret."};
-static const etl_config_field kRecords = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_INTEGER, 0, "records", "300",
-                                          NULL, "Records to emit, 0 or more."};
+static const etl_config_field kMode = {
+    ETL_STRUCT_SIZE(etl_config_field),
+    ETL_CONFIG_STRING,
+    0,
+    "mode",
+    "\"ok\"",
+    NULL,
+    "How to misbehave: ok, state_first, ignore_cancel, hang_on_cancel, create_crash, "
+    "create_exit or leak_secret."};
+static const etl_config_field kRecords = {
+    ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_INTEGER, 0, "records", "300", NULL, "Records to emit, 0 or more."};
 static const etl_config_field kBatch = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_INTEGER, 0, "batch", "50", NULL,
                                         "Records per batch, 1 or more."};
-static const etl_config_field kToken = {ETL_STRUCT_SIZE(etl_config_field), ETL_CONFIG_STRING, ETL_CONFIG_SECRET, "token",
-                                        NULL, "T_KIT_TOKEN", "A pretend credential."};
+static const etl_config_field kToken = {ETL_STRUCT_SIZE(etl_config_field),
+                                        ETL_CONFIG_STRING,
+                                        ETL_CONFIG_SECRET,
+                                        "token",
+                                        NULL,
+                                        "T_KIT_TOKEN",
+                                        "A pretend credential."};
 static const etl_config_field* const kFields[] = {&kMode, &kRecords, &kBatch, &kToken};
 
 /* NULL; volatile, so the compiler cannot drop the store through it as undefined. */
@@ -52,17 +70,17 @@ static etl_status ks_create(const etl_host_api* host, etl_str config, void** out
   self->host = host;
   self->records = fixture_int(config, "records", 300);
   self->batch = fixture_int(config, "batch", 50);
-  static const char* const kModes[] = {"ok", "state_first", "ignore_cancel", "hang_on_cancel", "create_crash",
-                                       "create_exit", "leak_secret"};
+  static const char* const kModes[] = {"ok",           "state_first", "ignore_cancel", "hang_on_cancel",
+                                       "create_crash", "create_exit", "leak_secret"};
   self->mode = -1;
   for (int i = 0; i < 7; ++i) {
     if (strcmp(mode, kModes[i]) == 0) self->mode = i;
   }
-  if (self->mode == MODE_CREATE_CRASH && self->batch <= 0) {
+  if (self->mode == kModeCreateCrash && self->batch <= 0) {
     *g_nowhere = 1;
   }
-  if (self->mode == MODE_CREATE_EXIT && self->batch <= 0) exit(3);
-  if (self->mode == MODE_LEAK_SECRET) {
+  if (self->mode == kModeCreateExit && self->batch <= 0) exit(3);
+  if (self->mode == kModeLeakSecret) {
     char token[256], line[320];
     fixture_string(config, "token", "", token, sizeof token);
     snprintf(line, sizeof line, "connecting with token %s", token);
@@ -81,9 +99,10 @@ static etl_status ks_sync(void* self_ptr, etl_str catalog, etl_str state, const 
   kitsource* self = (kitsource*)self_ptr;
   (void)catalog;
   int64_t n = state.size > 0 ? fixture_int(state, "n", 0) : 0;
-  etl_message schema = fixture_message(ETL_MSG_SCHEMA, "items",
-                                       "{\"schema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}}},"
-                                       "\"key_properties\":[\"id\"]}");
+  etl_message schema = fixture_message(
+      ETL_MSG_SCHEMA, "items",
+      "{\"schema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}}},"
+      "\"key_properties\":[\"id\"]}");
   const etl_message* first[1] = {&schema};
   etl_status status = emitter->emit(emitter->host_ctx, first, 1, err);
   if (status != ETL_OK) return status;
@@ -98,19 +117,19 @@ static etl_status ks_sync(void* self_ptr, etl_str catalog, etl_str state, const 
     size_t used = 0;
     snprintf(state_text, sizeof state_text, "{\"n\":%lld}", (long long)(n + count));
     etl_message state_message = fixture_message(ETL_MSG_STATE, "", state_text);
-    if (self->mode == MODE_STATE_FIRST) messages[used++] = state_message;
+    if (self->mode == kModeStateFirst) messages[used++] = state_message;
     for (int64_t i = 0; i < count; ++i) {
       snprintf(texts[i], sizeof texts[i], "{\"id\":%lld}", (long long)(n + i + 1));
       messages[used++] = fixture_message(ETL_MSG_RECORD, "items", texts[i]);
     }
-    if (self->mode != MODE_STATE_FIRST) messages[used++] = state_message;
+    if (self->mode != kModeStateFirst) messages[used++] = state_message;
     for (size_t i = 0; i < used; ++i) pointers[i] = &messages[i];
     status = emitter->emit(emitter->host_ctx, pointers, used, err);
     if (status != ETL_OK) {
-      if (self->mode == MODE_HANG_ON_CANCEL) {
+      if (self->mode == kModeHangOnCancel) {
         for (;;) sleep(1);
       }
-      if (self->mode != MODE_IGNORE_CANCEL) return status;
+      if (self->mode != kModeIgnoreCancel) return status;
       failed = 1;
     }
     n += count;
@@ -122,9 +141,16 @@ static etl_status ks_sync(void* self_ptr, etl_str catalog, etl_str state, const 
 static void ks_destroy(void* self) { free(self); }
 
 static const etl_source_api kApi = {ETL_STRUCT_SIZE(etl_source_api), ks_create, NULL, ks_sync, ks_destroy};
-static const etl_plugin kPlugin = {ETL_STRUCT_SIZE(etl_plugin), ETL_ABI_VERSION, ETL_KIND_SOURCE, T_NAME, "0.1.0",
-                                   "Conformance-kit fixture: a counting source, broken on request.", kFields,
-                                   sizeof kFields / sizeof kFields[0], &kApi, NULL};
+static const etl_plugin kPlugin = {ETL_STRUCT_SIZE(etl_plugin),
+                                   ETL_ABI_VERSION,
+                                   ETL_KIND_SOURCE,
+                                   T_NAME,
+                                   "0.1.0",
+                                   "Conformance-kit fixture: a counting source, broken on request.",
+                                   kFields,
+                                   sizeof kFields / sizeof kFields[0],
+                                   &kApi,
+                                   NULL};
 
 #ifdef T_ENTRY_THREAD
 static void* idle(void* arg) {

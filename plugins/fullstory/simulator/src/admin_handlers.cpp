@@ -1,6 +1,6 @@
-#include "admin_handlers.hpp"
+#include "admin_handlers.h"
 
-#include "http_responses.hpp"
+#include "http_responses.h"
 
 namespace fssim {
 

@@ -1,4 +1,4 @@
-#include "auth.hpp"
+#include "auth.h"
 
 #include <Poco/String.h>
 

@@ -1,10 +1,10 @@
-#include "bundle_cache.hpp"
+#include "bundle_cache.h"
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "bundle_writer.hpp"
+#include "bundle_writer.h"
 
 namespace fssim {
 

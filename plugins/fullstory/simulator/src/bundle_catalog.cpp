@@ -1,4 +1,4 @@
-#include "bundle_catalog.hpp"
+#include "bundle_catalog.h"
 
 #include <algorithm>
 
@@ -8,9 +8,8 @@ BundleCatalog::BundleCatalog(const CatalogConfig& config) {
   bundles_.reserve(config.bundles);
   for (std::size_t i = 0; i < config.bundles; ++i) {
     const std::int64_t start = config.first_start + static_cast<std::int64_t>(i) * config.bundle_period;
-    const std::uint64_t events = config.events_per_bundle.size() == 1
-                                     ? config.events_per_bundle.front()
-                                     : config.events_per_bundle.at(i);
+    const std::uint64_t events = config.events_per_bundle.size() == 1 ? config.events_per_bundle.front()
+                                                                      : config.events_per_bundle.at(i);
     bundles_.push_back(Bundle{i, id_of(i), start, start + config.bundle_period, events});
   }
 }

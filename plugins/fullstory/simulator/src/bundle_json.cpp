@@ -1,6 +1,6 @@
-#include "bundle_json.hpp"
+#include "bundle_json.h"
 
-#include "json_writer.hpp"
+#include "json_writer.h"
 
 namespace fssim {
 
@@ -17,9 +17,8 @@ void write_bundle_range(JsonWriter& json, const Bundle& bundle) {
 
 }  // namespace
 
-void write_bundle_events(const EventGenerator& generator, const Bundle& bundle, EventFraming framing,
-                         ByteSink& sink) {
-  const bool array = framing == EventFraming::json_array;
+void write_bundle_events(const EventGenerator& generator, const Bundle& bundle, EventFraming framing, ByteSink& sink) {
+  const bool array = framing == EventFraming::kJsonArray;
   std::string chunk;
   chunk.reserve(kChunkBytes + 8 * 1024);
   if (array) chunk += '[';

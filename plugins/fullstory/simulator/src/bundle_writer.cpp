@@ -1,16 +1,16 @@
-#include "bundle_writer.hpp"
+#include "bundle_writer.h"
 
 #include <cstdio>
 #include <stdexcept>
 
-#include "bundle_json.hpp"
-#include "gzip_sink.hpp"
+#include "bundle_json.h"
+#include "gzip_sink.h"
 
 namespace fssim {
 
 void write_gzip_bundle(const EventGenerator& generator, const Bundle& bundle, ByteSink& sink) {
   GzipSink gzip(sink);
-  write_bundle_events(generator, bundle, EventFraming::json_array, gzip);
+  write_bundle_events(generator, bundle, EventFraming::kJsonArray, gzip);
   gzip.finish();
 }
 

@@ -1,13 +1,13 @@
-#include "event_generator.hpp"
+#include "event_generator.h"
 
 #include <array>
 #include <charconv>
 #include <cstring>
 
-#include "event_values.hpp"
-#include "json_writer.hpp"
-#include "splitmix64.hpp"
-#include "utc_timestamp.hpp"
+#include "event_values.h"
+#include "json_writer.h"
+#include "splitmix64.h"
+#include "utc_timestamp.h"
 
 namespace fssim {
 
@@ -84,8 +84,7 @@ void write_visitor(JsonWriter& json, SplitMix64& rng, std::uint64_t visitor) {
   }
 }
 
-void write_event(JsonWriter& json, SplitMix64& rng, const Bundle& bundle, std::uint64_t index,
-                 std::string_view type) {
+void write_event(JsonWriter& json, SplitMix64& rng, const Bundle& bundle, std::uint64_t index, std::string_view type) {
   json.member("EventStart", UtcTimestamp(event_start_millis(bundle, index, rng)).text());
   json.member("EventType", type);
   if (type == "custom") json.member("EventCustomName", pick(values::kCustomEventNames, rng.next()));
@@ -102,9 +101,9 @@ void write_event(JsonWriter& json, SplitMix64& rng, const Bundle& bundle, std::u
 
 void write_page(JsonWriter& json, SplitMix64& rng, bool is_load) {
   json.member("PageClusterId", static_cast<std::int64_t>(rng.below(300)));
-  json.member("PageUrl", (StackText() << "https://www.example.com" << pick(values::kUrlPaths, rng.next())
-                                      << rng.below(1000))
-                             .view());
+  json.member(
+      "PageUrl",
+      (StackText() << "https://www.example.com" << pick(values::kUrlPaths, rng.next()) << rng.below(1000)).view());
   const auto duration = static_cast<std::int64_t>(rng.below(600'000));
   json.member("PageDuration", duration);
   json.member("PageActiveDuration", static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(duration) + 1)));
@@ -131,7 +130,8 @@ void write_page(JsonWriter& json, SplitMix64& rng, bool is_load) {
     const auto dom_content = static_cast<std::int64_t>(rng.below(3000));
     json.member("LoadDomContentTime", dom_content);
     json.member("LoadEventTime", dom_content + static_cast<std::int64_t>(rng.below(2000)));
-    json.member("LoadFirstPaintTime", static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(dom_content) + 1)));
+    json.member("LoadFirstPaintTime",
+                static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(dom_content) + 1)));
   }
 }
 

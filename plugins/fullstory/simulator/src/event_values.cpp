@@ -1,4 +1,4 @@
-#include "event_values.hpp"
+#include "event_values.h"
 
 #include <string>
 
@@ -23,7 +23,7 @@ std::span<const std::string_view> target_texts() {
       "Add to cart",
       "Café crème, naïve résumé",
       "中文按钮 / Ελληνικά / русский",
-      "Party time \U0001F389",                     // 🎉 lies outside the BMP: a UTF-16 surrogate pair
+      "Party time \U0001F389",  // 🎉 lies outside the BMP: a UTF-16 surrogate pair
       // 👨‍👩‍👧‍👦 (a ZWJ sequence) and 🇫🇷 (regional indicators): one glyph, many code points.
       "Family \U0001F468\u200D\U0001F469\u200D\U0001F467\u200D\U0001F466 and flag \U0001F1EB\U0001F1F7",
       "Say \"hello\" to \"quotes\"",
@@ -36,7 +36,7 @@ std::span<const std::string_view> target_texts() {
       "bell\a unit-separator\x1f start-of-heading\x01",  // escaped as \u00XX
       "",
       long_text,
-      "=SUM(A1:A9)",                                    // looks like a CSV formula injection
+      "=SUM(A1:A9)",  // looks like a CSV formula injection
       "\"",
       "  padded with spaces  ",
       "Buy now",

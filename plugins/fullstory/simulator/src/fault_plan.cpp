@@ -1,4 +1,4 @@
-#include "fault_plan.hpp"
+#include "fault_plan.h"
 
 #include <array>
 #include <charconv>
@@ -19,26 +19,27 @@ std::optional<Integer> parse_integer(std::string_view text) {
 }
 
 Fault parse_kind(std::string_view text) {
-  if (text == "reset") return {Fault::Kind::reset, 0};
-  if (text == "truncate") return {Fault::Kind::truncate, 0};
-  if (text == "malformed") return {Fault::Kind::malformed, 0};
-  if (text == "stall") return {Fault::Kind::stall, 0};
+  if (text == "reset") return {Fault::Kind::kReset, 0};
+  if (text == "truncate") return {Fault::Kind::kTruncate, 0};
+  if (text == "malformed") return {Fault::Kind::kMalformed, 0};
+  if (text == "stall") return {Fault::Kind::kStall, 0};
   for (int status : kFaultStatuses) {
-    if (text == std::to_string(status)) return {Fault::Kind::status, status};
+    if (text == std::to_string(status)) return {Fault::Kind::kStatus, status};
   }
   throw std::invalid_argument("KIND must be one of 500|502|503|504|429|401|403|404|reset|truncate|"
-                              "malformed|stall, got '" + std::string(text) + "'");
+                              "malformed|stall, got '" +
+                              std::string(text) + "'");
 }
 
 }  // namespace
 
 std::string Fault::name() const {
   switch (kind) {
-    case Kind::status: return std::to_string(status);
-    case Kind::reset: return "reset";
-    case Kind::truncate: return "truncate";
-    case Kind::malformed: return "malformed";
-    case Kind::stall: return "stall";
+    case Kind::kStatus: return std::to_string(status);
+    case Kind::kReset: return "reset";
+    case Kind::kTruncate: return "truncate";
+    case Kind::kMalformed: return "malformed";
+    case Kind::kStall: return "stall";
   }
   return "?";
 }
@@ -48,8 +49,8 @@ FaultSpec parse_fault_spec(std::string_view spec) {
   if (const auto at = spec.find('@'); at != std::string_view::npos) {
     parsed.bundle_id = parse_integer<std::int64_t>(spec.substr(at + 1));
     if (!parsed.bundle_id) {
-      throw std::invalid_argument("BUNDLE_ID after '@' must be an integer, got '" +
-                                  std::string(spec.substr(at + 1)) + "'");
+      throw std::invalid_argument("BUNDLE_ID after '@' must be an integer, got '" + std::string(spec.substr(at + 1)) +
+                                  "'");
     }
     spec = spec.substr(0, at);
   }
@@ -59,13 +60,13 @@ FaultSpec parse_fault_spec(std::string_view spec) {
   const std::string_view endpoint = spec.substr(0, first_colon);
   std::string_view rest = spec.substr(first_colon + 1);
   if (endpoint == "list") {
-    parsed.endpoint = Endpoint::list;
+    parsed.endpoint = Endpoint::kList;
   } else if (endpoint == "get") {
-    parsed.endpoint = Endpoint::get;
+    parsed.endpoint = Endpoint::kGet;
   } else {
     throw std::invalid_argument("ENDPOINT must be 'list' or 'get', got '" + std::string(endpoint) + "'");
   }
-  if (parsed.bundle_id && parsed.endpoint != Endpoint::get) {
+  if (parsed.bundle_id && parsed.endpoint != Endpoint::kGet) {
     throw std::invalid_argument("@BUNDLE_ID only applies to 'get' faults");
   }
 

@@ -1,7 +1,7 @@
-#include "fault_responder.hpp"
+#include "fault_responder.h"
 
-#include "gzip_sink.hpp"
-#include "http_responses.hpp"
+#include "gzip_sink.h"
+#include "http_responses.h"
 
 namespace fssim {
 
@@ -20,7 +20,7 @@ void send_status_fault(Exchange& exchange, const SimContext& context, int status
     case 401: return send_unauthorized(exchange);
     case 403: return send_json_error(exchange, http_status, "forbidden", "insufficient permissions");
     case 404:
-      return endpoint == Endpoint::list
+      return endpoint == Endpoint::kList
                  ? send_json_error(exchange, http_status, "not_found", "Data Export is not enabled for this account")
                  : send_json_error(exchange, http_status, "not_found", "export not found");
     case 502: return send_json_error(exchange, http_status, "bad_gateway", "bad gateway");
@@ -79,24 +79,18 @@ void respond_with_fault(Exchange& exchange, const SimContext& context, const Fau
   ++context.stats.faults_injected;
   exchange.note = "fault " + fault.name();
   switch (fault.kind) {
-    case Fault::Kind::status:
-      send_status_fault(exchange, context, fault.status, endpoint);
-      return;
-    case Fault::Kind::reset:
-      close_connection(exchange, CloseMode::reset);
-      return;
-    case Fault::Kind::truncate:
+    case Fault::Kind::kStatus: send_status_fault(exchange, context, fault.status, endpoint); return;
+    case Fault::Kind::kReset: close_connection(exchange, CloseMode::kReset); return;
+    case Fault::Kind::kTruncate:
       send_first_half(exchange, planned);
-      close_connection(exchange, CloseMode::graceful);
+      close_connection(exchange, CloseMode::kGraceful);
       return;
-    case Fault::Kind::stall:
+    case Fault::Kind::kStall:
       send_first_half(exchange, planned);
       context.shutdown.wait_for(std::chrono::seconds(context.options.stall_seconds));
-      close_connection(exchange, CloseMode::graceful);
+      close_connection(exchange, CloseMode::kGraceful);
       return;
-    case Fault::Kind::malformed:
-      send_malformed(exchange, planned);
-      return;
+    case Fault::Kind::kMalformed: send_malformed(exchange, planned); return;
   }
 }
 

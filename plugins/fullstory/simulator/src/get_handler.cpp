@@ -1,11 +1,11 @@
-#include "get_handler.hpp"
+#include "get_handler.h"
 
-#include "auth.hpp"
-#include "bundle_json.hpp"
-#include "bundle_writer.hpp"
-#include "fault_responder.hpp"
-#include "http_responses.hpp"
-#include "request_parsing.hpp"
+#include "auth.h"
+#include "bundle_json.h"
+#include "bundle_writer.h"
+#include "fault_responder.h"
+#include "http_responses.h"
+#include "request_parsing.h"
 
 namespace fssim {
 
@@ -15,19 +15,18 @@ namespace {
 PlannedResponse bundle_response(const SimContext& context, const Bundle& bundle, bool client_accepts_gzip) {
   const GzipMode mode = context.options.gzip;
   PlannedResponse planned;
-  planned.gzip = mode != GzipMode::none;
+  planned.gzip = mode != GzipMode::kNone;
   // FullStory answers a gzip-accepting client with a JSON body under Content-Encoding, and
   // anyone else with the gzip file itself as the payload.
-  const bool as_content_encoding =
-      mode == GzipMode::encoding || (mode == GzipMode::negotiate && client_accepts_gzip);
+  const bool as_content_encoding = mode == GzipMode::kEncoding || (mode == GzipMode::kNegotiate && client_accepts_gzip);
   planned.content_type = planned.gzip && !as_content_encoding ? "application/gzip" : "application/json";
   if (as_content_encoding) planned.content_encoding = "gzip";
-  planned.content_disposition =
-      planned.gzip ? R"(attachment; filename="DataExport.json.gz")" : R"(attachment; filename="DataExport.json")";
+  planned.content_disposition = planned.gzip ? R"(attachment; filename="DataExport.json.gz")"
+                                             : R"(attachment; filename="DataExport.json")";
 
   const EventGenerator& generator = context.generator;
   planned.json = [&generator, &bundle](ByteSink& sink) {
-    write_bundle_events(generator, bundle, EventFraming::json_array, sink);
+    write_bundle_events(generator, bundle, EventFraming::kJsonArray, sink);
   };
   if (context.cache != nullptr) {
     planned.wire = [path = context.cache->path_of(bundle)](ByteSink& sink) { copy_file_to(path, sink); };
@@ -58,8 +57,8 @@ void GetHandler::serve(Exchange& exchange) {
   }
 
   const PlannedResponse planned = bundle_response(context_, *bundle, accepts_gzip(exchange.request));
-  if (const auto fault = context_.faults.take(Endpoint::get, bundle->id)) {
-    return respond_with_fault(exchange, context_, *fault, Endpoint::get, planned);
+  if (const auto fault = context_.faults.take(Endpoint::kGet, bundle->id)) {
+    return respond_with_fault(exchange, context_, *fault, Endpoint::kGet, planned);
   }
   const RateLimiter::Admission admission = context_.rate_limiter.admit();
   if (!admission.granted) return send_too_many_requests(exchange, context_, admission.retry_after);

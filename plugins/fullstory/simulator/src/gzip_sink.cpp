@@ -1,7 +1,7 @@
-#include "gzip_sink.hpp"
+#include "gzip_sink.h"
 
-#include <stdexcept>
 #include <zlib.h>
+#include <stdexcept>
 
 namespace fssim {
 
@@ -19,8 +19,7 @@ struct GzipSink::Stream {
 
 GzipSink::GzipSink(ByteSink& next, int level)
     : next_(next), stream_(std::make_unique<Stream>()), out_buffer_(kOutBufferSize, '\0') {
-  if (deflateInit2(&stream_->z, level, Z_DEFLATED, kGzipWindowBits, kMemLevel,
-                   Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&stream_->z, level, Z_DEFLATED, kGzipWindowBits, kMemLevel, Z_DEFAULT_STRATEGY) != Z_OK) {
     throw std::runtime_error("zlib deflateInit2 failed");
   }
 }

@@ -1,4 +1,4 @@
-#include "http_responses.hpp"
+#include "http_responses.h"
 
 #include <ostream>
 #include <string>
@@ -12,7 +12,7 @@
 #include <Poco/Timespan.h>
 #include <Poco/Timestamp.h>
 
-#include "json_writer.hpp"
+#include "json_writer.h"
 
 namespace fssim {
 
@@ -22,7 +22,7 @@ constexpr std::string_view kRateLimitMessage =
     "Too many requests. Client has exceeded the rate limit for this endpoint.";
 
 std::string retry_after_value(RetryAfterFormat format, std::chrono::seconds delay) {
-  if (format == RetryAfterFormat::seconds) return std::to_string(delay.count());
+  if (format == RetryAfterFormat::kSeconds) return std::to_string(delay.count());
   const Poco::Timestamp when = Poco::Timestamp() + Poco::Timespan(delay.count(), 0);
   return Poco::DateTimeFormatter::format(when, Poco::DateTimeFormat::HTTP_FORMAT);  // IMF-fixdate
 }
@@ -68,7 +68,7 @@ void send_too_many_requests(Exchange& exchange, const SimContext& context, std::
   ++context.stats.rate_limited;
   exchange.response.set("Retry-After", retry_after_value(context.options.retry_after_format, retry_after));
   const auto status = Poco::Net::HTTPResponse::HTTP_TOO_MANY_REQUESTS;
-  if (context.options.rate_limit_body == RateLimitBody::json) {
+  if (context.options.rate_limit_body == RateLimitBody::kJson) {
     send_json_error(exchange, status, "too_many_requests", kRateLimitMessage);
   } else {
     send_text(exchange, status, "text/plain; charset=utf-8", kRateLimitMessage);
@@ -100,7 +100,7 @@ void close_connection(Exchange& exchange, CloseMode mode) {
   auto& request = dynamic_cast<Poco::Net::HTTPServerRequestImpl&>(exchange.request);
   Poco::Net::StreamSocket socket = request.detachSocket();
   try {
-    if (mode == CloseMode::reset) {
+    if (mode == CloseMode::kReset) {
       socket.setLinger(true, 0);  // close() now discards unsent data and sends RST
       // A TLS socket's close() would first send close_notify, an orderly end; abort() skips it.
       if (auto* tls = dynamic_cast<Poco::Net::SecureStreamSocketImpl*>(socket.impl())) tls->abort();

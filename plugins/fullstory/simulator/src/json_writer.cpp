@@ -1,4 +1,4 @@
-#include "json_writer.hpp"
+#include "json_writer.h"
 
 #include <charconv>
 #include <cstring>

@@ -1,15 +1,15 @@
-#include "list_handler.hpp"
+#include "list_handler.h"
 
 #include <limits>
 
 #include <nlohmann/json.hpp>
 
-#include "auth.hpp"
-#include "bundle_json.hpp"
-#include "fault_responder.hpp"
-#include "http_responses.hpp"
-#include "list_lies.hpp"
-#include "request_parsing.hpp"
+#include "auth.h"
+#include "bundle_json.h"
+#include "fault_responder.h"
+#include "http_responses.h"
+#include "list_lies.h"
+#include "request_parsing.h"
 
 namespace fssim {
 
@@ -53,8 +53,8 @@ void ListHandler::serve(Exchange& exchange) {
   }
   const PlannedResponse planned = list_response(export_list_json(
       listed_bundles(context_.catalog, *start, context_.options.list_page_size, context_.options.list_lie)));
-  if (const auto fault = context_.faults.take(Endpoint::list, std::nullopt)) {
-    return respond_with_fault(exchange, context_, *fault, Endpoint::list, planned);
+  if (const auto fault = context_.faults.take(Endpoint::kList, std::nullopt)) {
+    return respond_with_fault(exchange, context_, *fault, Endpoint::kList, planned);
   }
   send_planned(exchange, planned);
 }

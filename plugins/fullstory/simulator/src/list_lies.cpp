@@ -1,4 +1,4 @@
-#include "list_lies.hpp"
+#include "list_lies.h"
 
 #include <algorithm>
 #include <array>
@@ -12,25 +12,25 @@ namespace {
 constexpr std::int64_t kYear2100 = 4'102'444'800;
 
 constexpr std::array<std::pair<std::string_view, ListLie>, 9> kLies = {{
-    {"none", ListLie::none},
-    {"newest-first", ListLie::newest_first},
-    {"duplicate-id", ListLie::duplicate_id},
-    {"duplicate-stop", ListLie::duplicate_stop},
-    {"future-stop", ListLie::future_stop},
-    {"max-stop", ListLie::max_stop},
-    {"gap", ListLie::gap},
-    {"overlap", ListLie::overlap},
-    {"stale", ListLie::stale},
+    {"none", ListLie::kNone},
+    {"newest-first", ListLie::kNewestFirst},
+    {"duplicate-id", ListLie::kDuplicateId},
+    {"duplicate-stop", ListLie::kDuplicateStop},
+    {"future-stop", ListLie::kFutureStop},
+    {"max-stop", ListLie::kMaxStop},
+    {"gap", ListLie::kGap},
+    {"overlap", ListLie::kOverlap},
+    {"stale", ListLie::kStale},
 }};
 
 // Bundles ending after start (`stale`: at or after), oldest first, without bundle 1 for
 // `gap`. Up to `limit` of them (all of them for newest-first, which lists from the other end).
 std::vector<Bundle> after(const BundleCatalog& catalog, std::int64_t start, std::size_t limit, ListLie lie) {
   std::vector<Bundle> out;
-  const bool stale = lie == ListLie::stale && start > std::numeric_limits<std::int64_t>::min();
+  const bool stale = lie == ListLie::kStale && start > std::numeric_limits<std::int64_t>::min();
   for (const Bundle& bundle : catalog.ending_after(stale ? start - 1 : start)) {
-    if (out.size() == limit && lie != ListLie::newest_first) break;
-    if (!(lie == ListLie::gap && bundle.index == 1)) out.push_back(bundle);
+    if (out.size() == limit && lie != ListLie::kNewestFirst) break;
+    if (!(lie == ListLie::kGap && bundle.index == 1)) out.push_back(bundle);
   }
   return out;
 }
@@ -51,20 +51,20 @@ std::optional<ListLie> parse_list_lie(std::string_view name) {
 std::vector<Bundle> listed_bundles(const BundleCatalog& catalog, std::int64_t start, std::size_t page_size,
                                    ListLie lie) {
   std::vector<Bundle> listed = after(catalog, start, page_size, lie);
-  if (lie == ListLie::newest_first) {
+  if (lie == ListLie::kNewestFirst) {
     std::reverse(listed.begin(), listed.end());
     listed.resize(std::min(listed.size(), page_size));
     return listed;
   }
   listed.resize(std::min(listed.size(), page_size));
-  if (listed.size() >= 2 && lie == ListLie::duplicate_id) listed[1].id = listed[0].id;
-  if (listed.size() >= 2 && lie == ListLie::duplicate_stop) {
+  if (listed.size() >= 2 && lie == ListLie::kDuplicateId) listed[1].id = listed[0].id;
+  if (listed.size() >= 2 && lie == ListLie::kDuplicateStop) {
     listed[1].start = listed[0].start;  // the same time range as the first, under another Id
     listed[1].stop = listed[0].stop;
   }
-  if (listed.size() >= 2 && lie == ListLie::overlap) listed[1].start = listed[0].start;
-  if (!listed.empty() && lie == ListLie::future_stop) listed.back().stop = kYear2100;
-  if (!listed.empty() && lie == ListLie::max_stop) listed.back().stop = std::numeric_limits<std::int64_t>::max();
+  if (listed.size() >= 2 && lie == ListLie::kOverlap) listed[1].start = listed[0].start;
+  if (!listed.empty() && lie == ListLie::kFutureStop) listed.back().stop = kYear2100;
+  if (!listed.empty() && lie == ListLie::kMaxStop) listed.back().stop = std::numeric_limits<std::int64_t>::max();
   return listed;
 }
 

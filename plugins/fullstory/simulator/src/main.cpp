@@ -4,9 +4,9 @@
 
 #include <Poco/Exception.h>
 
-#include "offline_commands.hpp"
-#include "options.hpp"
-#include "server.hpp"
+#include "offline_commands.h"
+#include "options.h"
+#include "server.h"
 
 int main(int argc, char** argv) {
   try {

@@ -1,7 +1,7 @@
-#include "offline_commands.hpp"
+#include "offline_commands.h"
 
-#include "bundle_json.hpp"
-#include "bundle_writer.hpp"
+#include "bundle_json.h"
+#include "bundle_writer.h"
 
 namespace fssim {
 
@@ -11,24 +11,23 @@ void run_offline_command(const SimOptions& options) {
   const EventGenerator generator(options.seed);
 
   const Bundle* bundle_to_write = nullptr;
-  if (command.kind == OfflineCommand::Kind::write_bundle) {
+  if (command.kind == OfflineCommand::Kind::kWriteBundle) {
     bundle_to_write = catalog.find(command.bundle_id);
     if (bundle_to_write == nullptr) {  // checked before the output file is created
-      throw UsageError("--write-bundle expects a bundle id (" + std::to_string(BundleCatalog::kFirstId) +
-                       " + i*" + std::to_string(BundleCatalog::kIdStride) + ", i < " +
-                       std::to_string(catalog.bundles().size()) + "), got " + std::to_string(command.bundle_id));
+      throw UsageError("--write-bundle expects a bundle id (" + std::to_string(BundleCatalog::kFirstId) + " + i*" +
+                       std::to_string(BundleCatalog::kIdStride) + ", i < " + std::to_string(catalog.bundles().size()) +
+                       "), got " + std::to_string(command.bundle_id));
     }
   }
 
   FileSink file(command.output_path);
   switch (command.kind) {
-    case OfflineCommand::Kind::write_bundle:
-      write_gzip_bundle(generator, *bundle_to_write, file);
+    case OfflineCommand::Kind::kWriteBundle: write_gzip_bundle(generator, *bundle_to_write, file); break;
+    case OfflineCommand::Kind::kDumpEvents:
+      for (const Bundle& bundle : catalog.bundles())
+        write_bundle_events(generator, bundle, EventFraming::kNdjson, file);
       break;
-    case OfflineCommand::Kind::dump_events:
-      for (const Bundle& bundle : catalog.bundles()) write_bundle_events(generator, bundle, EventFraming::ndjson, file);
-      break;
-    case OfflineCommand::Kind::dump_bundles:
+    case OfflineCommand::Kind::kDumpBundles:
       for (const Bundle& bundle : catalog.bundles()) file.write(bundle_summary_json(bundle) + '\n');
       break;
   }

@@ -1,4 +1,4 @@
-#include "options.hpp"
+#include "options.h"
 
 #include <charconv>
 #include <cstdlib>
@@ -16,7 +16,8 @@ constexpr std::int64_t kLastRepresentableSecond = 253'402'300'799;
 constexpr std::uint64_t kMaxBundles = 1'000'000;
 constexpr std::uint64_t kMaxEventsPerBundle = 1'000'000'000;
 
-const char* const kUsage = R"(fullstory-sim: a stand-in for FullStory's legacy Data Export API, for tests and benchmarks.
+const char* const kUsage =
+    R"(fullstory-sim: a stand-in for FullStory's legacy Data Export API, for tests and benchmarks.
 
 Usage: fullstory-sim --api-key KEY [options]          serve over HTTP(S) until SIGTERM/SIGINT
        fullstory-sim --write-bundle ID FILE [options]  write one bundle's gzip body and exit
@@ -112,7 +113,8 @@ class ArgCursor {
   }
 
   void expect_no_value(std::string_view flag) const {
-    if (inline_value_) throw UsageError(std::string(flag) + " takes no value, got '" + std::string(*inline_value_) + "'");
+    if (inline_value_)
+      throw UsageError(std::string(flag) + " takes no value, got '" + std::string(*inline_value_) + "'");
   }
 
  private:
@@ -127,8 +129,8 @@ Integer parse_number(std::string_view flag, std::string_view text, Integer min, 
   Integer value{};
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    throw UsageError(std::string(flag) + " expects an integer in [" + std::to_string(min) + ", " +
-                     std::to_string(max) + "], got '" + std::string(text) + "'");
+    throw UsageError(std::string(flag) + " expects an integer in [" + std::to_string(min) + ", " + std::to_string(max) +
+                     "], got '" + std::string(text) + "'");
   }
   return value;
 }
@@ -155,8 +157,9 @@ std::vector<std::uint64_t> parse_event_counts(std::string_view flag, std::string
 }
 
 void set_offline(SimOptions& options, std::string_view flag, OfflineCommand command) {
-  if (options.offline) throw UsageError(std::string(flag) + ": only one of --write-bundle, --dump-events, "
-                                        "--dump-bundles may be given");
+  if (options.offline)
+    throw UsageError(std::string(flag) + ": only one of --write-bundle, --dump-events, "
+                                         "--dump-bundles may be given");
   options.offline = std::move(command);
 }
 
@@ -172,42 +175,53 @@ void apply_flag(SimOptions& options, std::string_view flag, ArgCursor& args) {
   else if (flag == "--tls-cert") options.tls_cert = value();
   else if (flag == "--tls-key") options.tls_key = value();
   else if (flag == "--bundles") catalog.bundles = parse_number<std::size_t>(flag, value(), 0, kMaxBundles);
-  else if (flag == "--bundle-period") catalog.bundle_period = parse_number<std::int64_t>(flag, value(), 1, kLastRepresentableSecond);
-  else if (flag == "--first-start") catalog.first_start = parse_number<std::int64_t>(flag, value(), 0, kLastRepresentableSecond);
+  else if (flag == "--bundle-period")
+    catalog.bundle_period = parse_number<std::int64_t>(flag, value(), 1, kLastRepresentableSecond);
+  else if (flag == "--first-start")
+    catalog.first_start = parse_number<std::int64_t>(flag, value(), 0, kLastRepresentableSecond);
   else if (flag == "--events-per-bundle") catalog.events_per_bundle = parse_event_counts(flag, value());
-  else if (flag == "--seed") options.seed = parse_number<std::uint64_t>(flag, value(), 0, std::numeric_limits<std::uint64_t>::max());
+  else if (flag == "--seed")
+    options.seed = parse_number<std::uint64_t>(flag, value(), 0, std::numeric_limits<std::uint64_t>::max());
   else if (flag == "--gzip") {
-    options.gzip = parse_choice<GzipMode>(flag, value(), {{"negotiate", GzipMode::negotiate}, {"payload", GzipMode::payload},
-                                                          {"encoding", GzipMode::encoding}, {"none", GzipMode::none}});
+    options.gzip = parse_choice<GzipMode>(flag, value(),
+                                          {{"negotiate", GzipMode::kNegotiate},
+                                           {"payload", GzipMode::kPayload},
+                                           {"encoding", GzipMode::kEncoding},
+                                           {"none", GzipMode::kNone}});
   } else if (flag == "--rate-limit") options.rate_limit = parse_number<unsigned>(flag, value(), 0, 1'000'000);
   else if (flag == "--rate-window") options.rate_window_seconds = seconds(1);
   else if (flag == "--rate-limit-body") {
-    options.rate_limit_body = parse_choice<RateLimitBody>(flag, value(), {{"json", RateLimitBody::json}, {"text", RateLimitBody::text}});
+    options.rate_limit_body = parse_choice<RateLimitBody>(
+        flag, value(), {{"json", RateLimitBody::kJson}, {"text", RateLimitBody::kText}});
   } else if (flag == "--retry-after-format") {
     options.retry_after_format = parse_choice<RetryAfterFormat>(
-        flag, value(), {{"seconds", RetryAfterFormat::seconds}, {"http-date", RetryAfterFormat::http_date}});
+        flag, value(), {{"seconds", RetryAfterFormat::kSeconds}, {"http-date", RetryAfterFormat::kHttpDate}});
   } else if (flag == "--fault") {
     const std::string_view spec = value();
     try {
       options.faults.push_back(parse_fault_spec(spec));
     } catch (const std::invalid_argument& error) {
-      throw UsageError("--fault expects ENDPOINT:KIND[:COUNT][@BUNDLE_ID]: " + std::string(error.what()) +
-                       " (in '" + std::string(spec) + "')");
+      throw UsageError("--fault expects ENDPOINT:KIND[:COUNT][@BUNDLE_ID]: " + std::string(error.what()) + " (in '" +
+                       std::string(spec) + "')");
     }
   } else if (flag == "--list-page-size") {
     options.list_page_size = parse_number<std::size_t>(flag, value(), 1, BundleCatalog::kMaxListed);
   } else if (flag == "--list-lie") {
     const std::string_view name = value();
     const auto lie = parse_list_lie(name);
-    if (!lie) throw UsageError("--list-lie expects one of " + std::string(list_lie_names()) + ", got '" + std::string(name) + "'");
+    if (!lie)
+      throw UsageError("--list-lie expects one of " + std::string(list_lie_names()) + ", got '" + std::string(name) +
+                       "'");
     options.list_lie = *lie;
   } else if (flag == "--stall-seconds") options.stall_seconds = seconds(0);
   else if (flag == "--cache-dir") options.cache_dir = value();
   else if (flag == "--write-bundle") {
     const auto id = parse_number<std::int64_t>(flag, value(), 0, std::numeric_limits<std::int64_t>::max());
-    set_offline(options, flag, {OfflineCommand::Kind::write_bundle, std::string(args.value(flag)), id});
-  } else if (flag == "--dump-events") set_offline(options, flag, {OfflineCommand::Kind::dump_events, std::string(value())});
-  else if (flag == "--dump-bundles") set_offline(options, flag, {OfflineCommand::Kind::dump_bundles, std::string(value())});
+    set_offline(options, flag, {OfflineCommand::Kind::kWriteBundle, std::string(args.value(flag)), id});
+  } else if (flag == "--dump-events")
+    set_offline(options, flag, {OfflineCommand::Kind::kDumpEvents, std::string(value())});
+  else if (flag == "--dump-bundles")
+    set_offline(options, flag, {OfflineCommand::Kind::kDumpBundles, std::string(value())});
   else if (flag == "--verbose") {
     args.expect_no_value(flag);
     options.verbose = true;
@@ -227,13 +241,14 @@ void validate(SimOptions& options) {
   const auto span = static_cast<std::int64_t>(catalog.bundles) * catalog.bundle_period;
   if (catalog.first_start + span > kLastRepresentableSecond + 1) {
     throw UsageError("--first-start + --bundles * --bundle-period expects the last bundle to end by "
-                     "year 9999, got end " + std::to_string(catalog.first_start + span));
+                     "year 9999, got end " +
+                     std::to_string(catalog.first_start + span));
   }
   if (options.tls_cert.empty() != options.tls_key.empty()) {
     throw UsageError("--tls-cert and --tls-key expect to be given together, got only " +
                      std::string(options.tls_cert.empty() ? "--tls-key" : "--tls-cert"));
   }
-  if (!options.cache_dir.empty() && options.gzip == GzipMode::none) {
+  if (!options.cache_dir.empty() && options.gzip == GzipMode::kNone) {
     throw UsageError("--cache-dir expects a gzip mode (the cache holds gzip bodies), got --gzip none");
   }
   if (options.offline) return;

@@ -1,4 +1,4 @@
-#include "rate_limiter.hpp"
+#include "rate_limiter.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "request_parsing.hpp"
+#include "request_parsing.h"
 
 #include <charconv>
 

@@ -1,10 +1,10 @@
-#include "request_router.hpp"
+#include "request_router.h"
 
 #include <Poco/URI.h>
 
-#include "admin_handlers.hpp"
-#include "get_handler.hpp"
-#include "list_handler.hpp"
+#include "admin_handlers.h"
+#include "get_handler.h"
+#include "list_handler.h"
 
 namespace fssim {
 

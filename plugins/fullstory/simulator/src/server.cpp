@@ -1,4 +1,4 @@
-#include "server.hpp"
+#include "server.h"
 
 #include <cstdio>
 #include <fstream>
@@ -13,9 +13,9 @@
 #include <Poco/ThreadPool.h>
 #include <unistd.h>
 
-#include "request_router.hpp"
-#include "sim_context.hpp"
-#include "termination_signals.hpp"
+#include "request_router.h"
+#include "sim_context.h"
+#include "termination_signals.h"
 
 namespace fssim {
 
@@ -37,8 +37,8 @@ Poco::Net::ServerSocket open_listening_socket(const SimOptions& options) {
   const Poco::Net::SocketAddress address(options.host, options.port);
   if (!options.tls()) return Poco::Net::ServerSocket(address, kListenBacklog);
   // Clients are not asked for certificates: FullStory authenticates them by API key.
-  const Poco::Net::Context::Ptr context = new Poco::Net::Context(
-      Poco::Net::Context::TLS_SERVER_USE, options.tls_key, options.tls_cert, "", Poco::Net::Context::VERIFY_NONE);
+  const Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, options.tls_key,
+                                                                 options.tls_cert, "", Poco::Net::Context::VERIFY_NONE);
   return Poco::Net::SecureServerSocket(address, kListenBacklog, context);
 }
 
@@ -80,7 +80,8 @@ int run_server(const SimOptions& options) {
   FaultPlan faults(options.faults);
   SimStats stats;
   ShutdownSignal shutdown;
-  const SimContext context{options, catalog, generator, cache ? &*cache : nullptr, rate_limiter, faults, stats, shutdown};
+  const SimContext context{options,      catalog, generator, cache ? &*cache : nullptr,
+                           rate_limiter, faults,  stats,     shutdown};
 
   Poco::ThreadPool threads(2, kMaxConcurrentConnections);
   {
@@ -92,8 +93,8 @@ int run_server(const SimOptions& options) {
                  socket.address().toString().c_str());
 
     termination.wait();
-    shutdown.trigger();      // wake stalled requests
-    server.stopAll(true);    // and drop open connections, idle keep-alive ones included
+    shutdown.trigger();    // wake stalled requests
+    server.stopAll(true);  // and drop open connections, idle keep-alive ones included
   }
   threads.joinAll();
   return 0;

@@ -1,4 +1,4 @@
-#include "shutdown_signal.hpp"
+#include "shutdown_signal.h"
 
 namespace fssim {
 

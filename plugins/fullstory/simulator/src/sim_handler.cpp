@@ -1,11 +1,11 @@
-#include "sim_handler.hpp"
+#include "sim_handler.h"
 
 #include <cstdio>
 #include <istream>
 #include <mutex>
 #include <string>
 
-#include "http_responses.hpp"
+#include "http_responses.h"
 
 namespace fssim {
 
@@ -31,8 +31,8 @@ bool read_request_body(Exchange& exchange) {
 // Never logs headers: the Authorization header carries the API key.
 void log_request(const Exchange& exchange) {
   // A reset connection never got a status line.
-  const std::string status =
-      exchange.response.sent() ? std::to_string(static_cast<int>(exchange.response.getStatus())) : "-";
+  const std::string status = exchange.response.sent() ? std::to_string(static_cast<int>(exchange.response.getStatus()))
+                                                      : "-";
   static std::mutex log_mutex;
   const std::lock_guard lock(log_mutex);
   std::fprintf(stderr, "%s %s %s %llu bytes%s%s\n", exchange.request.getMethod().c_str(),

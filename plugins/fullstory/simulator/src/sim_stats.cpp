@@ -1,6 +1,6 @@
-#include "sim_stats.hpp"
+#include "sim_stats.h"
 
-#include "json_writer.hpp"
+#include "json_writer.h"
 
 namespace fssim {
 

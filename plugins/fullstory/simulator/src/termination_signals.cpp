@@ -1,4 +1,4 @@
-#include "termination_signals.hpp"
+#include "termination_signals.h"
 
 #include <pthread.h>
 #include <stdexcept>

@@ -5,19 +5,40 @@
 #include <future>
 #include <thread>
 
-#include "http_support.hpp"
-#include "sim_process.hpp"
+#include "http_support.h"
+#include "sim_process.h"
 
 using namespace simtest;
 
 TEST_CASE("--help documents every flag") {
   const ProcessResult help = run_sim({"--help"});
   CHECK(help.exit_code == 0);
-  for (const char* flag : {"--host", "--port", "--port-file", "--api-key", "--tls-cert", "--tls-key", "--bundles",
-                           "--bundle-period", "--first-start", "--events-per-bundle", "--seed", "--gzip",
-                           "--rate-limit", "--rate-window", "--rate-limit-body", "--retry-after-format", "--fault",
-                           "--stall-seconds", "--list-page-size", "--list-lie", "--cache-dir", "--write-bundle", "--dump-events", "--dump-bundles",
-                           "--verbose", "FULLSTORY_SIM_API_KEY"}) {
+  for (const char* flag : {"--host",
+                           "--port",
+                           "--port-file",
+                           "--api-key",
+                           "--tls-cert",
+                           "--tls-key",
+                           "--bundles",
+                           "--bundle-period",
+                           "--first-start",
+                           "--events-per-bundle",
+                           "--seed",
+                           "--gzip",
+                           "--rate-limit",
+                           "--rate-window",
+                           "--rate-limit-body",
+                           "--retry-after-format",
+                           "--fault",
+                           "--stall-seconds",
+                           "--list-page-size",
+                           "--list-lie",
+                           "--cache-dir",
+                           "--write-bundle",
+                           "--dump-events",
+                           "--dump-bundles",
+                           "--verbose",
+                           "FULLSTORY_SIM_API_KEY"}) {
     CAPTURE(flag);
     CHECK(help.out.find(flag) != std::string::npos);
   }
@@ -61,10 +82,9 @@ TEST_CASE("--dump-bundles lists every bundle with its range and event count") {
   const ProcessResult dump = run_sim({"--bundles", "3", "--events-per-bundle", "5,0,7", "--first-start", "1000",
                                       "--bundle-period=60", "--dump-bundles", "-"});
   REQUIRE(dump.exit_code == 0);
-  CHECK(dump.out ==
-        "{\"Id\":9007199254740993,\"Start\":1000,\"Stop\":1060,\"events\":5}\n"
-        "{\"Id\":9007199254741993,\"Start\":1060,\"Stop\":1120,\"events\":0}\n"
-        "{\"Id\":9007199254742993,\"Start\":1120,\"Stop\":1180,\"events\":7}\n");
+  CHECK(dump.out == "{\"Id\":9007199254740993,\"Start\":1000,\"Stop\":1060,\"events\":5}\n"
+                    "{\"Id\":9007199254741993,\"Start\":1060,\"Stop\":1120,\"events\":0}\n"
+                    "{\"Id\":9007199254742993,\"Start\":1120,\"Stop\":1180,\"events\":7}\n");
 }
 
 TEST_CASE("startup writes the port file and one listening line to stderr") {

@@ -7,8 +7,8 @@
 #include <regex>
 #include <set>
 
-#include "http_support.hpp"
-#include "sim_process.hpp"
+#include "http_support.h"
+#include "sim_process.h"
 
 using namespace simtest;
 
@@ -30,7 +30,8 @@ const std::vector<DumpedEvent>& events() {
     std::vector<DumpedEvent> result;
     const std::vector<std::string> lines = sim_dumped_events(config);
     for (std::size_t i = 0; i < lines.size(); ++i) {
-      result.push_back({lines[i], parse_json(lines[i]), kDefaultFirstStart + static_cast<std::int64_t>(i / 400) * kPeriod});
+      result.push_back(
+          {lines[i], parse_json(lines[i]), kDefaultFirstStart + static_cast<std::int64_t>(i / 400) * kPeriod});
     }
     return result;
   }();
@@ -40,7 +41,8 @@ const std::vector<DumpedEvent>& events() {
 // "2023-11-15T06:12:09.794Z" to unix milliseconds, independently of the simulator's code.
 std::int64_t unix_millis(const std::string& text) {
   using namespace std::chrono;
-  const year_month_day date{year(std::stoi(text.substr(0, 4))), month(static_cast<unsigned>(std::stoi(text.substr(5, 2)))),
+  const year_month_day date{year(std::stoi(text.substr(0, 4))),
+                            month(static_cast<unsigned>(std::stoi(text.substr(5, 2)))),
                             day(static_cast<unsigned>(std::stoi(text.substr(8, 2))))};
   const auto midnight = duration_cast<milliseconds>(sys_days(date).time_since_epoch()).count();
   return midnight + std::stoll(text.substr(11, 2)) * 3'600'000 + std::stoll(text.substr(14, 2)) * 60'000 +
@@ -57,11 +59,22 @@ bool ends_with(const std::string& text, const std::string& suffix) { return text
 }  // namespace
 
 TEST_CASE("every event has the always-present keys with FullStory's types") {
-  const char* integers[] = {"IndvId", "UserId", "SessionId", "PageId", "PageDuration", "PageActiveDuration",
-                            "PageNumInfos", "PageNumWarnings", "PageNumErrors", "PageClusterId", "EventModDead",
-                            "EventModError", "EventModSuspicious"};
-  const char* strings[] = {"UserAppKey", "UserDisplayName", "EventStart", "EventType", "EventTargetSelectorTok",
-                           "PageUrl", "PageLatLong", "PageAgent", "PageBrowser", "PageDevice", "PageOperatingSystem"};
+  const char* integers[] = {"IndvId",
+                            "UserId",
+                            "SessionId",
+                            "PageId",
+                            "PageDuration",
+                            "PageActiveDuration",
+                            "PageNumInfos",
+                            "PageNumWarnings",
+                            "PageNumErrors",
+                            "PageClusterId",
+                            "EventModDead",
+                            "EventModError",
+                            "EventModSuspicious"};
+  const char* strings[] = {
+      "UserAppKey",  "UserDisplayName", "EventStart",  "EventType",  "EventTargetSelectorTok", "PageUrl",
+      "PageLatLong", "PageAgent",       "PageBrowser", "PageDevice", "PageOperatingSystem"};
   REQUIRE(events().size() == 1200);
   for (const DumpedEvent& event : events()) {
     CAPTURE(event.line);
@@ -71,8 +84,8 @@ TEST_CASE("every event has the always-present keys with FullStory's types") {
 }
 
 TEST_CASE("conditional keys follow the event type, and optional keys are sometimes absent") {
-  const std::set<std::string> known_types{"click", "navigate", "change", "load", "custom", "pageview", "copy",
-                                          "paste", "thrash", "abandon", "highlight", "console_message",
+  const std::set<std::string> known_types{"click",     "navigate", "change", "load",    "custom",    "pageview",
+                                          "copy",      "paste",    "thrash", "abandon", "highlight", "console_message",
                                           "exception", "request"};
   std::set<std::string> seen_types;
   std::map<std::string, int> present;
@@ -86,8 +99,8 @@ TEST_CASE("conditional keys follow the event type, and optional keys are sometim
       if (type == "load") CHECK(event.json[load_key].is_number_integer());
     }
     CHECK(event.json.contains("EventTargetText") == (type != "navigate"));
-    for (const char* optional : {"UserEmail", "PageRefererUrl", "PageIp", "EventModFrustrated", "EventSubType",
-                                 "PageNewField2026"}) {
+    for (const char* optional :
+         {"UserEmail", "PageRefererUrl", "PageIp", "EventModFrustrated", "EventSubType", "PageNewField2026"}) {
       present[optional] += event.json.contains(optional) ? 1 : 0;
     }
   }
@@ -127,9 +140,7 @@ TEST_CASE("EventStart: millisecond UTC text within the bundle range, never decre
 TEST_CASE("ids above 2^53 are printed as exact integers") {
   // A client that parses through a double changes these values; the counts prove the bundle
   // contains such ids for every id field, so a simulator that rounded them would be caught.
-  const auto double_holds = [](std::uint64_t id) {
-    return static_cast<std::uint64_t>(static_cast<double>(id)) == id;
-  };
+  const auto double_holds = [](std::uint64_t id) { return static_cast<std::uint64_t>(static_cast<double>(id)) == id; };
   std::map<std::string, int> unholdable;
   int near_int64_max = 0;
   for (const DumpedEvent& event : events()) {
@@ -177,7 +188,8 @@ TEST_CASE("custom variables are typed by suffix, plurals are arrays, dotted name
     }
     integral_real = integral_real || event.line.find("\"user_ltv_real\":1,") != std::string::npos;
   }
-  for (const char* suffix : {"_str", "_int", "_real", "_bool", "_date", "_strs", "_ints", "_reals", "_bools", "_dates"}) {
+  for (const char* suffix :
+       {"_str", "_int", "_real", "_bool", "_date", "_strs", "_ints", "_reals", "_bools", "_dates"}) {
     CAPTURE(suffix);
     CHECK(suffix_seen[suffix] > 0);
   }

@@ -3,8 +3,8 @@
 
 #include <Poco/Exception.h>
 
-#include "http_support.hpp"
-#include "sim_process.hpp"
+#include "http_support.h"
+#include "sim_process.h"
 
 using namespace simtest;
 
@@ -15,9 +15,26 @@ std::string error_code_of(const HttpReply& reply) { return parse_json(reply.body
 }  // namespace
 
 TEST_CASE("status faults on get are served in the order given, then requests succeed again") {
-  SimServer sim({"--rate-limit", "0", "--events-per-bundle", "4", "--fault", "get:500", "--fault", "get:502", "--fault",
-                 "get:503", "--fault", "get:504", "--fault", "get:401", "--fault", "get:403", "--fault", "get:404",
-                 "--fault", "get:429"});
+  SimServer sim({"--rate-limit",
+                 "0",
+                 "--events-per-bundle",
+                 "4",
+                 "--fault",
+                 "get:500",
+                 "--fault",
+                 "get:502",
+                 "--fault",
+                 "get:503",
+                 "--fault",
+                 "get:504",
+                 "--fault",
+                 "get:401",
+                 "--fault",
+                 "get:403",
+                 "--fault",
+                 "get:404",
+                 "--fault",
+                 "get:429"});
   const std::vector<std::pair<int, std::string>> expected{
       {500, "internal"},     {502, "bad_gateway"}, {503, "unavailable"}, {504, "gateway_timeout"},
       {401, "unauthorized"}, {403, "forbidden"},   {404, "not_found"}};

@@ -8,8 +8,8 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Timespan.h>
 
-#include "http_support.hpp"
-#include "sim_process.hpp"
+#include "http_support.h"
+#include "sim_process.h"
 
 using namespace simtest;
 
@@ -88,7 +88,8 @@ TEST_CASE("--gzip payload, encoding and none ignore Accept-Encoding") {
     SimServer sim(args);
     for (const bool accept_gzip : {true, false}) {
       CAPTURE(accept_gzip);
-      const HttpReply reply = accept_gzip ? get_with_gzip(sim, bundle_id(0)) : http_get(sim.port(), get_path(bundle_id(0)));
+      const HttpReply reply = accept_gzip ? get_with_gzip(sim, bundle_id(0))
+                                          : http_get(sim.port(), get_path(bundle_id(0)));
       REQUIRE(reply.status == 200);
       CHECK(reply.header("Content-Type") == c.content_type);
       CHECK(reply.header("Content-Encoding") == c.content_encoding);
@@ -166,7 +167,8 @@ TEST_CASE("concurrent downloads are served in parallel and intact") {
   SimServer sim(config);
   std::vector<std::future<std::string>> downloads;
   for (int i = 0; i < 4; ++i) {
-    downloads.push_back(std::async(std::launch::async, [&] { return http_get(sim.port(), get_path(bundle_id(0))).body; }));
+    downloads.push_back(
+        std::async(std::launch::async, [&] { return http_get(sim.port(), get_path(bundle_id(0))).body; }));
   }
   for (auto& download : downloads) CHECK(download.get() == expected);
 }

@@ -1,4 +1,4 @@
-#include "http_support.hpp"
+#include "http_support.h"
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -9,19 +9,19 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/Timespan.h>
+#include <zlib.h>
 #include <algorithm>
 #include <memory>
 #include <stdexcept>
-#include <zlib.h>
 
-#include "sim_process.hpp"
+#include "sim_process.h"
 
 namespace simtest {
 
 Headers basic_auth() { return {{"Authorization", std::string("Basic ") + kApiKey}}; }
 
-HttpReply http_request(std::uint16_t port, const std::string& method, const std::string& path,
-                       const Headers& headers, const std::string& body, Poco::Net::Context::Ptr tls) {
+HttpReply http_request(std::uint16_t port, const std::string& method, const std::string& path, const Headers& headers,
+                       const std::string& body, Poco::Net::Context::Ptr tls) {
   std::unique_ptr<Poco::Net::HTTPClientSession> session;
   if (tls) {
     session = std::make_unique<Poco::Net::HTTPSClientSession>("127.0.0.1", port, tls);

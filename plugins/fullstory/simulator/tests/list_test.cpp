@@ -3,8 +3,8 @@
 
 #include <limits>
 
-#include "http_support.hpp"
-#include "sim_process.hpp"
+#include "http_support.h"
+#include "sim_process.h"
 
 using namespace simtest;
 
@@ -130,7 +130,8 @@ TEST_CASE("--list-page-size and --list-lie bend export/list as documented") {
   }
   {
     SimServer sim(with({"--list-lie", "newest-first"}));
-    CHECK(ids(list(sim, 0)) == std::vector<std::int64_t>{bundle_id(4), bundle_id(3), bundle_id(2), bundle_id(1), bundle_id(0)});
+    CHECK(ids(list(sim, 0)) ==
+          std::vector<std::int64_t>{bundle_id(4), bundle_id(3), bundle_id(2), bundle_id(1), bundle_id(0)});
   }
   {
     SimServer sim(with({"--list-lie", "gap"}));

@@ -7,8 +7,8 @@
 #include <Poco/Timestamp.h>
 #include <thread>
 
-#include "http_support.hpp"
-#include "sim_process.hpp"
+#include "http_support.h"
+#include "sim_process.h"
 
 using namespace simtest;
 

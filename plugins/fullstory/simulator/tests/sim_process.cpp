@@ -1,4 +1,4 @@
-#include "sim_process.hpp"
+#include "sim_process.h"
 
 #include <chrono>
 #include <csignal>

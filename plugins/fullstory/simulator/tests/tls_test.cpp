@@ -4,8 +4,8 @@
 #include <Poco/Exception.h>
 #include <Poco/Net/SSLManager.h>
 
-#include "http_support.hpp"
-#include "sim_process.hpp"
+#include "http_support.h"
+#include "sim_process.h"
 
 using namespace simtest;
 
@@ -33,8 +33,8 @@ TEST_CASE("HTTPS: a client trusting the test CA gets through, one trusting anoth
   const ProcessResult made = run_program("/bin/sh", {FULLSTORY_SIM_CERT_SCRIPT, certs.path().string()});
   REQUIRE_MESSAGE(made.exit_code == 0, made.err);
 
-  SimServer sim({"--tls-cert", certs.file("server.pem"), "--tls-key", certs.file("server.key"),
-                 "--events-per-bundle", "25"});
+  SimServer sim(
+      {"--tls-cert", certs.file("server.pem"), "--tls-key", certs.file("server.key"), "--events-per-bundle", "25"});
   CHECK(sim.log().find("listening on https://127.0.0.1:" + std::to_string(sim.port())) != std::string::npos);
 
   const Poco::Net::Context::Ptr trusted = client_trusting(certs.file("ca.pem"));

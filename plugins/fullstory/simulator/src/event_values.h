@@ -1,0 +1,67 @@
+// event_values.h: the value pools generated events draw from.
+//
+// Kept apart from the generator so that file reads as "which field, when" and this one as
+// "which hard values". Pools are indexed modulo their size.
+#pragma once
+
+#include <array>
+#include <span>
+#include <string_view>
+
+namespace fssim::event_values {
+
+// EventTargetText in rotation: every string a sink must round-trip byte for byte.
+std::span<const std::string_view> target_texts();
+
+// Weighted: clicks are common, exceptions rare, as in real traffic.
+inline constexpr std::array<std::string_view, 22> kEventTypes = {
+    "click",  "click",   "click",     "click",           "click",     "navigate", "navigate", "change",
+    "load",   "load",    "custom",    "custom",          "pageview",  "pageview", "copy",     "paste",
+    "thrash", "abandon", "highlight", "console_message", "exception", "request"};
+
+inline constexpr std::array<std::string_view, 5> kCustomEventNames = {
+    "Order Completed", "Signed Up", "Añadir al carrito", "Checkout \"Express\"", "plan.upgrade"};
+
+inline constexpr std::array<std::string_view, 5> kSelectorTokens = {
+    "body|div.app|button#buy", "html|body|form.signup|input[name=\"email\"]", "a.nav-link:nth-child(2)",
+    "div#root > main > section.hero", "svg|path"};
+
+inline constexpr std::array<std::string_view, 8> kDisplayNames = {
+    "José Álvarez",          "李小龙",         "Zoë O'Brien",  "Ελένη Παπαδοπούλου",
+    "Pat \"The Cat\" Smith", "Müller, Jürgen", "Анна Иванова", "محمد علي"};
+
+inline constexpr std::array<std::string_view, 5> kUrlPaths = {
+    "/products/", "/checkout?step=", "/search?q=red%20shoes&page=", "/blog/2023/11/", "/app#/dashboard/"};
+
+inline constexpr std::array<std::string_view, 3> kRefererUrls = {
+    "https://www.google.com/", "https://news.ycombinator.com/item?id=38000000", "android-app://com.google.android.gm/"};
+
+inline constexpr std::array<std::string_view, 3> kLatLongs = {"39.0481,-77.4728", "48.8566,2.3522",
+                                                              "-33.8688,151.2093"};
+
+// One row per client: agent string and how FullStory classifies it.
+struct Client {
+  std::string_view agent;
+  std::string_view browser;
+  std::string_view device;
+  std::string_view operating_system;
+};
+inline constexpr std::array<Client, 4> kClients = {{
+    {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/119.0.0.0 Safari/537.36",
+     "Chrome", "Desktop", "Windows"},
+    {"Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+     "Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
+     "Mobile Safari", "Mobile", "iOS"},
+    {"Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0", "Firefox", "Desktop", "Linux"},
+    {"Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/119.0.6045.163 Mobile Safari/537.36",
+     "Chrome Mobile", "Mobile", "Android"},
+}};
+
+inline constexpr std::array<std::string_view, 4> kPlans = {"free", "pro", "enterprise", "Pro \"Plus\""};
+inline constexpr std::array<std::string_view, 5> kTags = {"beta", "vip", "église", "東京", "a,b"};
+inline constexpr std::array<std::string_view, 4> kPageSections = {"checkout", "pricing", "docs", "home"};
+inline constexpr std::array<std::string_view, 3> kEventSubTypes = {"rage_click", "dead_click", "error_click"};
+
+}  // namespace fssim::event_values

@@ -1,0 +1,72 @@
+// options.h: the simulator's command line, parsed and validated.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "bundle_catalog.h"
+#include "fault_plan.h"
+#include "list_lies.h"
+
+namespace fssim {
+
+// A bad command line. main() prints it and exits with status 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// How export/get encodes its gzip body (see --help).
+enum class GzipMode { kNegotiate, kPayload, kEncoding, kNone };
+enum class RateLimitBody { kJson, kText };
+enum class RetryAfterFormat { kSeconds, kHttpDate };
+
+// What to do instead of serving: write a file and exit.
+struct OfflineCommand {
+  enum class Kind { kWriteBundle, kDumpEvents, kDumpBundles } kind;
+  std::string output_path;
+  std::int64_t bundle_id = 0;  // write_bundle only
+};
+
+struct SimOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  std::string port_file;
+  std::string api_key;
+  std::string tls_cert;
+  std::string tls_key;
+
+  CatalogConfig catalog;
+  std::uint64_t seed = 1;
+  GzipMode gzip = GzipMode::kNegotiate;
+
+  unsigned rate_limit = 2;  // 0 = unlimited
+  unsigned rate_window_seconds = 60;
+  RateLimitBody rate_limit_body = RateLimitBody::kText;
+  RetryAfterFormat retry_after_format = RetryAfterFormat::kSeconds;
+
+  std::size_t list_page_size = BundleCatalog::kMaxListed;
+  ListLie list_lie = ListLie::kNone;
+
+  std::vector<FaultSpec> faults;
+  unsigned stall_seconds = 30;
+  std::string cache_dir;
+  bool verbose = false;
+
+  std::optional<OfflineCommand> offline;
+  bool help = false;
+
+  bool tls() const { return !tls_cert.empty(); }
+};
+
+// Parses argv (and FULLSTORY_SIM_API_KEY when --api-key is absent). Throws UsageError naming
+// the flag, what it expects and what it got.
+SimOptions parse_options(int argc, const char* const* argv);
+
+// The --help text.
+const char* usage_text();
+
+}  // namespace fssim

@@ -1,0 +1,22 @@
+// request_parsing.h: reading parameters out of a request.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <Poco/Net/HTTPRequest.h>
+
+namespace fssim {
+
+// The first value of query parameter `name`, percent-decoded.
+std::optional<std::string> query_parameter(const Poco::Net::HTTPRequest& request, std::string_view name);
+
+// A whole string as a signed 64-bit integer; nullopt on anything else (sign, junk, overflow).
+std::optional<std::int64_t> parse_int64(std::string_view text);
+
+// Whether Accept-Encoding lists gzip.
+bool accepts_gzip(const Poco::Net::HTTPRequest& request);
+
+}  // namespace fssim
