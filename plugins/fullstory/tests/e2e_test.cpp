@@ -86,6 +86,11 @@ class Workspace {
     HostRun run{std::move(result), etltest::file_exists(state_path()) ? read_file(state_path()) : std::string()};
     return run;
   }
+  /// `etlhost run fullstory '->' csv` against `sim`, with this workspace's state and csv dir.
+  HostRun to_csv(const Simulator& sim, json extra = json::object()) {
+    return run({"run", "fullstory", "->", "csv", "--config", write_config(sim, std::move(extra)), "--state",
+                state_path(), "--set", "csv.output_dir=" + csv_dir()});
+  }
   std::string state_path() const { return dir_.file("fullstory.state"); }
   std::string csv_dir() const { return dir_.file("csv"); }
   std::string csv_path() const { return dir_.file("csv/events.csv"); }
@@ -140,8 +145,7 @@ TEST_CASE("e2e: fullstory -> csv writes exactly the simulator's events, every va
   const std::vector<std::string> args = {"--bundles", "2", "--events-per-bundle", "700,500", "--seed", "5"};
   Simulator sim(args);
   Workspace work;
-  const auto run = work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(sim), "--state",
-                             work.state_path(), "--set", "csv.output_dir=" + work.csv_dir()});
+  const auto run = work.to_csv(sim);
   REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
   check_csv_events(work.csv_path(), Simulator::dump_events(args));
   check_no_key(run, {work.csv_path()});
@@ -183,8 +187,7 @@ TEST_CASE("e2e: a body cut mid-stream is retried and the csv has no duplicate") 
   faulty.insert(faulty.end(), {"--fault", "get:truncate:1@" + std::to_string(bundle_id(0))});
   Simulator sim(faulty);
   Workspace work;
-  const auto run = work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(sim), "--state",
-                             work.state_path(), "--set", "csv.output_dir=" + work.csv_dir()});
+  const auto run = work.to_csv(sim);
   REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
   CHECK(contains(run.result.err, "2 attempts"));
   check_csv_events(work.csv_path(), Simulator::dump_events(args));
@@ -304,8 +307,7 @@ TEST_CASE("e2e: pages shorter than FullStory's 20 are followed to the end, allow
   {
     Simulator sim(args);
     Workspace work;
-    const auto run = work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(sim), "--state",
-                               work.state_path(), "--set", "csv.output_dir=" + work.csv_dir()});
+    const auto run = work.to_csv(sim);
     REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
     check_csv_events(work.csv_path(), Simulator::dump_events(args));
     CHECK(sim.stats()["list_requests"] == 4);  // 3 + 3 + 1, then the empty page
@@ -314,9 +316,7 @@ TEST_CASE("e2e: pages shorter than FullStory's 20 are followed to the end, allow
   gap.insert(gap.end(), {"--list-lie", "gap"});
   Simulator sim(gap);
   Workspace work;
-  const auto run = work.run({"run", "fullstory", "->", "csv", "--config",
-                             work.write_config(sim, {{"allow_bundle_gaps", true}}), "--state", work.state_path(),
-                             "--set", "csv.output_dir=" + work.csv_dir()});
+  const auto run = work.to_csv(sim, {{"allow_bundle_gaps", true}});
   REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
   CHECK(contains(run.result.err, "accepted, allow_bundle_gaps is true"));
   auto expected = Simulator::dump_events(args);
@@ -328,8 +328,7 @@ TEST_CASE("e2e: a state whose bookmark is in the future is refused, not followed
   Simulator sim({"--bundles", "2", "--events-per-bundle", "5"});
   Workspace work;
   std::ofstream(work.state_path()) << R"({"bookmarks":{"events":{"last_bundle_stop":"2100-01-01T00:00:00Z"}}})";
-  const auto run = work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(sim), "--state",
-                             work.state_path(), "--set", "csv.output_dir=" + work.csv_dir()});
+  const auto run = work.to_csv(sim);
   CHECK_MESSAGE(run.result.exit_code == 5, run.result.describe());
   CHECK(contains(run.result.err, "the bookmark 2100-01-01T00:00:00Z is in the future"));
   CHECK(sim.stats()["list_requests"] == 0);
