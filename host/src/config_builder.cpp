@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "bounded_json.h"
 #include "etlhost/plugin.h"
 #include "exit_codes.h"
 #include "host_error.h"
@@ -95,7 +96,7 @@ std::optional<nlohmann::ordered_json> convert_text(const ConfigField& field, con
       return nlohmann::ordered_json(value);
     }
     case ETL_CONFIG_NUMBER: {
-      auto value = nlohmann::ordered_json::parse(text, nullptr, false);
+      auto value = parse_bounded_or_discarded<nlohmann::ordered_json>(text);
       if (value.is_discarded() || !value.is_number()) return refuse("a number");
       return value;
     }
@@ -104,8 +105,9 @@ std::optional<nlohmann::ordered_json> convert_text(const ConfigField& field, con
       if (text == "false") return nlohmann::ordered_json(false);
       return refuse("true or false");
     case ETL_CONFIG_JSON: {
-      auto value = nlohmann::ordered_json::parse(text, nullptr, false);
-      if (value.is_discarded()) return refuse("a JSON value");
+      auto value = parse_bounded_or_discarded<nlohmann::ordered_json>(text);
+      if (value.is_discarded())
+        return refuse("a JSON value (at most " + std::to_string(kMaxJsonDepth) + " levels deep)");
       return value;
     }
     default: return refuse(config_type_expectation(field.type));
@@ -120,10 +122,12 @@ nlohmann::ordered_json read_json_object_file(const std::string& path, const std:
   if (in.bad()) throw HostError(exit_code, "cannot read " + what + ": read error");
   nlohmann::ordered_json value;
   try {
-    value = nlohmann::ordered_json::parse(text.str());
+    value = parse_bounded<nlohmann::ordered_json>(text.str());
   } catch (const nlohmann::json::parse_error& error) {
     // nlohmann's message carries the position: "at line 3, column 7: ...".
     throw HostError(exit_code, what + " is not valid JSON: " + error.what());
+  } catch (const JsonTooDeep& error) {
+    throw HostError(exit_code, what + " is refused: " + std::string(error.what()));
   }
   if (!value.is_object()) {
     throw HostError(exit_code, what + " must hold a JSON object, found " + describe_json_type(value, ETL_CONFIG_JSON));

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bounded_json.h"
 #include "exit_codes.h"
 #include "fd_write.h"
 #include "host_error.h"
@@ -45,9 +46,12 @@ StoredState parse_state_text(std::string_view text, const std::string& path, con
   }
   nlohmann::json value;
   try {
-    value = nlohmann::json::parse(trimmed);
+    value = parse_bounded<nlohmann::json>(trimmed);
   } catch (const nlohmann::json::parse_error& error) {
     fail("state file " + path + " is not valid JSON: " + error.what() +
+         ". Fix or remove it (removing it starts from scratch).");
+  } catch (const JsonTooDeep& error) {
+    fail("state file " + path + " is not a state etlhost or a source wrote: " + error.what() +
          ". Fix or remove it (removing it starts from scratch).");
   }
   if (!value.is_object() || !value.contains("etlhost_state")) {

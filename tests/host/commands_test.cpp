@@ -136,3 +136,26 @@ TEST_CASE("end to end: demo -> singer writes Singer messages on stdout and logs 
   CHECK(state["sink"] == "singer");
   CHECK(state["state"] == nlohmann::json{{"customers", 5}, {"orders", 5}});
 }
+
+TEST_CASE("run: --state, --catalog and --config nested 100k levels deep exit with a message, never SIGSEGV") {
+  hosttest::TempDir dir;
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  hosttest::write_file(dir.file("state.json"), deep);
+  hosttest::write_file(dir.file("catalog.json"), R"({"streams":)" + deep + "}");
+  hosttest::write_file(dir.file("config.json"), R"({"records":)" + deep + "}");
+  struct Case {
+    std::vector<std::string> args;
+    int exit_code;
+  };
+  const Case cases[] = {{{"--state", dir.file("state.json")}, 7},
+                        {{"--catalog", dir.file("catalog.json")}, 3},
+                        {{"--config", dir.file("config.json")}, 3}};
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"run", "demo", "to", "null"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    CAPTURE(c.args[0]);
+    const auto result = run_etlhost(args);
+    CHECK_MESSAGE(result.exit_code == c.exit_code, result.describe());
+    CHECK(contains(result.err, "deeper than 128 levels"));
+  }
+}

@@ -174,3 +174,23 @@ TEST_CASE("state: the lock file cannot be created in a missing directory") {
   CHECK_THROWS_WITH_AS(StateStore("/nonexistent/dir/state.json"), doctest::Contains("cannot create lock file"),
                        HostError);
 }
+
+TEST_CASE("state: JSON nested 100k levels is refused with a message, not a crash, at any place") {
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  for (const std::string& text :
+       {deep, R"({"etlhost_state":)" + deep + "}",
+        R"({"etlhost_state":1,"source":"demo","state":)" + deep + R"(,"sink":"csv","sink_checkpoint":null})",
+        R"({"etlhost_state":1,"source":"demo","state":{},"sink":"csv","sink_checkpoint":)" + deep + "}"}) {
+    hosttest::TempDir dir;
+    const std::string path = dir.file("state.json");
+    write_file(path, text);
+    const std::string message = state_error(path, "demo", "csv");
+    CHECK(contains(message, "deeper than 128 levels"));
+    CHECK(message.size() < 400);
+  }
+  // 128 levels are still a state (a plain Singer state, the source's to judge).
+  hosttest::TempDir dir;
+  write_file(dir.file("ok.json"), std::string(127, '[') + std::string(127, ']'));
+  QuietLogger quiet;
+  CHECK(StateStore(dir.file("ok.json")).read("demo", "csv", quiet.logger).source_state.has_value());
+}

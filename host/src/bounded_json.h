@@ -1,0 +1,51 @@
+// bounded_json.h: JSON from outside the process (state, catalog and config files, --set
+// values) parsed with a bound on nesting.
+//
+// Real documents nest a handful of levels. A hostile or broken one nested 100k deep parses
+// fine, but the first dump() or error message that quotes it recurses once per level and
+// overflows the stack (SIGSEGV): so it is refused at parse time, with a message instead.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace etlhost {
+
+/// How deep JSON read from outside may nest (objects and arrays).
+inline constexpr int kMaxJsonDepth = 128;
+
+/// Thrown by parse_bounded() for a document nested deeper than kMaxJsonDepth.
+class JsonTooDeep : public std::runtime_error {
+ public:
+  JsonTooDeep()
+      : std::runtime_error("it nests objects and arrays deeper than " + std::to_string(kMaxJsonDepth) + " levels") {}
+};
+
+/// nlohmann's parse(), but throws JsonTooDeep past kMaxJsonDepth levels (and
+/// nlohmann::json::parse_error for invalid JSON, as parse() does).
+template <class Json>
+Json parse_bounded(std::string_view text) {
+  const typename Json::parser_callback_t limit = [](int depth, typename Json::parse_event_t event, Json&) {
+    const bool opens = event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start;
+    if (opens && depth >= kMaxJsonDepth) throw JsonTooDeep();
+    return true;
+  };
+  return Json::parse(text.begin(), text.end(), limit);
+}
+
+/// parse_bounded() that answers a discarded value for invalid or too deep JSON, as
+/// parse(text, nullptr, false) does for invalid JSON.
+template <class Json>
+Json parse_bounded_or_discarded(std::string_view text) {
+  try {
+    return parse_bounded<Json>(text);
+  } catch (const JsonTooDeep&) {
+  } catch (const nlohmann::json::parse_error&) {
+  }
+  return Json(Json::value_t::discarded);
+}
+
+}  // namespace etlhost
