@@ -50,9 +50,10 @@ void EventsSync::run(const std::optional<Bookmark>& resume) {
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   if (resume) refuse_future_bookmark(*resume, now);
   ListingCheck check(now, config_.allow_bundle_gaps, resume ? resume->last_bundle_id : std::nullopt);
-  // A cursor that is a delivered bundle's Stop must be where the next bundle starts;
-  // start_date is not (the first bundle may begin before or after it).
-  bool contiguous = resume.has_value();
+  // A cursor that is a delivered bundle's Stop must be where the next bundle starts. Neither
+  // start_date nor a tap-fullstory state is known to be one (users set the tap's "events"
+  // time by hand to choose where to begin): the first bundle may begin before or after it.
+  bool contiguous = resume.has_value() && !resume->from_tap_fullstory;
   BundleReader reader(api_, out_);
   uint64_t bundles = 0;
   uint64_t events = 0;

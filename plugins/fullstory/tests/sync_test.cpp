@@ -178,6 +178,10 @@ TEST_CASE("sync: takes over from a tap-fullstory state without re-extracting") {
     CHECK(json::parse(result.last_state())["bookmarks"]["events"]["last_bundle_id"] == bundle_id(2));
     CHECK(contains(result.everything(), "tap-fullstory"));
   }
+  // A time set by hand, inside bundle 1: bundle 1 and 2 follow, not refused as an overlap.
+  const auto result = plugin.sync(plugin_config(sim), R"({"events":"2023-11-16T12:00:00Z"})");
+  REQUIRE_MESSAGE(result.status == ETL_OK, result.describe());
+  check_same_events(result.records(), slice(expected, 10, 60));
 }
 
 TEST_CASE("sync: start_date selects bundles by their Stop") {
