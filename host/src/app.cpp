@@ -10,6 +10,7 @@
 #include "commands/commands.h"
 #include "commands/common.h"
 #include "exit_codes.h"
+#include "exit_guard.h"
 #include "host_error.h"
 #include "logger.h"
 #include "signals.h"
@@ -28,7 +29,9 @@ int report_usage_error(const UsageError& error) {
 }
 
 int dispatch(const Command& command, Logger& logger, const KitCommands& kit) {
-  if (command.kind == CommandKind::kTestPlugin) return kit.test_plugin(command, logger);  // the kit's own command
+  // The kit runs every plugin call in a child of its own and reports an exit() there itself.
+  if (command.kind == CommandKind::kTestPlugin) return kit.test_plugin(command, logger);
+  const ExitGuard guard(logger);  // armed before any plugin is loaded
   const CommandSpec* spec = find_command(command.kind);
   if (spec == nullptr || spec->handler == nullptr) return exit_code::kInternal;  // help and --version never get here
   return spec->handler(command, logger);

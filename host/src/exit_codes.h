@@ -9,8 +9,8 @@
 // ("5 source failed"); `meaning` is the line of the main help and of README.md.
 #define ETLHOST_EXIT_CODES(X)                                                                                  \
   X(kOk, 0, "ok", "ok")                                                                                        \
-  /* A bug in etlhost: an invariant broke or an unexpected exception reached main. */                          \
-  X(kInternal, 1, "internal error", "internal error (a bug in etlhost)")                                       \
+  /* A bug: an invariant broke, an unexpected exception reached main, or a plugin called exit(). */            \
+  X(kInternal, 1, "internal error", "internal error (a bug in etlhost, or a plugin called exit())")            \
   /* The command line is wrong: unknown command or option, missing value, bad number. */                       \
   X(kUsage, 2, "usage", "usage: wrong command line")                                                           \
   /* A config is wrong, or a plugin's create() refused it. */                                                  \

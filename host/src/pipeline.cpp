@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "exit_codes.h"
+#include "exit_guard.h"
 #include "host_error.h"
 #include "protocol.h"
 #include "text_util.h"
@@ -298,6 +299,7 @@ bool Pipeline::flush_sink() { return sink_call_succeeded(sink_.flush(), "flush")
 std::optional<std::string> Pipeline::commit_pair(const StatePair& pair) {
   if (state_ == nullptr) return std::nullopt;
   try {
+    const ExitDeferral no_exit_mid_commit;  // a plugin thread's exit() waits for the rename
     state_->commit(source_.name(), pair.state, sink_.name(), pair.checkpoint);
   } catch (const HostError& error) {
     return std::string(error.what());

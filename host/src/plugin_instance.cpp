@@ -2,6 +2,7 @@
 
 #include "etlhost/plugin.hpp"
 #include "exit_codes.h"
+#include "exit_guard.h"
 #include "host_error.h"
 #include "text_util.h"
 
@@ -38,6 +39,7 @@ void* create_instance(const Api* api, const LoadedPlugin& plugin, const HostServ
                       const std::string& config_json) {
   ErrorBuffer buffer;
   void* self = nullptr;
+  const PluginCallScope scope(plugin.name(), "create()");
   const etl_status status = api->create(services.api(), to_str(config_json), &self, &buffer.error);
   if (status != ETL_OK) {
     const CallResult result = buffer.result(status);
@@ -61,18 +63,22 @@ SourceInstance::SourceInstance(std::shared_ptr<const LoadedPlugin> plugin, const
 }
 
 SourceInstance::~SourceInstance() {
-  if (self_ != nullptr) plugin_->source_api()->destroy(self_);
+  if (self_ == nullptr) return;
+  const PluginCallScope scope(plugin_->name(), "destroy()");
+  plugin_->source_api()->destroy(self_);
 }
 
 CallResult SourceInstance::discover(const etl_emitter* emitter) {
   if (!has_discover()) return CallResult{ETL_E_NOT_IMPLEMENTED, "the source has no discover()", 0};
   ErrorBuffer buffer;
+  const PluginCallScope scope(plugin_->name(), "discover()");
   return buffer.result(plugin_->source_api()->discover(self_, emitter, &buffer.error));
 }
 
 CallResult SourceInstance::sync(std::string_view catalog_json, std::string_view state_json,
                                 const etl_emitter* emitter) {
   ErrorBuffer buffer;
+  const PluginCallScope scope(plugin_->name(), "sync()");
   return buffer.result(
       plugin_->source_api()->sync(self_, to_str(catalog_json), to_str(state_json), emitter, &buffer.error));
 }
@@ -84,17 +90,21 @@ SinkInstance::SinkInstance(std::shared_ptr<const LoadedPlugin> plugin, const std
 }
 
 SinkInstance::~SinkInstance() {
-  if (self_ != nullptr) plugin_->sink_api()->destroy(self_);
+  if (self_ == nullptr) return;
+  const PluginCallScope scope(plugin_->name(), "destroy()");
+  plugin_->sink_api()->destroy(self_);
 }
 
 CallResult SinkInstance::restore(std::string_view checkpoint_json) {
   if (!has_restore()) return {};
   ErrorBuffer buffer;
+  const PluginCallScope scope(plugin_->name(), "restore()");
   return buffer.result(plugin_->sink_api()->restore(self_, to_str(checkpoint_json), &buffer.error));
 }
 
 CallResult SinkInstance::write(const etl_message* const* messages, size_t count) {
   ErrorBuffer buffer;
+  const PluginCallScope scope(plugin_->name(), "write()");
   return buffer.result(plugin_->sink_api()->write(self_, messages, count, &buffer.error));
 }
 
@@ -103,7 +113,11 @@ CallResult SinkInstance::checkpoint(std::string* out) {
   if (!has_checkpoint()) return {};
   ErrorBuffer buffer;
   etl_str text{nullptr, 0};
-  const etl_status status = plugin_->sink_api()->checkpoint(self_, &text, &buffer.error);
+  etl_status status = ETL_OK;
+  {
+    const PluginCallScope scope(plugin_->name(), "checkpoint()");
+    status = plugin_->sink_api()->checkpoint(self_, &text, &buffer.error);
+  }
   if (status != ETL_OK) return buffer.result(status);
   if (text.data == nullptr && text.size > 0) {
     return CallResult{ETL_E_INTERNAL, "checkpoint() returned a NULL text of size " + std::to_string(text.size), 0};
@@ -114,6 +128,7 @@ CallResult SinkInstance::checkpoint(std::string* out) {
 
 CallResult SinkInstance::flush() {
   ErrorBuffer buffer;
+  const PluginCallScope scope(plugin_->name(), "flush()");
   return buffer.result(plugin_->sink_api()->flush(self_, &buffer.error));
 }
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "exit_codes.h"
+#include "exit_guard.h"
 #include "host_error.h"
 #include "text_util.h"
 
@@ -105,7 +106,10 @@ std::shared_ptr<LoadedPlugin> LoadedPlugin::load(const std::string& path, const 
   plugin->path_ = path;
   // RTLD_NOW: an unresolved symbol fails here, not in the middle of a run.
   // RTLD_LOCAL: a plugin's symbols never interpose on another plugin's.
-  plugin->handle_ = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  {
+    const PluginCallScope scope(plugin->path_, "dlopen() (its static constructors)", PluginCallSubject::kFile);
+    plugin->handle_ = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  }
   if (plugin->handle_ == nullptr) {
     const char* reason = ::dlerror();
     fail(path, reason != nullptr ? reason : "dlopen failed");
@@ -123,7 +127,11 @@ std::shared_ptr<LoadedPlugin> LoadedPlugin::load(const std::string& path, const 
   etl_error error{};
   error.struct_size = ETL_STRUCT_SIZE(etl_error);
   const etl_plugin* descriptor = nullptr;
-  const etl_status status = entry(ETL_ABI_VERSION, &descriptor, &error);
+  etl_status status = ETL_OK;
+  {
+    const PluginCallScope scope(plugin->path_, ETL_PLUGIN_ENTRY_SYMBOL "()", PluginCallSubject::kFile);
+    status = entry(ETL_ABI_VERSION, &descriptor, &error);
+  }
   error.message[ETL_ERROR_MESSAGE_CAPACITY - 1] = '\0';
   if (status != ETL_OK) {
     fail(path, "its entry point refused to load (" + status_name(normalize_status(status)) +
@@ -197,7 +205,9 @@ void LoadedPlugin::validate(const etl_plugin* descriptor, const std::string& exp
 }
 
 LoadedPlugin::~LoadedPlugin() {
-  if (handle_ != nullptr) ::dlclose(handle_);
+  if (handle_ == nullptr) return;
+  const PluginCallScope scope(path_, "dlclose() (its static destructors)", PluginCallSubject::kFile);
+  ::dlclose(handle_);
 }
 
 namespace {

@@ -16,6 +16,10 @@
  *   swallow               like record_before_schema, but returns ETL_OK after emit failed
  *   wrong_thread          calls emit() from a thread of its own (the host must refuse it)
  *   refuse                create() refuses the config
+ *   exit_in_create        create() calls exit(0) (the host must not exit 0 quietly)
+ *   exit_in_sync          SCHEMA, R1, S1 in one emit, then sync() calls exit(0)
+ *   exit_from_thread      the same emit, then a thread of the plugin calls exit(0) while
+ *                         sync() waits for it
  * A non-empty catalog is logged ("catalog: ...") so tests can see what sync() received.
  * Its config spec has one key of every type, a secret with an env variable, and defaults.
  */
@@ -63,6 +67,7 @@ static etl_status script_create(const etl_host_api* host, etl_str config, void**
   fixture_string(config, "token", "", self->token, sizeof self->token);
   self->records = fixture_int(config, "records", 3);
   self->delay_ms = fixture_int(config, "delay_ms", 0);
+  if (strcmp(self->mode, "exit_in_create") == 0) exit(0);
   if (strcmp(self->mode, "refuse") == 0) {
     free(self);
     return etl_set_error(err, ETL_E_INVALID_ARGUMENT, 0, "t-script config: mode 'refuse' refuses to run");
@@ -144,6 +149,28 @@ static void* emit_from_thread(void* arg) {
   return NULL;
 }
 
+static void* exit_from_thread(void* arg) {
+  (void)arg;
+  exit(0);
+}
+
+/* One emit of SCHEMA, R1, S1 (S1 stays pending under the default checkpoint interval), then
+ * the process is ended with exit(0) from sync() itself or from a thread of the plugin. */
+static etl_status exit_after_a_state(script* self, const etl_emitter* emitter, etl_error* err) {
+  etl_message m[3] = {fixture_message(ETL_MSG_SCHEMA, self->stream, kSchema),
+                      fixture_message(ETL_MSG_RECORD, self->stream, "{\"id\":1}"),
+                      fixture_message(ETL_MSG_STATE, "", "{\"n\":1}")};
+  etl_status status = emit(emitter, m, 3, err);
+  if (status != ETL_OK) return status;
+  if (strcmp(self->mode, "exit_in_sync") == 0) exit(0);
+  pthread_t thread;
+  if (pthread_create(&thread, NULL, exit_from_thread, NULL) != 0) {
+    return etl_set_error(err, ETL_E_INTERNAL, 0, "t-script: pthread_create failed");
+  }
+  pthread_join(thread, NULL); /* never returns: the thread ends the process */
+  return ETL_OK;
+}
+
 static etl_status script_sync(void* self_ptr, etl_str catalog, etl_str state, const etl_emitter* emitter,
                               etl_error* err) {
   script* self = (script*)self_ptr;
@@ -165,6 +192,9 @@ static etl_status script_sync(void* self_ptr, etl_str catalog, etl_str state, co
     }
     pthread_join(thread, NULL);
     return call.status;
+  }
+  if (strcmp(mode, "exit_in_sync") == 0 || strcmp(mode, "exit_from_thread") == 0) {
+    return exit_after_a_state(self, emitter, err);
   }
   if (strcmp(mode, "raw_newline") == 0) {
     etl_message m[2] = {schema, fixture_message(ETL_MSG_RECORD, self->stream, "{\"id\":1,\n\"x\":2}")};
