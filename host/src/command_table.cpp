@@ -35,7 +35,9 @@ constexpr const char* kPluginsHelp = R"(Usage: etlhost plugins [options]
 
 Lists every etl-*.so in the plugin search path: name, kind, version, plugin ABI and
 path. A plugin found again later in the path is marked as shadowed (the first one
-wins); files that fail to load are listed with the reason.
+wins); files that fail to load (each is loaded in a child process, so a crash or an
+exit() while loading is one of them) are listed as broken with the reason, and the
+exit code is then 4.
 
 Search path, in order: each dir of --plugin-path, each dir of ETLHOST_PLUGIN_PATH,
 then <etlhost dir>/../lib/etlhost/plugins. The current directory is never searched.
