@@ -9,6 +9,7 @@
 #include "csv_table.h"
 #include "demo_oracle.h"
 #include "e2e_support.h"
+#include "text.h"
 
 namespace {
 
@@ -75,4 +76,54 @@ TEST_CASE("demo -> csv: a resumed run appends exactly the new rows, without a se
   }
   check_stream_file(dir.file("out/customers.csv"), kCustomerHeader, 1, 1300, e2e::demo_customer);
   check_stream_file(dir.file("out/orders.csv"), kOrderHeader, 1, 1300, e2e::demo_order);
+}
+
+namespace {
+
+// demo -> csv with a state file, `records` rows per stream in all.
+etltest::ProcessResult run_demo_to_csv(const etltest::TempDir& dir, const std::string& records) {
+  return e2e::run_etlhost({"run", "demo:csv", "--set", "demo.records=" + records, "--state", dir.file("state.json"),
+                           "--set", "csv.output_dir=" + dir.file("out"), "--set", "demo.state_every=100"});
+}
+
+}  // namespace
+
+TEST_CASE("demo -> csv: bytes someone appended to a csv file are cut with a message that says so, and kept") {
+  etltest::TempDir dir;
+  REQUIRE(run_demo_to_csv(dir, "300").exit_code == 0);
+  const std::string committed = etltest::read_file(dir.file("out/orders.csv"));
+  const std::string appended = "x\n";
+  etltest::write_file(dir.file("out/orders.csv"), committed + appended);  // `echo x >> out/orders.csv`
+
+  const auto run = run_demo_to_csv(dir, "400");
+  REQUIRE_MESSAGE(run.exit_code == 0, run.describe());
+  CHECK_MESSAGE(etltest::contains(run.err, "out/orders.csv has 2 bytes after its committed length"), run.err);
+  CHECK(etltest::contains(run.err, "that this sink did not write (someone appended to it?)"));
+  CHECK_FALSE(etltest::contains(run.err, "did not finish"));
+  // The cut bytes are kept next to the file, and the file holds every row exactly once.
+  std::vector<std::string> copies;
+  for (const auto& name : etltest::list_dir(dir.file("out"))) {
+    if (name.starts_with("orders.csv.cut-")) copies.push_back(name);
+  }
+  REQUIRE(copies.size() == 1);
+  CHECK(etltest::read_file(dir.file("out/" + copies[0])) == appended);
+  CHECK(etltest::contains(run.err, "kept in " + dir.file("out/" + copies[0])));
+  check_stream_file(dir.file("out/orders.csv"), kOrderHeader, 1, 400, e2e::demo_order);
+}
+
+TEST_CASE("demo -> csv: an unrelated notes.csv in the output directory survives the runs") {
+  etltest::TempDir dir;
+  REQUIRE(run_demo_to_csv(dir, "200").exit_code == 0);
+  const std::string notes = "who,what\nme,do not delete\n";
+  etltest::write_file(dir.file("out/notes.csv"), notes);
+
+  const auto run = run_demo_to_csv(dir, "300");
+  REQUIRE_MESSAGE(run.exit_code == 0, run.describe());
+  CHECK(etltest::read_file(dir.file("out/notes.csv")) == notes);
+  CHECK_MESSAGE(etltest::contains(run.err, "leaving " + dir.file("out/notes.csv") +
+                                               " alone: it is not in the committed checkpoint and no run of this "
+                                               "sink created it"),
+                run.err);
+  CHECK(etltest::list_dir(dir.file("out")) == std::vector<std::string>{"customers.csv", "notes.csv", "orders.csv"});
+  check_stream_file(dir.file("out/orders.csv"), kOrderHeader, 1, 300, e2e::demo_order);
 }

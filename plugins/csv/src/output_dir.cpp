@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -28,6 +29,16 @@ void fsync_directory(const std::string& path) {
   const int error = errno;
   ::close(fd);
   if (result != 0) io_failure("fsync directory " + path, error);
+}
+
+void write_fully(int fd, const char* data, size_t size, const std::string& path) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) io_failure("write " + path, n < 0 ? errno : EIO);
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
 }
 
 class FdCloser {
@@ -113,6 +124,14 @@ int OutputDir::open_existing(const std::string& name, uint64_t& size) const {
 
 int OutputDir::create_new(const std::string& name) const {
   const int fd = ::openat(fd_, name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0 && errno == EEXIST) {
+    throw etl::Error(ETL_E_INVALID_STATE,
+                     "cannot create " + path_ + "/" + name +
+                         ": a file of that name exists, but it is not one of this sink's files (the committed "
+                         "checkpoint does not list it and no run of the sink created it), so the sink neither "
+                         "overwrites nor deletes it. Move it out of the output directory and run again.",
+                     EEXIST);
+  }
   if (fd < 0) io_failure("create " + path_ + "/" + name, errno);
   return fd;
 }
@@ -125,8 +144,68 @@ void OutputDir::truncate(const std::string& name, uint64_t length, bool durable)
   if (durable && ::fsync(fd) != 0) io_failure("fsync " + path_ + "/" + name, errno);
 }
 
-void OutputDir::remove(const std::string& name) const {
-  if (::unlinkat(fd_, name.c_str(), 0) != 0 && errno != ENOENT) io_failure("remove " + path_ + "/" + name, errno);
+bool OutputDir::remove(const std::string& name) const {
+  if (::unlinkat(fd_, name.c_str(), 0) == 0) return true;
+  if (errno != ENOENT) io_failure("remove " + path_ + "/" + name, errno);
+  return false;
+}
+
+std::string OutputDir::read_small_file(const std::string& name) const {
+  const int fd = ::openat(fd_, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ENOENT) return {};
+    io_failure("open " + path_ + "/" + name, errno);
+  }
+  const FdCloser closer(fd);
+  std::string text;
+  char buffer[4096];
+  while (true) {
+    const ssize_t got = ::read(fd, buffer, sizeof buffer);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) io_failure("read " + path_ + "/" + name, errno);
+    if (got == 0) return text;
+    text.append(buffer, static_cast<size_t>(got));
+  }
+}
+
+void OutputDir::append_line(const std::string& name, const std::string& line, bool durable) const {
+  bool created = true;
+  int fd = ::openat(fd_, name.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0 && errno == EEXIST) {
+    created = false;
+    fd = ::openat(fd_, name.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+  }
+  if (fd < 0) io_failure("open " + path_ + "/" + name, errno);
+  const FdCloser closer(fd);
+  write_fully(fd, line.data(), line.size(), path_ + "/" + name);
+  if (durable && ::fsync(fd) != 0) io_failure("fsync " + path_ + "/" + name, errno);
+  if (durable && created) sync();
+}
+
+std::string OutputDir::copy_range(const std::string& name, uint64_t from, uint64_t to, const std::string& copy_prefix,
+                                  bool durable) const {
+  uint64_t ignored = 0;
+  const int in = open_existing(name, ignored);
+  const FdCloser in_closer(in);
+  std::string copy_name = copy_prefix;
+  int out = -1;
+  for (int attempt = 2; (out = ::openat(fd_, copy_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0;
+       ++attempt) {
+    if (errno != EEXIST || attempt > 1000) io_failure("create " + path_ + "/" + copy_name, errno);
+    copy_name = copy_prefix + "." + std::to_string(attempt);
+  }
+  const FdCloser out_closer(out);
+  std::vector<char> buffer(64 * 1024);
+  for (uint64_t at = from; at < to;) {
+    const ssize_t got = ::pread(in, buffer.data(), std::min<uint64_t>(buffer.size(), to - at), static_cast<off_t>(at));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) io_failure("read " + path_ + "/" + name, got < 0 ? errno : EIO);
+    write_fully(out, buffer.data(), static_cast<size_t>(got), path_ + "/" + copy_name);
+    at += static_cast<uint64_t>(got);
+  }
+  if (durable && ::fsync(out) != 0) io_failure("fsync " + path_ + "/" + copy_name, errno);
+  if (durable) sync();
+  return copy_name;
 }
 
 char OutputDir::last_byte(const std::string& name, uint64_t size) const {

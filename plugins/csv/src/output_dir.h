@@ -31,7 +31,17 @@ class OutputDir {
   /// Creates a file that must not exist yet.
   int create_new(const std::string& name) const;
   void truncate(const std::string& name, uint64_t length, bool durable) const;
-  void remove(const std::string& name) const;
+  /// Removes `name`; false when it was not there.
+  bool remove(const std::string& name) const;
+  /// The whole content of a small regular file, "" when it does not exist.
+  std::string read_small_file(const std::string& name) const;
+  /// Appends `line` to `name` (created when missing); with `durable`, fsyncs it, and the
+  /// directory when the file is new.
+  void append_line(const std::string& name, const std::string& line, bool durable) const;
+  /// Copies bytes [from, to) of `name` into a new file whose name starts with `copy_prefix`
+  /// (a suffix ".2", ".3", ... is added when taken); returns the new file's name.
+  std::string copy_range(const std::string& name, uint64_t from, uint64_t to, const std::string& copy_prefix,
+                         bool durable) const;
   /// The last byte of a non-empty file (to tell whether it ends with a line break).
   char last_byte(const std::string& name, uint64_t size) const;
   /// Makes the directory's entries (created and removed files) durable.

@@ -1,6 +1,7 @@
 #include "output_files.h"
 
 #include <algorithm>
+#include <ctime>
 #include <unordered_set>
 
 #include "checkpoint.h"
@@ -8,6 +9,7 @@
 #include "file_names.h"
 #include "header_reader.h"
 #include "restore_plan.h"
+#include "run_journal.h"
 
 namespace etl_csv {
 namespace {
@@ -15,6 +17,16 @@ namespace {
 // Per file. Large enough that a write(2) carries thousands of rows; small enough that a
 // sink with a hundred streams stays modest.
 constexpr size_t kBufferCapacity = 256 * 1024;
+
+// "20261202T003000Z": the UTC time in the name of a copy of cut bytes.
+std::string utc_stamp_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc);
+  return text;
+}
 
 std::string join_names(const std::vector<std::string>& names, size_t limit = 10) {
   std::string out;
@@ -26,7 +38,9 @@ std::string join_names(const std::vector<std::string>& names, size_t limit = 10)
 }  // namespace
 
 OutputFiles::OutputFiles(const etl::Host& host, const SinkConfig& config)
-    : host_(host), config_(config), dir_(config.output_dir) {}
+    : host_(host), config_(config), dir_(config.output_dir), journal_(dir_, config.fsync) {}
+
+OutputFiles::~OutputFiles() { journal_.clear_if_written(); }
 
 // ---- restore ----------------------------------------------------------------------------
 
@@ -38,6 +52,7 @@ void OutputFiles::restore(std::string_view checkpoint_text) {
   } else {
     apply_checkpoint(checkpoint_text);
   }
+  journal_.clear();  // the directory is the baseline now: no run's leftovers remain
 }
 
 void OutputFiles::close_all_discarding_buffers() {
@@ -66,20 +81,19 @@ void OutputFiles::own_existing_files_as_they_are() {
 
 void OutputFiles::apply_checkpoint(std::string_view checkpoint_text) {
   const Checkpoint committed = parse_checkpoint(checkpoint_text);
-  const RestorePlan plan = plan_restore(committed, dir_.path(), dir_.list_csv_files());
+  const RestorePlan plan = plan_restore(committed, dir_.path(), dir_.list_csv_files(), journal_.read());
   if (plan.directory_moved) {
     host_.info("the output directory moved from " + committed.output_dir + " to " + dir_.path() +
                "; its files are the committed ones, continuing there");
   }
-  for (const auto& cut : plan.truncations) {
-    host_.warn("discarding the last " + std::to_string(cut.from - cut.to) + " bytes of " + dir_.path() + "/" +
-               cut.name + " (" + std::to_string(cut.from) + " -> " + std::to_string(cut.to) +
-               " bytes): written after the last commit by a run that did not finish");
-    dir_.truncate(cut.name, cut.to, config_.fsync);
-  }
+  for (const auto& cut : plan.truncations) cut_uncommitted_bytes(cut);
   for (const auto& name : plan.removals) {
     host_.warn("removing " + dir_.path() + "/" + name + ": created after the last commit by a run that did not finish");
     dir_.remove(name);
+  }
+  for (const auto& name : plan.foreign) {
+    host_.info("leaving " + dir_.path() + "/" + name +
+               " alone: it is not in the committed checkpoint and no run of this sink created it");
   }
   if (!plan.removals.empty() && config_.fsync) dir_.sync();
   for (const auto& name : plan.missing) {
@@ -87,6 +101,26 @@ void OutputFiles::apply_checkpoint(std::string_view checkpoint_text) {
                " was committed but is gone (moved away?); its stream's next rows start a new file");
   }
   for (const auto& [name, length] : plan.files) files_[name].length = length;
+}
+
+void OutputFiles::cut_uncommitted_bytes(const RestorePlan::Truncation& cut) {
+  const std::string path = dir_.path() + "/" + cut.name;
+  const std::string sizes = " (" + std::to_string(cut.from) + " bytes on disk, " + std::to_string(cut.to) +
+                            " committed)";
+  if (cut.by_unfinished_run) {
+    host_.warn("discarding the last " + std::to_string(cut.from - cut.to) + " bytes of " + path + sizes +
+               ": written after the last commit by a run that did not finish; the source sends them again");
+  } else {
+    // Not the sink's bytes: cut all the same (rows after them would mix with them, and a
+    // later commit would take them for its own), but never lost.
+    const std::string copy = dir_.copy_range(cut.name, cut.to, cut.from, cut.name + ".cut-" + utc_stamp_now(),
+                                             config_.fsync);
+    host_.warn(path + " has " + std::to_string(cut.from - cut.to) + " bytes after its committed length" + sizes +
+               " that this sink did not write (someone appended to it?). They are cut, so the file holds only "
+               "committed rows and none twice, and kept in " +
+               dir_.path() + "/" + copy);
+  }
+  dir_.truncate(cut.name, cut.to, config_.fsync);
 }
 
 // ---- choosing the file of a stream ------------------------------------------------------
@@ -132,6 +166,7 @@ bool OutputFiles::header_fits(const StreamFile& file, const std::vector<std::str
 
 StreamFile& OutputFiles::open_file(const std::string& name, Entry& entry) {
   if (entry.open) return *entry.open;
+  journal_.note_append(name);  // ahead of the first byte this run writes to it
   uint64_t size = 0;
   const int fd = dir_.open_existing(name, size);
   auto file = std::make_unique<StreamFile>(name, fd, size, kBufferCapacity);
@@ -149,6 +184,7 @@ StreamFile& OutputFiles::open_file(const std::string& name, Entry& entry) {
 }
 
 StreamFile& OutputFiles::create_file(const std::string& name, const std::vector<std::string>& header) {
+  journal_.note_create(name);  // ahead of the file, so a leftover of this run is known as ours
   const int fd = dir_.create_new(name);
   dir_unsynced_ = true;
   Entry& entry = files_[name];

@@ -11,6 +11,8 @@
 
 #include "etlhost/plugin.hpp"
 #include "output_dir.h"
+#include "restore_plan.h"
+#include "run_journal.h"
 #include "sink_config.h"
 #include "stream_file.h"
 
@@ -19,6 +21,10 @@ namespace etl_csv {
 class OutputFiles {
  public:
   OutputFiles(const etl::Host& host, const SinkConfig& config);
+  /// Ending cleanly: the run's journal goes (everything it wrote was restored or committed).
+  ~OutputFiles();
+  OutputFiles(const OutputFiles&) = delete;
+  OutputFiles& operator=(const OutputFiles&) = delete;
 
   /// Brings the directory back to `checkpoint_text` (see etl_sink_api.restore and the
   /// README): empty keeps every *.csv as it is and owns it from its current length on;
@@ -47,6 +53,7 @@ class OutputFiles {
   void close_all_discarding_buffers();
   void own_existing_files_as_they_are();
   void apply_checkpoint(std::string_view checkpoint_text);
+  void cut_uncommitted_bytes(const RestorePlan::Truncation& cut);
   uint32_t newest_generation(std::string_view stream) const;
   StreamFile& open_file(const std::string& name, Entry& entry);
   StreamFile& create_file(const std::string& name, const std::vector<std::string>& header);
@@ -56,6 +63,7 @@ class OutputFiles {
   etl::Host host_;
   const SinkConfig& config_;
   OutputDir dir_;
+  RunJournal journal_;
   std::map<std::string, Entry, std::less<>> files_;
   bool dir_unsynced_ = false;
   std::string checkpoint_text_;

@@ -18,7 +18,8 @@ bool same_files_as_committed(const Checkpoint& committed, const FileSizes& on_di
 
 }  // namespace
 
-RestorePlan plan_restore(const Checkpoint& committed, std::string_view output_dir, const FileSizes& on_disk) {
+RestorePlan plan_restore(const Checkpoint& committed, std::string_view output_dir, const FileSizes& on_disk,
+                         const RunJournalEntries& journal) {
   RestorePlan plan;
   if (committed.output_dir != output_dir) {
     if (!same_files_as_committed(committed, on_disk)) {
@@ -48,11 +49,12 @@ RestorePlan plan_restore(const Checkpoint& committed, std::string_view output_di
                            "Nothing was changed. Put the complete file back, or move it out of the directory "
                            "(the next run then starts a new file from the source's committed state).");
     }
-    if (it->second > length) plan.truncations.push_back({name, it->second, length});
+    if (it->second > length) plan.truncations.push_back({name, it->second, length, journal.wrote_to(name)});
     plan.files.emplace(name, length);
   }
   for (const auto& [name, size] : on_disk) {
-    if (!committed.files.contains(name)) plan.removals.push_back(name);
+    if (committed.files.contains(name)) continue;
+    (journal.created.contains(name) ? plan.removals : plan.foreign).push_back(name);
   }
   return plan;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "checkpoint.h"
+#include "run_journal.h"
 
 namespace etl_csv {
 
@@ -17,13 +18,18 @@ using FileSizes = std::map<std::string, uint64_t, std::less<>>;
 struct RestorePlan {
   struct Truncation {
     std::string name;
-    uint64_t from;  // the length on disk
-    uint64_t to;    // the committed length
+    uint64_t from;           // the length on disk
+    uint64_t to;             // the committed length
+    bool by_unfinished_run;  // the journal says a run that did not finish wrote to it
   };
-  /// Committed files that grew after the commit: the output of an interrupted run.
+  /// Committed files that grew after the commit: by a run that did not finish, or not by
+  /// the sink at all (someone appended to them). Either way the bytes are not committed.
   std::vector<Truncation> truncations;
-  /// Files the checkpoint does not list: created after the commit by an interrupted run.
+  /// Files the checkpoint does not list that the journal says a run that did not finish
+  /// created: its leftovers, removed.
   std::vector<std::string> removals;
+  /// Files the checkpoint does not list and no journal names: not the sink's, left alone.
+  std::vector<std::string> foreign;
   /// Committed files that are gone: the user moved them away; they start afresh.
   std::vector<std::string> missing;
   /// The files the sink owns once the plan is carried out, with their lengths.
@@ -33,10 +39,11 @@ struct RestorePlan {
 };
 
 /// Compares the committed checkpoint with the directory's *.csv files (`on_disk`, name ->
-/// size). Throws etl::Error(ETL_E_INVALID_STATE) when the output no longer matches it: a
-/// committed file is shorter than committed, or `output_dir` differs from the checkpoint's
-/// and the files there are not exactly the committed ones (a wrong directory: restoring
-/// would delete or restart files that are not ours).
-RestorePlan plan_restore(const Checkpoint& committed, std::string_view output_dir, const FileSizes& on_disk);
+/// size) and what the journal of a run that did not finish says it wrote. Throws etl::Error(ETL_E_INVALID_STATE) when
+/// the output no longer matches it: a committed file is shorter than committed, or `output_dir` differs from the
+/// checkpoint's and the files there are not exactly the committed ones (a wrong directory: restoring would delete or
+/// restart files that are not ours).
+RestorePlan plan_restore(const Checkpoint& committed, std::string_view output_dir, const FileSizes& on_disk,
+                         const RunJournalEntries& journal);
 
 }  // namespace etl_csv

@@ -1,6 +1,10 @@
 // restore(checkpoint): bringing the output back to the last commit, or refusing to.
 #include <doctest/doctest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "csv_support.h"
@@ -12,34 +16,107 @@ namespace {
 const std::vector<Message> kFirstRun = {schema_of("s", {"a"}, false), record("s", R"({"a":1})")};
 constexpr const char* kCommitted = "a\r\n1\r\n";
 
+// A run that did not finish: in a child process, a sink restores `committed`, writes
+// `messages` and flushes them to disk, then the process is killed (no destroy, no commit).
+void killed_run(const std::string& dir, const std::string& committed, const std::vector<Message>& messages) {
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    Sink sink(Sink::config_for(dir));
+    const bool ok = sink.restore(committed).ok() && sink.write(messages).ok() && sink.flush().ok();
+    if (!ok) ::_exit(2);
+    ::kill(::getpid(), SIGKILL);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE_MESSAGE((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL), "the run in the child failed");
+}
+
+// The sink goes on from the commit: a new row `value` follows the committed rows directly.
+void check_continues_after_commit(Sink& sink, const TempDir& dir, const std::string& value) {
+  REQUIRE(sink.write({schema_of("s", {"a"}, false), record("s", R"({"a":)" + value + "}")}).ok());
+  REQUIRE(sink.flush().ok());
+  CHECK(read_file(dir / "s.csv") == std::string(kCommitted) + value + "\r\n");
+}
+
+std::vector<std::string> cut_copies(const TempDir& dir) {
+  std::vector<std::string> copies;
+  for (const auto& name : list_dir(dir.path().string())) {
+    if (name.find(".cut-") != std::string::npos) copies.push_back(name);
+  }
+  return copies;
+}
+
 }  // namespace
 
-TEST_CASE("restore truncates a file that grew after the commit and says how much it discarded") {
+TEST_CASE("restore truncates what a killed run wrote after the commit and says how much it discarded") {
   TempDir dir;
   const std::string committed = run_sink(dir.path().string(), kFirstRun);
-  write_file(dir / "s.csv", std::string(kCommitted) + "2\r\n3");  // an interrupted run's rows
+  killed_run(dir.path().string(), committed, {schema_of("s", {"a"}, false), record("s", R"({"a":2})")});
+  REQUIRE(read_file(dir / "s.csv") == std::string(kCommitted) + "2\r\n");
 
   Sink sink(Sink::config_for(dir.path().string()));
   REQUIRE(sink.restore(committed).ok());
   CHECK(read_file(dir / "s.csv") == kCommitted);
-  CHECK(sink.logged("WARN", "discarding the last 4 bytes of " + dir.path().string() + "/s.csv"));
-  REQUIRE(sink.write({schema_of("s", {"a"}, false), record("s", R"({"a":9})")}).ok());
-  REQUIRE(sink.flush().ok());
-  CHECK(read_file(dir / "s.csv") == std::string(kCommitted) + "9\r\n");
+  CHECK(sink.logged("WARN", "discarding the last 3 bytes of " + dir.path().string() + "/s.csv"));
+  CHECK(sink.logged("WARN", "written after the last commit by a run that did not finish"));
+  CHECK(cut_copies(dir).empty());  // the sink's own uncommitted rows: the source sends them again
+  CHECK(list_dir(dir.path().string()) == std::vector<std::string>{"s.csv"});  // the journal went too
+  check_continues_after_commit(sink, dir, "9");
 }
 
-TEST_CASE("restore removes csv files the checkpoint does not list, and only those") {
+TEST_CASE("restore cuts bytes someone appended after the commit, says so, and keeps them in a copy") {
   TempDir dir;
   const std::string committed = run_sink(dir.path().string(), kFirstRun);
-  write_file(dir / "late.csv", "b\r\n1\r\n");
-  write_file(dir / "s.2.csv", "a,b\r\n");
+  write_file(dir / "s.csv", std::string(kCommitted) + "x\n");  // echo x >> s.csv
+
+  Sink sink(Sink::config_for(dir.path().string()));
+  REQUIRE(sink.restore(committed).ok());
+  CHECK(read_file(dir / "s.csv") == kCommitted);
+  CHECK(sink.logged("WARN", dir.path().string() + "/s.csv has 2 bytes after its committed length (8 bytes on disk, "
+                                                  "6 committed) that this sink did not write"));
+  for (const auto& line : sink.logs()) CHECK(line.find("did not finish") == std::string::npos);
+  const auto copies = cut_copies(dir);
+  REQUIRE(copies.size() == 1);
+  CHECK(copies[0].starts_with("s.csv.cut-"));
+  CHECK(read_file(dir / copies[0]) == "x\n");
+  check_continues_after_commit(sink, dir, "2");
+}
+
+TEST_CASE("restore removes the csv files a killed run created, and leaves every other file alone") {
+  TempDir dir;
+  const std::string committed = run_sink(dir.path().string(), kFirstRun);
+  // A new stream and a new generation of s, both created after the commit.
+  killed_run(dir.path().string(), committed,
+             {schema_of("late", {"b"}, false), record("late", R"({"b":1})"), schema_of("s", {"a", "b"}, false),
+              record("s", R"({"a":2,"b":3})")});
+  REQUIRE(list_dir(dir.path().string()) ==
+          std::vector<std::string>{".etl-csv-journal", "late.csv", "s.2.csv", "s.csv"});
+  write_file(dir / "notes.csv", "who,what\r\n");  // the user's, not the sink's
   write_file(dir / "keep.txt", "not a csv file");
 
   Sink sink(Sink::config_for(dir.path().string()));
   REQUIRE(sink.restore(committed).ok());
-  CHECK(list_dir(dir.path().string()) == std::vector<std::string>{"keep.txt", "s.csv"});
-  CHECK(sink.logged("WARN", "removing " + dir.path().string() + "/late.csv"));
+  CHECK(list_dir(dir.path().string()) == std::vector<std::string>{"keep.txt", "notes.csv", "s.csv"});
+  CHECK(sink.logged("WARN", "removing " + dir.path().string() +
+                                "/late.csv: created after the last commit by a run "
+                                "that did not finish"));
   CHECK(sink.logged("WARN", "removing " + dir.path().string() + "/s.2.csv"));
+  CHECK(sink.logged("INFO", "leaving " + dir.path().string() + "/notes.csv alone"));
+  CHECK(read_file(dir / "notes.csv") == "who,what\r\n");
+}
+
+TEST_CASE("a file the sink did not create blocks the name it needs: refused with what to do, never overwritten") {
+  TempDir dir;
+  const std::string committed = run_sink(dir.path().string(), kFirstRun);
+  write_file(dir / "notes.csv", "who,what\r\n");
+  Sink sink(Sink::config_for(dir.path().string()));
+  REQUIRE(sink.restore(committed).ok());
+  const Status status = sink.write({schema_of("notes", {"who"}, false), record("notes", R"({"who":"sink"})")});
+  CHECK(status.code == ETL_E_INVALID_STATE);
+  CHECK(status.message.find("it is not one of this sink's files") != std::string::npos);
+  CHECK(status.message.find("Move it out of the output directory and run again") != std::string::npos);
+  CHECK(read_file(dir / "notes.csv") == "who,what\r\n");
 }
 
 TEST_CASE("restore refuses a file shorter than committed and changes nothing") {

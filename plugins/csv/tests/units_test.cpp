@@ -132,21 +132,34 @@ TEST_CASE("file names: generations, and stream names that would collide with the
 
 TEST_CASE("restore plan: truncate, remove, missing, refuse, moved directory") {
   Checkpoint committed{"/out", {{"a.csv", 10}, {"b.csv", 5}, {"gone.csv", 7}}};
-  const RestorePlan plan = plan_restore(committed, "/out", {{"a.csv", 15}, {"b.csv", 5}, {"new.csv", 3}});
+  const RunJournalEntries journal{{"a.csv"}, {"new.csv"}};
+  const RestorePlan plan = plan_restore(committed, "/out", {{"a.csv", 15}, {"b.csv", 5}, {"new.csv", 3}}, journal);
   REQUIRE(plan.truncations.size() == 1);
   CHECK(plan.truncations[0].name == "a.csv");
   CHECK(plan.truncations[0].from == 15);
   CHECK(plan.truncations[0].to == 10);
+  CHECK(plan.truncations[0].by_unfinished_run);
   CHECK(plan.removals == std::vector<std::string>{"new.csv"});
+  CHECK(plan.foreign.empty());
   CHECK(plan.missing == std::vector<std::string>{"gone.csv"});
   CHECK(plan.files == FileSizes{{"a.csv", 10}, {"b.csv", 5}});
   CHECK_FALSE(plan.directory_moved);
 
-  CHECK_THROWS(plan_restore(committed, "/out", {{"a.csv", 9}}));
+  CHECK_THROWS(plan_restore(committed, "/out", {{"a.csv", 9}}, journal));
   Checkpoint small{"/old", {{"a.csv", 10}}};
-  CHECK(plan_restore(small, "/new", {{"a.csv", 12}}).directory_moved);
-  CHECK_THROWS(plan_restore(small, "/new", {{"a.csv", 12}, {"other.csv", 1}}));
-  CHECK_THROWS(plan_restore(small, "/new", {}));
+  CHECK(plan_restore(small, "/new", {{"a.csv", 12}}, journal).directory_moved);
+  CHECK_THROWS(plan_restore(small, "/new", {{"a.csv", 12}, {"other.csv", 1}}, journal));
+  CHECK_THROWS(plan_restore(small, "/new", {}, journal));
+}
+
+TEST_CASE("restore plan: what no journal names is not the sink's: bytes not by a run, files left alone") {
+  Checkpoint committed{"/out", {{"a.csv", 10}}};
+  const RestorePlan plan = plan_restore(committed, "/out", {{"a.csv", 12}, {"notes.csv", 3}}, RunJournalEntries{});
+  REQUIRE(plan.truncations.size() == 1);
+  CHECK_FALSE(plan.truncations[0].by_unfinished_run);
+  CHECK(plan.removals.empty());
+  CHECK(plan.foreign == std::vector<std::string>{"notes.csv"});
+  CHECK(plan.files == FileSizes{{"a.csv", 10}});
 }
 
 TEST_CASE("checkpoint text round-trips") {
