@@ -15,20 +15,21 @@ using hosttest::read_file;
 
 namespace {
 
-// A committed state from an earlier, successful run, and the command line of the next one.
+// A state committed by an earlier, successful run ({"n":3}), and the command line of the next.
 struct ExitScenario {
   hosttest::TempDir dir;
-  std::string journal = dir.file("journal");
-  std::string state = dir.file("state.json");
+  const std::string state = dir.file("state.json");
 
   ExitScenario() {
     const auto first = hosttest::run_etlhost(args("t-script", "ok"));
     REQUIRE_MESSAGE(first.exit_code == 0, first.describe());
   }
   std::vector<std::string> args(const std::string& source, const std::string& mode) const {
-    return {
-        "run",     source, "->", "t-recsink", "--set", "t-recsink.path=" + journal, "--set", "t-script.mode=" + mode,
-        "--state", state};
+    return {"run",     source,
+            "->",      "t-recsink",
+            "--set",   "t-recsink.path=" + dir.file("journal"),
+            "--set",   "t-script.mode=" + mode,
+            "--state", state};
   }
 };
 

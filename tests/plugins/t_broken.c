@@ -8,6 +8,9 @@
  *   T_BAD_DEFAULT       an integer key whose default is a string
  *   T_DUPLICATE_KEY     the same config key twice
  *   T_ENTRY_REFUSES     the entry point returns ETL_E_ABI_MISMATCH with a message
+ *   T_EXIT_IN_CONSTRUCTOR  a static constructor calls exit(0), so dlopen() itself ends the
+ *                       process: the host must report it (exit 1, naming the file) instead
+ *                       of exiting 0, and `etlhost plugins` must list it as broken and go on
  */
 #include "fixture.h"
 
@@ -37,6 +40,10 @@ UNUSED_OK static etl_status noop_flush(void* self, etl_error* err) {
   return ETL_OK;
 }
 UNUSED_OK static void noop_destroy(void* self) { (void)self; }
+
+#if defined(T_EXIT_IN_CONSTRUCTOR)
+__attribute__((constructor)) static void exit_while_loading(void) { exit(0); }
+#endif
 
 #if defined(T_NO_ENTRY)
 
