@@ -49,11 +49,13 @@ namespace bounded_json_detail {
 // A char iterator that records how far the parser has read, which the SAX interface does
 // not tell for a number (it does for an error).
 struct TrackedIterator {
+  // NOLINTBEGIN(readability-identifier-naming): the names std::iterator_traits looks for
   using iterator_category = std::forward_iterator_tag;
   using value_type = char;
   using difference_type = std::ptrdiff_t;
   using pointer = const char*;
   using reference = const char&;
+  // NOLINTEND(readability-identifier-naming)
   const char* at = nullptr;
   const char** furthest = nullptr;
   reference operator*() const { return *at; }

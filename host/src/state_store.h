@@ -57,8 +57,6 @@ class StateStore {
 
   /// The path as given, for messages.
   const std::string& path() const { return path_; }
-  /// The file read and replaced: `path` with every symbolic link followed.
-  const std::string& target() const { return target_; }
 
   /// Reads the file (a missing file is a first run). Throws HostError(exit 7).
   StoredState read(const std::string& source_name, const std::string& sink_name, Logger& logger) const;
@@ -69,7 +67,7 @@ class StateStore {
 
  private:
   std::string path_;
-  std::string target_;
+  std::string target_;  // the file read and replaced: path_ with every symbolic link followed
   int lock_fd_ = -1;
 };
 
