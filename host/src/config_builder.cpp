@@ -4,13 +4,12 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "bounded_json.h"
 #include "etlhost/plugin.h"
 #include "exit_codes.h"
 #include "host_error.h"
+#include "input_file.h"
 #include "text_util.h"
 
 namespace etlhost {
@@ -115,18 +114,15 @@ std::optional<nlohmann::ordered_json> convert_text(const ConfigField& field, con
 }
 
 nlohmann::ordered_json read_json_object_file(const std::string& path, const std::string& what, int exit_code) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw HostError(exit_code, "cannot read " + what + ": " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw HostError(exit_code, "cannot read " + what + ": read error");
+  const auto text = read_input_file(InputFile{path, what, exit_code, PipeInput::kAllowed});
+  if (!text) throw HostError(exit_code, "cannot read " + what + ": " + std::strerror(ENOENT));
   nlohmann::ordered_json value;
   try {
-    value = parse_bounded<nlohmann::ordered_json>(text.str());
+    value = parse_bounded<nlohmann::ordered_json>(*text);
   } catch (const nlohmann::json::parse_error& error) {
     // nlohmann's message carries the position: "at line 3, column 7: ...".
     throw HostError(exit_code, what + " is not valid JSON: " + error.what());
-  } catch (const JsonTooDeep& error) {
+  } catch (const JsonRefused& error) {
     throw HostError(exit_code, what + " is refused: " + std::string(error.what()));
   }
   if (!value.is_object()) {

@@ -44,17 +44,8 @@ int Pipeline::run(std::string_view catalog_json, const StoredState& stored) {
     return exit_code::kSinkFailed;
   }
 
-  // 4. Baseline commit: the unchanged source state with the sink's position right now. A
-  //    run killed before its first STATE commit then restores to here, not to whatever
-  //    an older checkpoint (or none) said.
-  if (state_ != nullptr) {
-    StatePair baseline{committed_.state, std::nullopt};
-    if (!take_checkpoint(&baseline.checkpoint) || !flush_sink()) return finish(CallResult{});
-    if (auto problem = commit_pair(baseline)) {
-      fail(Failure::kStateCommit, ETL_E_IO, *problem);
-      return finish(CallResult{});
-    }
-  }
+  // 4. The baseline commit is due: see commit_baseline(), made right before the first write.
+  baseline_due_ = state_ != nullptr;
   last_commit_ = Clock::now();
 
   // 5. The sync. Everything else happens inside emit().
@@ -105,6 +96,13 @@ int Pipeline::finish(const CallResult& sync_result) {
   }
   if (!sync_result.ok()) {
     salvage();
+    if (refused_its_state(sync_result)) {
+      logger_.error("source '" + source_.name() + "' refused the state in state file " + state_->path() + ": " +
+                    sync_result.describe() +
+                    (stats_.states_committed == 0 ? "; the file was left untouched" : std::string()) +
+                    ". Fix or remove it (removing it starts from scratch).");
+      return exit_code::kStateFile;
+    }
     logger_.error("source '" + source_.name() + "' failed: " + sync_result.describe());
     logger_.info(committed_position());
     return exit_code::kSourceFailed;
@@ -116,6 +114,12 @@ int Pipeline::finish(const CallResult& sync_result) {
   if (!durable) return finish(sync_result);  // failure_ is now set: report it as such
   log_summary("finished");
   return exit_code::kOk;
+}
+
+bool Pipeline::refused_its_state(const CallResult& sync_result) const {
+  // ETL_E_INVALID_STATE also covers a catalog or a call out of order: it is the state file's
+  // fault only when the source was handed a state and got no further than that.
+  return sync_result.status == ETL_E_INVALID_STATE && state_ != nullptr && committed_.state && stats_.states_seen == 0;
 }
 
 void Pipeline::salvage() {
@@ -275,7 +279,25 @@ bool Pipeline::sink_call_succeeded(const CallResult& result, const char* action)
 }
 
 bool Pipeline::write_to_sink(const etl_message* const* messages, size_t count) {
+  if (!commit_baseline()) return false;
   return sink_call_succeeded(sink_.write(messages, count), "write");
+}
+
+bool Pipeline::commit_baseline() {
+  // The unchanged source state with the sink's position right now. A run killed before its
+  // first STATE commit then restores to here, not to whatever an older checkpoint (or none)
+  // said. Made before the first write and no earlier: a source that refuses its state does
+  // so before it emits anything, and the state file then stays byte for byte as it was.
+  if (!baseline_due_) return true;
+  baseline_due_ = false;
+  StatePair baseline{committed_.state, std::nullopt};
+  if (!take_checkpoint(&baseline.checkpoint) || !flush_sink()) return false;
+  if (auto problem = commit_pair(baseline)) {
+    fail(Failure::kStateCommit, ETL_E_IO, *problem);
+    return false;
+  }
+  last_commit_ = Clock::now();
+  return true;
 }
 
 bool Pipeline::take_checkpoint(std::optional<std::string>* out) {

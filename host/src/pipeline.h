@@ -1,7 +1,8 @@
 // The run pipeline: moves messages from a source to a sink and commits state only behind
 // the sink's durability barrier (plugin.h, section 7).
 //
-//   restore(committed checkpoint) -> baseline commit -> source.sync(emitter) -> finish
+//   restore(committed checkpoint) -> source.sync(emitter) -> finish
+//   (the baseline commit comes right before the sink's first write)
 //
 // For every emit() the pipeline checks the whole batch against the protocol first (so a
 // batch reaches the sink whole or not at all), then forwards it to sink.write() in order,
@@ -46,7 +47,7 @@ class Pipeline {
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
-  /// Runs everything after create(): restore, baseline commit, sync, finish. `stored` is
+  /// Runs everything after create(): restore, sync (with the baseline commit), finish. `stored` is
   /// what the state file held. Returns the exit code.
   int run(std::string_view catalog_json, const StoredState& stored);
 
@@ -76,6 +77,8 @@ class Pipeline {
 
   /// sink.write / checkpoint / flush with failure recording; false on failure.
   bool write_to_sink(const etl_message* const* messages, size_t count);
+  /// The baseline commit (plugin.h, section 7), once, before the first write; false on failure.
+  bool commit_baseline();
   /// The failure path the three share: records a failed `action` ("write") of the sink.
   bool sink_call_succeeded(const CallResult& result, const char* action);
   bool take_checkpoint(std::optional<std::string>* out);
@@ -91,6 +94,8 @@ class Pipeline {
   void salvage();
   /// After a sink/commit failure: restore the sink to the last committed checkpoint.
   void restore_committed();
+  /// True when a failed sync() is the state file's fault (exit 7), not the source's.
+  bool refused_its_state(const CallResult& sync_result) const;
 
   int finish(const CallResult& sync_result);
   void log_progress();
@@ -113,6 +118,7 @@ class Pipeline {
 
   StatePair committed_;
   std::optional<StatePair> pending_;
+  bool baseline_due_ = false;
 
   // The emitter may only be called from the thread inside sync() (plugin.h, section 4). A
   // call from another thread is refused without touching any other member.

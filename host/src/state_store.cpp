@@ -2,13 +2,12 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +15,7 @@
 #include "exit_codes.h"
 #include "fd_write.h"
 #include "host_error.h"
+#include "input_file.h"
 #include "json_members.h"
 #include "text_util.h"
 
@@ -26,6 +26,53 @@ namespace {
 [[noreturn]] void fail(const std::string& message) { throw HostError(exit_code::kStateFile, message); }
 
 std::string errno_text() { return std::strerror(errno); }
+
+// Symbolic links followed before giving up, as many as the kernel follows (ELOOP).
+constexpr int kMaxSymlinkHops = 40;
+
+// The path as given and, when a link led elsewhere, where to: for messages.
+std::string named(const std::string& path, const std::filesystem::path& target) {
+  return target == path ? path : path + " (a symbolic link to " + target.string() + ")";
+}
+
+// A first run creates the file next to its lock, so the directory must be there already.
+void require_directory(const std::string& path, const std::filesystem::path& target) {
+  std::filesystem::path dir = target.parent_path();
+  if (dir.empty()) dir = ".";
+  struct stat info {};
+  if (::stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+    fail("state file " + named(path, target) + " does not exist and cannot be created: " + dir.string() +
+         " is not an existing directory; create it first");
+  }
+}
+
+// What --state `path` reads and replaces: the final target of any symbolic links, which
+// must be a regular file or not exist yet. Decided with lstat alone: nothing is opened.
+std::string resolve_state_target(const std::string& path) {
+  std::filesystem::path target = path;
+  for (int hops = 0;; ++hops) {
+    struct stat info {};
+    if (::lstat(target.c_str(), &info) != 0) {
+      if (errno != ENOENT) fail("cannot inspect state file " + named(path, target) + ": " + errno_text());
+      require_directory(path, target);
+      return target.string();
+    }
+    if (S_ISREG(info.st_mode)) return target.string();
+    if (!S_ISLNK(info.st_mode)) {
+      fail("state file " + named(path, target) + " is " + file_type_name(info.st_mode) +
+           ", not a regular file; etlhost replaces the state file at every commit, so give --state the path of a "
+           "regular file (or of one that does not exist yet). It was left untouched.");
+    }
+    if (hops == kMaxSymlinkHops) {
+      fail("state file " + path + " leads through more than " + std::to_string(kMaxSymlinkHops) +
+           " symbolic links (a loop?)");
+    }
+    std::error_code error;
+    const std::filesystem::path next = std::filesystem::read_symlink(target, error);
+    if (error) fail("cannot read the symbolic link " + target.string() + " (--state " + path + "): " + error.message());
+    target = next.is_absolute() ? next : target.parent_path() / next;
+  }
+}
 
 std::optional<std::string> text_or_null(std::optional<std::string_view> member) {
   if (!member) return std::nullopt;
@@ -46,11 +93,13 @@ StoredState parse_state_text(std::string_view text, const std::string& path, con
   }
   nlohmann::json value;
   try {
-    value = parse_bounded<nlohmann::json>(trimmed);
+    // The source's state is kept verbatim, never re-serialised: a big integer in it is the
+    // source's business.
+    value = parse_bounded<nlohmann::json>(trimmed, BigIntegers::kAllowed);
   } catch (const nlohmann::json::parse_error& error) {
     fail("state file " + path + " is not valid JSON: " + error.what() +
          ". Fix or remove it (removing it starts from scratch).");
-  } catch (const JsonTooDeep& error) {
+  } catch (const JsonRefused& error) {
     fail("state file " + path + " is not a state etlhost or a source wrote: " + error.what() +
          ". Fix or remove it (removing it starts from scratch).");
   }
@@ -105,8 +154,8 @@ std::string make_state_envelope(const std::string& source_name, std::optional<st
   return text;
 }
 
-StateStore::StateStore(std::string path) : path_(std::move(path)) {
-  const std::string lock_path = path_ + ".lock";
+StateStore::StateStore(std::string path) : path_(std::move(path)), target_(resolve_state_target(path_)) {
+  const std::string lock_path = target_ + ".lock";
   lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (lock_fd_ < 0) fail("cannot create lock file " + lock_path + " for state file " + path_ + ": " + errno_text());
   // The lock file is never deleted: removing it while another process waits on it would
@@ -127,22 +176,17 @@ StateStore::~StateStore() {
 }
 
 StoredState StateStore::read(const std::string& source_name, const std::string& sink_name, Logger& logger) const {
-  std::ifstream in(path_, std::ios::binary);
-  if (!in) {
-    if (errno == ENOENT) return StoredState{};
-    fail("cannot read state file " + path_ + ": " + errno_text());
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) fail("cannot read state file " + path_ + ": read error");
-  return parse_state_text(text.str(), path_, source_name, sink_name, logger);
+  const auto text = read_input_file(
+      InputFile{target_, "state file " + named(path_, target_), exit_code::kStateFile, PipeInput::kRefused});
+  if (!text) return StoredState{};
+  return parse_state_text(*text, path_, source_name, sink_name, logger);
 }
 
 void StateStore::commit(const std::string& source_name, std::optional<std::string_view> source_state,
                         const std::string& sink_name, std::optional<std::string_view> sink_checkpoint) {
   const std::string text = make_state_envelope(source_name, source_state, sink_name, sink_checkpoint,
                                                utc_timestamp_now());
-  const std::string tmp_path = path_ + ".tmp";
+  const std::string tmp_path = target_ + ".tmp";
   const auto give_up = [&](const std::string& step) {
     const std::string reason = errno_text();
     ::unlink(tmp_path.c_str());
@@ -160,10 +204,10 @@ void StateStore::commit(const std::string& source_name, std::optional<std::strin
     give_up("fsync " + tmp_path);
   }
   if (::close(fd) != 0) give_up("close " + tmp_path);
-  if (::rename(tmp_path.c_str(), path_.c_str()) != 0) give_up("rename " + tmp_path);
+  if (::rename(tmp_path.c_str(), target_.c_str()) != 0) give_up("rename " + tmp_path);
 
   // The rename is durable only once the directory entry is.
-  std::filesystem::path dir = std::filesystem::path(path_).parent_path();
+  std::filesystem::path dir = std::filesystem::path(target_).parent_path();
   if (dir.empty()) dir = ".";
   const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd < 0) fail("cannot commit state file " + path_ + ": open directory " + dir.string() + ": " + errno_text());

@@ -8,6 +8,12 @@
 // A run holds an exclusive flock on FILE.lock throughout, and commits by writing
 // FILE.tmp, fsync, rename over FILE, fsync of the directory: a crash at any point leaves
 // either the old or the new state, never a torn one.
+//
+// FILE must be a regular file or not exist yet (a first run; its directory must exist).
+// Anything else (a device, a FIFO, a directory, a socket) is refused before the lock file
+// is made and is never opened in a way that blocks, nor written. A symbolic link is
+// followed to its final target, and the target is what is locked and replaced: the link
+// survives, and runs through two names of one file exclude each other.
 #pragma once
 
 #include <optional>
@@ -41,13 +47,15 @@ std::string make_state_envelope(const std::string& source_name, std::optional<st
 
 class StateStore {
  public:
-  /// Takes the exclusive lock on `path`.lock. Throws HostError(exit 7) when another run
-  /// holds it or the lock file cannot be created.
+  /// Resolves `path` (see above) and takes the exclusive lock on TARGET.lock. Throws
+  /// HostError(exit 7) for a path that is not a regular file, when another run holds the
+  /// lock, or when the lock file cannot be created.
   explicit StateStore(std::string path);
   ~StateStore();
   StateStore(const StateStore&) = delete;
   StateStore& operator=(const StateStore&) = delete;
 
+  /// The path as given, for messages.
   const std::string& path() const { return path_; }
 
   /// Reads the file (a missing file is a first run). Throws HostError(exit 7).
@@ -59,6 +67,7 @@ class StateStore {
 
  private:
   std::string path_;
+  std::string target_;  // the file read and replaced: path_ with every symbolic link followed
   int lock_fd_ = -1;
 };
 

@@ -138,6 +138,19 @@ TEST_CASE("config: --set integers are strict") {
   CHECK(contains(config_error(json), "expects a JSON value"));
 }
 
+TEST_CASE("config: numbers out of range in --set and the environment are config errors, not internal ones") {
+  for (const ConfigOverride& bad : {set("ratio", "1e999"), set("ratio", "-1e999"), set("extra", R"({"a":[1e999]})"),
+                                    set("extra", "18446744073709551616")}) {
+    CAPTURE(bad.value);
+    Case c;
+    c.sets = {bad};
+    CHECK(contains(config_error(c), "--set fullstory." + bad.key + " expects a"));
+  }
+  Case from_file;
+  from_file.file_text = R"({"extra": {"deep": [2e400]}})";
+  CHECK(contains(config_error(from_file), "the number 2e400 at line 1, column 21 is beyond the range of a double"));
+}
+
 TEST_CASE("config: an unknown key is refused with a did-you-mean") {
   Case c;
   c.file_text = R"({"delimeter": ";"})";

@@ -170,9 +170,9 @@ TEST_CASE("state: the lock is exclusive while held and free afterwards") {
   CHECK_NOTHROW(StateStore{path});
 }
 
-TEST_CASE("state: the lock file cannot be created in a missing directory") {
-  CHECK_THROWS_WITH_AS(StateStore("/nonexistent/dir/state.json"), doctest::Contains("cannot create lock file"),
-                       HostError);
+TEST_CASE("state: a state file in a missing directory is refused before any lock file, naming the directory") {
+  CHECK_THROWS_WITH_AS(StateStore("/nonexistent/dir/state.json"),
+                       doctest::Contains("/nonexistent/dir is not an existing directory; create it first"), HostError);
 }
 
 TEST_CASE("state: JSON nested 100k levels is refused with a message, not a crash, at any place") {

@@ -227,7 +227,8 @@ EOF
   run rotated
   rc=$?
   set -e
-  [[ $rc -eq 5 ]] || fail "a rotated input should fail the source (exit 5), got $rc"
+  # The source refuses the committed state for it: the state file's exit code.
+  [[ $rc -eq 7 ]] || fail "a rotated input should refuse the state (exit 7), got $rc"
   same_file out/lines.jsonl expected.jsonl "after a refused run"
   ;;
 

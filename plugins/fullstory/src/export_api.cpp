@@ -44,11 +44,10 @@ class CappedStringSink final : public ByteSink {
 
 }  // namespace
 
-ExportApi::ExportApi(const SourceConfig& config, const etl::Host& host, CancelWatch& watch)
+ExportApi::ExportApi(const SourceConfig& config, const TlsContext* tls, const etl::Host& host, CancelWatch& watch)
     : config_(config),
       host_(host),
-      tls_(config.base_url.tls ? std::make_unique<TlsContext>(config.ca_file) : nullptr),
-      http_(config.base_url, tls_.get(), HttpClient::Timeouts{config.connect_timeout, config.idle_timeout}, watch),
+      http_(config.base_url, tls, HttpClient::Timeouts{config.connect_timeout, config.idle_timeout}, watch),
       headers_{{"Authorization", "Basic " + config.api_key},  // FullStory's scheme: the key itself, not base64
                {"User-Agent", config.user_agent},
                {"Accept-Encoding", "gzip"}},

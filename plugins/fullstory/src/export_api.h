@@ -33,7 +33,9 @@ class BodyConsumer {
 
 class ExportApi {
  public:
-  ExportApi(const SourceConfig& config, const etl::Host& host, CancelWatch& watch);
+  /// `tls` (null for plain http) is the source's, made at create() so a bad ca_file is a
+  /// config error; it must outlive this object.
+  ExportApi(const SourceConfig& config, const TlsContext* tls, const etl::Host& host, CancelWatch& watch);
   ~ExportApi();
   ExportApi(const ExportApi&) = delete;
   ExportApi& operator=(const ExportApi&) = delete;
@@ -53,7 +55,6 @@ class ExportApi {
 
   const SourceConfig& config_;
   const etl::Host& host_;
-  std::unique_ptr<TlsContext> tls_;
   HttpClient http_;
   HeaderList headers_;
   RetryPolicy policy_;

@@ -37,10 +37,8 @@ TlsContext::TlsContext(const std::string& ca_file)
     context_ = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
   } catch (const Poco::Exception& e) {
     Poco::Net::uninitializeSSL();
-    throw etl::Error(
-        ETL_E_INVALID_ARGUMENT,
-        "config key 'ca_file': expected a PEM file of CA certificates, found a file OpenSSL cannot load (" +
-            e.displayText() + ")");
+    throw etl::Error(ETL_E_INVALID_ARGUMENT, "config key 'ca_file': expected a PEM file of CA certificates, found '" +
+                                                 ca_file + "', which OpenSSL cannot load (" + e.displayText() + ")");
   }
   context_->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
   SSL_CTX_set_verify(context_->sslContext(), SSL_VERIFY_PEER, &verify_callback);

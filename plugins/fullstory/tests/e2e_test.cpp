@@ -210,6 +210,23 @@ TEST_CASE("e2e: HTTPS with ca_file, and a clear refusal with the wrong CA") {
   check_no_key(run);
 }
 
+TEST_CASE("e2e: a ca_file that is not a readable PEM file is a config error (exit 3) before any request") {
+  Simulator sim({"--bundles", "1"}, /*tls=*/true);
+  Workspace work;
+  const std::string not_pem = work.dir().file("not-a-ca.pem");
+  etltest::write_file(not_pem, "this is not a certificate\n");
+  for (const std::string& ca_file : {not_pem, work.dir().file("missing.pem"), work.dir().path().string()}) {
+    CAPTURE(ca_file);
+    const auto run = work.run({"run", "fullstory", "to", "singer", "--config",
+                               work.write_config(sim, {{"ca_file", ca_file}}), "--state", work.state_path()});
+    CHECK_MESSAGE(run.result.exit_code == 3, run.result.describe());
+    CHECK(contains(run.result.err, "source 'fullstory' refused its config: config key 'ca_file'"));
+    CHECK(contains(run.result.err, "'" + ca_file + "'"));
+    CHECK_FALSE(etltest::file_exists(work.state_path()));  // nothing ran
+    check_no_key(run);
+  }
+}
+
 TEST_CASE("e2e: SIGINT during a retry wait stops promptly with exit 130") {
   Simulator sim({"--bundles", "1", "--fault", "get:503:always"});
   Workspace work;
@@ -327,9 +344,11 @@ TEST_CASE("e2e: pages shorter than FullStory's 20 are followed to the end, allow
 TEST_CASE("e2e: a state whose bookmark is in the future is refused, not followed into 'no new bundles' forever") {
   Simulator sim({"--bundles", "2", "--events-per-bundle", "5"});
   Workspace work;
-  std::ofstream(work.state_path()) << R"({"bookmarks":{"events":{"last_bundle_stop":"2100-01-01T00:00:00Z"}}})";
+  const std::string state = R"({"bookmarks":{"events":{"last_bundle_stop":"2100-01-01T00:00:00Z"}}})";
+  std::ofstream(work.state_path()) << state;
   const auto run = work.to_csv(sim);
-  CHECK_MESSAGE(run.result.exit_code == 5, run.result.describe());
+  CHECK_MESSAGE(run.result.exit_code == 7, run.result.describe());  // the state file's fault, left as it was
+  CHECK(run.state == state);
   CHECK(contains(run.result.err, "the bookmark 2100-01-01T00:00:00Z is in the future"));
   CHECK(sim.stats()["list_requests"] == 0);
 }
