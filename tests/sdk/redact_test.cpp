@@ -3,7 +3,6 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -21,25 +20,26 @@ etl::Redactor key_redactor() {
   return redactor;
 }
 
-std::string json_escaped(const std::string& text) {
+// `text` with each byte of `chars` as `prefix` and two hex digits, '/' as `slash` when given.
+std::string escaped(const std::string& text, const std::string& prefix, const std::string& chars,
+                    const std::string& slash = "") {
+  static const std::string kHex = "0123456789ABCDEF";
   std::string out;
   for (const char c : text) {
-    char escape[8];
-    std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned char>(c));
-    out += c == '/' ? std::string("\\/") : c == '.' || c == '+' ? std::string(escape) : std::string(1, c);
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '/' && !slash.empty()) {
+      out += slash;
+    } else if (chars.find(c) != std::string::npos) {
+      out += prefix + kHex[byte >> 4] + kHex[byte & 15];
+    } else {
+      out += c;
+    }
   }
   return out;
 }
 
-std::string url_encoded(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    char escape[4];
-    std::snprintf(escape, sizeof escape, "%%%02X", static_cast<unsigned char>(c));
-    out += c == '/' || c == '+' || c == '.' || c == ' ' ? std::string(escape) : std::string(1, c);
-  }
-  return out;
-}
+std::string json_escaped(const std::string& text) { return escaped(text, "\\u00", ".+", "\\/"); }
+std::string url_encoded(const std::string& text) { return escaped(text, "%", "/+. "); }
 
 // `text` as a server error body: padded on both sides with ordinary words.
 std::string in_body(const std::string& text) {

@@ -2,7 +2,6 @@
 
 #include <array>
 #include <cstddef>
-#include <cstdio>
 #include <string>
 #include <utility>
 
@@ -30,29 +29,29 @@ constexpr std::string_view kLead = "upstream refused the request; it carried ";
 
 bool is_alphanumeric(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
 
-// Escapes more than JSON needs, as some encoders do ('/' as PHP's json_encode does), so the
-// key cannot come back verbatim whatever characters it holds.
-std::string json_escaped(std::string_view text) {
+// Every byte but letters and digits as `prefix` and `digits` hex digits, '/' as `slash` when
+// given. More than JSON or a URL needs, as some encoders do, so the key cannot come back
+// verbatim whatever characters it holds.
+std::string escaped(std::string_view text, std::string_view prefix, int digits, std::string_view slash = {}) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (const char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
-    char escape[8];
-    std::snprintf(escape, sizeof escape, "\\u%04x", c);
-    out += is_alphanumeric(c) ? std::string(1, ch) : ch == '/' ? std::string("\\/") : std::string(escape);
+    if (is_alphanumeric(c)) {
+      out += ch;
+    } else if (ch == '/' && !slash.empty()) {
+      out += slash;
+    } else {
+      out += prefix;
+      for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) out += kHex[(c >> shift) & 0xF];
+    }
   }
   return out;
 }
 
-std::string url_encoded(std::string_view text) {
-  std::string out;
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    char escape[4];
-    std::snprintf(escape, sizeof escape, "%%%02X", c);
-    out += is_alphanumeric(c) ? std::string(1, ch) : std::string(escape);
-  }
-  return out;
-}
+// '/' as \/, as PHP's json_encode writes it.
+std::string json_escaped(std::string_view text) { return escaped(text, "\\u", 4, "\\/"); }
+std::string url_encoded(std::string_view text) { return escaped(text, "%", 2); }
 
 std::string base64(std::string_view bytes) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -146,7 +146,7 @@ TEST_CASE("--reflect-auth echoes the Authorization header in each form, on the e
   const std::string key = kApiKey;  // "sim-test-key": its '-' are what the encoders change
   const std::vector<std::pair<std::string, std::string>> bodies{
       {"verbatim", "Authorization: Basic " + key},
-      {"json-escaped", R"("authorization":"Basic\u0020sim\u002dtest\u002dkey")"},
+      {"json-escaped", R"("authorization":"Basic\u0020sim\u002Dtest\u002Dkey")"},
       {"url-encoded", "authorization=Basic%20sim%2Dtest%2Dkey"},
       {"base64", "Authorization: Basic " + etltest::base64(key)},
       {"base64-colon", "Authorization: Basic " + etltest::base64(key + ":")},
