@@ -7,6 +7,7 @@
 
 #include "bounded_json.h"
 #include "etlhost/plugin.h"
+#include "etlhost/redact.h"
 #include "exit_codes.h"
 #include "host_error.h"
 #include "input_file.h"
@@ -59,6 +60,20 @@ std::string how_to_set(const ConfigInputs& inputs, const ConfigField& field) {
 
 std::string secret_text(const nlohmann::ordered_json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+// A secret shorter than a redaction run cannot be kept out of the logs: it would have to be
+// matched in pieces common in ordinary text, garbling every line and revealing it by what
+// was replaced. Its length is printed, never its text. Empty holds nothing to leak: the
+// plugin says whether it accepts one.
+void require_redactable(const ConfigInputs& inputs, const ConfigField& field, const std::string& text,
+                        const std::string& where) {
+  if (text.empty() || text.size() >= etl::kMinSecretLength) return;
+  fail(inputs.plugin_name + " config: secret key '" + field.key + "' (" + where + ") is " +
+       std::to_string(text.size()) + (text.size() == 1 ? " byte" : " bytes") + " long; a secret needs at least " +
+       std::to_string(etl::kMinSecretLength) +
+       ": a shorter one cannot be told apart from ordinary text, so it cannot be kept out of the logs. Give the "
+       "whole secret, as its issuer shows it, not a part of it");
 }
 
 }  // namespace
@@ -169,16 +184,19 @@ BuiltConfig build_config(const std::vector<ConfigField>& spec, const ConfigInput
   BuiltConfig built;
   for (const ConfigField& field : spec) {
     std::optional<nlohmann::ordered_json> value;
+    std::string where = "its default";  // for messages
     if (from_sets.contains(field.key)) {
       value = from_sets[field.key];
     } else if (from_file.contains(field.key)) {
       value = from_file[field.key];
+      where = file_where(inputs);
     } else if (field.env) {
       // An empty variable counts as unset (FOO= etlhost ... is a common way to clear one).
       const auto text = env(*field.env);
       if (text && !text->empty()) {
         std::string problem;
         value = convert_text(field, *text, &problem);
+        where = "from the " + *field.env + " environment variable";
         if (!value) {
           fail(inputs.plugin_name + " config: environment variable " + *field.env + " (for key '" + field.key + "') " +
                problem);
@@ -192,7 +210,10 @@ BuiltConfig build_config(const std::vector<ConfigField>& spec, const ConfigInput
       }
       continue;
     }
-    if (field.secret) built.secrets.push_back(secret_text(*value));
+    if (field.secret) {
+      built.secrets.push_back(secret_text(*value));
+      require_redactable(inputs, field, built.secrets.back(), where);
+    }
     built.values[field.key] = std::move(*value);
   }
   try {

@@ -2,8 +2,6 @@
 
 #include <unistd.h>
 
-#include <algorithm>
-
 #include "fd_write.h"
 #include "text_util.h"
 
@@ -92,29 +90,17 @@ bool Logger::enabled(LogLevel level) const {
 }
 
 void Logger::add_secret(std::string value) {
-  if (value.empty()) return;
   std::lock_guard lock(mutex_);
-  if (std::find(secrets_.begin(), secrets_.end(), value) != secrets_.end()) return;
-  secrets_.push_back(std::move(value));
-  std::sort(secrets_.begin(), secrets_.end(),
-            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  redactor_.add(value);
 }
 
 std::string Logger::redact(std::string_view text) const {
   std::lock_guard lock(mutex_);
-  return redact_locked(text);
+  return redact_locked(text, "the text");
 }
 
-std::string Logger::redact_locked(std::string_view text) const {
-  std::string out(text);
-  for (const std::string& secret : secrets_) {
-    size_t at = 0;
-    while ((at = out.find(secret, at)) != std::string::npos) {
-      out.replace(at, secret.size(), "***");
-      at += 3;
-    }
-  }
-  return out;
+std::string Logger::redact_locked(std::string_view text, std::string_view what) const {
+  return redactor_.redact(text, what).text;
 }
 
 void Logger::log(LogLevel level, std::string_view tag, std::string_view message) noexcept {
@@ -124,7 +110,8 @@ void Logger::log(LogLevel level, std::string_view tag, std::string_view message)
     if (static_cast<int>(level) > static_cast<int>(level_)) return;
     // Redact the raw message and the tag before escaping, so an escape sequence can never
     // split a secret and let part of it through.
-    const std::string line = format_log_line(timestamp, level, redact_locked(tag), redact_locked(message));
+    const std::string line = format_log_line(timestamp, level, redact_locked(tag, "the tag"),
+                                             redact_locked(message, "the message"));
     writer_(line);
   } catch (...) {
     // Logging must never take the run down (out of memory while formatting, say).

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "etlhost/redact.h"
+
 namespace etlhost {
 
 enum class LogLevel { kError = 1, kWarn = 2, kInfo = 3, kDebug = 4 };
@@ -33,9 +35,10 @@ class Logger {
   void set_level(LogLevel level);
   bool enabled(LogLevel level) const;
 
-  /// Registers a secret config value: from now on every line has it replaced by ***.
+  /// Registers a secret config value: from now on every line has it replaced by ***, or is
+  /// withheld when it holds part of it in another form (etl::Redactor, etlhost/redact.h).
   void add_secret(std::string value);
-  /// `text` with every registered secret replaced by ***.
+  /// `text` redacted as a log line is.
   std::string redact(std::string_view text) const;
 
   /// Logs one line tagged `[tag]`. Secrets are redacted; CR, LF and other control bytes
@@ -51,12 +54,12 @@ class Logger {
 
  private:
   void log_lines(LogLevel level, std::string_view message) noexcept;
-  std::string redact_locked(std::string_view text) const;
+  std::string redact_locked(std::string_view text, std::string_view what) const;
 
   mutable std::mutex mutex_;
   LogLevel level_;
   Writer writer_;
-  std::vector<std::string> secrets_;  // longest first, so a secret containing another wins
+  etl::Redactor redactor_{"a secret config value"};
 };
 
 /// The line layout, without redaction or filtering (exposed for tests).

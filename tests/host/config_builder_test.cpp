@@ -242,6 +242,27 @@ TEST_CASE("config: a secret is refused on the command line and never printed") {
   CHECK(build(Case{}).secrets == std::vector<std::string>{"key-from-env"});
 }
 
+TEST_CASE("config: a secret shorter than 12 bytes is refused with its length and the minimum, never its text") {
+  Case from_env;
+  from_env.env = {{"FULLSTORY_API_KEY", "na1.short"}};
+  const std::string message = config_error(from_env);
+  CHECK(message ==
+        "fullstory config: secret key 'api_key' (from the FULLSTORY_API_KEY environment variable) is 9 bytes long; a "
+        "secret needs at least 12: a shorter one cannot be told apart from ordinary text, so it cannot be kept out of "
+        "the logs. Give the whole secret, as its issuer shows it, not a part of it");
+  CHECK_FALSE(contains(message, "na1.short"));
+
+  Case from_file;
+  from_file.file_text = R"({"api_key": "k"})";
+  const std::string file_message = config_error(from_file);
+  CHECK(contains(file_message, "secret key 'api_key' (in --config "));
+  CHECK(contains(file_message, "is 1 byte long; a secret needs at least 12"));
+
+  Case twelve;  // the minimum itself is enough
+  twelve.env = {{"FULLSTORY_API_KEY", "na1.12-bytes"}};
+  CHECK(build(twelve).secrets == std::vector<std::string>{"na1.12-bytes"});
+}
+
 TEST_CASE("config: a secret integer from the environment is not echoed when it fails to convert") {
   std::vector<ConfigField> fields{{"pin", ETL_CONFIG_INTEGER, false, true, std::nullopt, "X_PIN", ""}};
   ConfigInputs inputs{"bank", "--config", std::nullopt, {}};
@@ -274,6 +295,19 @@ TEST_CASE("config (binary): secrets on argv are refused, secrets in logs and err
   CHECK_FALSE(contains(failing.err, "tok-8c1f-secret"));
   CHECK(contains(failing.err, "token is ***"));
   CHECK(contains(failing.err, "upstream broke while using token ***"));
+}
+
+TEST_CASE("config (binary): a secret too short to redact is refused with exit 3 and never printed") {
+  hosttest::TempDir dir;
+  etltest::ProcessOptions options;
+  options.env["T_SCRIPT_TOKEN"] = "tok-8c1f";
+  const auto run = hosttest::run_etlhost(
+      {"run", "t-script", "to", "t-recsink", "--set", "t-recsink.path=" + dir.file("journal")}, options);
+  CHECK_MESSAGE(run.exit_code == 3, run.describe());
+  CHECK(contains(run.err, "t-script config: secret key 'token' (from the T_SCRIPT_TOKEN environment variable) is 8 "
+                          "bytes long; a secret needs at least 12"));
+  CHECK_FALSE(contains(run.err, "tok-8c1f"));
+  CHECK_FALSE(hosttest::file_exists(dir.file("journal")));  // refused before anything ran
 }
 
 TEST_CASE("config (binary): config errors and create() refusals exit 3 before anything runs") {

@@ -9,6 +9,7 @@
 #include "host_services.h"
 #include "host_support.h"
 #include "logger.h"
+#include "secret_leaks.h"
 
 using etlhost::HostServices;
 using etlhost::Logger;
@@ -78,6 +79,25 @@ TEST_CASE("logger: registered secrets are redacted from messages and tags") {
   CHECK_FALSE(contains(capture.lines[0], "abc123"));
   CHECK(contains(capture.lines[1], "[tag-***]"));
   CHECK(capture.logger.redact("xabc123x") == "x***x");
+}
+
+TEST_CASE("logger: a line holding a secret escaped, encoded or cut short is withheld with a notice") {
+  CapturingLogger capture;
+  const std::string secret = "tok/8c1f+secret-0042-zz";
+  capture.logger.add_secret(secret);
+  const std::string json_escaped = "tok\\/8c1f+secret-0042-zz";  // as a JSON encoder writes the '/'
+  capture.logger.log(LogLevel::kError, "p", "upstream said {\"auth\":\"" + json_escaped + "\"}");
+  capture.logger.log(LogLevel::kError, "p", "source failed: token " + secret.substr(0, 15));  // a message cut short
+  capture.logger.log(LogLevel::kError, "p", "upstream said auth=tok%2F8c1f%2Bsecret-0042-zz");
+  capture.logger.info("token " + secret.substr(0, 11) + " is too short a piece to withhold");
+  REQUIRE(capture.lines.size() == 4);
+  for (size_t i = 0; i < 3; ++i) {
+    CAPTURE(capture.lines[i]);
+    CHECK(contains(capture.lines[i], "[p] the message ("));
+    CHECK(contains(capture.lines[i], "bytes) was withheld: it holds part of a secret config value"));
+    CHECK(etltest::revealed_run(capture.lines[i], secret).empty());
+  }
+  CHECK(contains(capture.lines[3], "token tok/8c1f+se is too short a piece to withhold"));
 }
 
 TEST_CASE("logger: concurrent writers never interleave inside a line") {

@@ -15,7 +15,9 @@
 namespace etltest {
 
 /// The key the simulator accepts (passed to it through FULLSTORY_SIM_API_KEY, not argv).
-inline constexpr const char* kApiKey = "na1.TEST-KEY-Zq8r2Vx";
+/// Shaped like FullStory's (46 characters, '/' and '+' among them, which encoders change),
+/// so a test of redaction sees what a real key looks like in every form.
+inline constexpr const char* kApiKey = "na1.dGVzdC1rZXktbm90LXJlYWw/Zq8r2Vx+Lp4mW7sQ0c";
 
 /// Test CA material from the simulator's make-test-certs.sh, made once per test binary.
 struct TestCerts {

@@ -12,6 +12,11 @@ namespace {
 constexpr size_t kReadChunk = 64 * 1024;
 constexpr size_t kMaxListBodyBytes = 4 << 20;  // 20 entries are < 2 KB; anything huge is wrong
 constexpr size_t kExcerptBytes = 300;
+// An error body is read this far and checked whole for the key before the excerpt is cut:
+// an echo of the key across the cut would otherwise print its first part.
+constexpr size_t kErrorBodyBytes = 4096;
+constexpr size_t kRetryAfterEchoBytes = 40;
+constexpr size_t kReasonEchoBytes = 200;
 
 std::string seconds_text(std::chrono::milliseconds ms) {
   char text[32];
@@ -42,6 +47,12 @@ class CappedStringSink final : public ByteSink {
   std::string& out_;
 };
 
+// A piece of what the server sent, as a message shows it: between `open` and `close`, or in
+// parentheses the notice that it was withheld.
+std::string shown(const etl::Redacted& part, const std::string& open, const std::string& close = "") {
+  return part.withheld ? "(" + part.text + ")" : open + part.text + close;
+}
+
 }  // namespace
 
 ExportApi::ExportApi(const SourceConfig& config, const TlsContext* tls, const etl::Host& host, CancelWatch& watch)
@@ -56,20 +67,13 @@ ExportApi::ExportApi(const SourceConfig& config, const TlsContext* tls, const et
       pacer_(config.downloads_per_minute),
       random_(std::random_device{}()),
       buffer_(kReadChunk) {
+  redactor_.add(config.api_key);
   if (!config.base_url.tls && !config.base_url.is_loopback()) {
     host_.warn("base_url " + config.base_url.text() + " is plain http: the API key crosses the network unencrypted");
   }
 }
 
 ExportApi::~ExportApi() = default;
-
-std::string ExportApi::redact(std::string text) const {
-  // A server (or proxy) that echoes the request would otherwise put the key into our error.
-  for (size_t at = text.find(config_.api_key); at != std::string::npos; at = text.find(config_.api_key, at)) {
-    text.replace(at, config_.api_key.size(), "<redacted>");
-  }
-  return text;
-}
 
 void ExportApi::with_retries(const std::string& request, const std::function<void()>& attempt) {
   std::chrono::milliseconds waited{0};
@@ -80,11 +84,12 @@ void ExportApi::with_retries(const std::string& request, const std::function<voi
     } catch (const FetchFailure& failure) {
       http_.close();
       host_.throw_if_cancelled();  // a stop request shuts the socket: that is no failure
+      const std::string last_error = redactor_.redact(failure.what(), "the error").text;
       const auto give_up = [&](const std::string& why) {
         return etl::Error(exhausted_code(failure.kind()),
                           request + ": gave up after " + std::to_string(attempt_number) + " attempt" +
                               (attempt_number == 1 ? "" : "s") + " and " + seconds_text(waited) + " of waiting (" +
-                              why + "); last error: " + redact(failure.what()),
+                              why + "); last error: " + last_error,
                           failure.http_status());
       };
       if (attempt_number >= policy_.max_attempts()) {
@@ -100,7 +105,7 @@ void ExportApi::with_retries(const std::string& request, const std::function<voi
                       seconds_text(budget_.total()) + " already spent in this run");
       }
       host_.warn(request + ": attempt " + std::to_string(attempt_number) + " of " +
-                 std::to_string(policy_.max_attempts()) + " failed: " + redact(failure.what()) + "; retrying in " +
+                 std::to_string(policy_.max_attempts()) + " failed: " + last_error + "; retrying in " +
                  seconds_text(wait) + (server_said ? " (Retry-After)" : ""));
       host_.count("http_retries", 1);
       if (failure.kind() == FetchFailure::Kind::kRateLimited) host_.count("rate_limit_waits", 1);
@@ -117,18 +122,22 @@ void ExportApi::with_retries(const std::string& request, const std::function<voi
 void ExportApi::check_status(const HttpHead& head, Endpoint endpoint, const std::string& request) {
   const int status = head.status;
   if (status >= 200 && status < 300) return;
-  const std::string status_text = "HTTP " + std::to_string(status) + (head.reason.empty() ? "" : " " + head.reason);
+  // A server or proxy may echo the request's Authorization header anywhere it writes text.
+  const etl::Redacted reason = redactor_.excerpt(head.reason, kReasonEchoBytes, "the reason phrase");
+  const std::string status_text = "HTTP " + std::to_string(status) +
+                                  (reason.text.empty() ? "" : " " + shown(reason, ""));
 
   if (status == 429) {
     http_.close();
     const auto retry_after = parse_retry_after(head.retry_after, std::chrono::system_clock::now());
+    const etl::Redacted value = redactor_.excerpt(head.retry_after, kRetryAfterEchoBytes, "its value");
     const std::string told = head.retry_after.empty() ? "no Retry-After"
                              : retry_after            ? "Retry-After: " + head.retry_after
-                                                      : "unusable Retry-After '" + head.retry_after.substr(0, 40) + "'";
+                                                      : "unusable Retry-After " + shown(value, "'", "'");
     throw FetchFailure(FetchFailure::Kind::kRateLimited, status_text + " (" + told + ")", status, retry_after);
   }
-  const std::string body = redact(http_.excerpt_and_close(kExcerptBytes));
-  const std::string excerpt = body.empty() ? "" : "; the body says: " + body;
+  const etl::Redacted body = redactor_.excerpt(http_.excerpt_and_close(kErrorBodyBytes), kExcerptBytes, "the body");
+  const std::string excerpt = body.text.empty() ? "" : "; " + shown(body, "the body says: ");
   if (status >= 500 || status == 408) {
     // A 503 may carry Retry-After too (RFC 9110); honour it when it parses.
     throw FetchFailure(FetchFailure::Kind::kServerError, status_text + excerpt, status,
@@ -193,7 +202,8 @@ ExportPage ExportApi::list(int64_t start) {
     } catch (const std::exception& e) {
       // Without a Content-Length we cannot tell a cut transfer from a bad document; a list
       // call is cheap and emits nothing, so ask again.
-      if (complete) throw etl::Error(ETL_E_INVALID_DATA, request + ": " + e.what());
+      // The parser's message quotes the body ("last read: ..."): an echo of the key, maybe.
+      if (complete) throw etl::Error(ETL_E_INVALID_DATA, request + ": " + redactor_.redact(e.what(), "the error").text);
       throw FetchFailure(FetchFailure::Kind::kTruncated, std::string("unusable body (cut short?): ") + e.what());
     }
   });

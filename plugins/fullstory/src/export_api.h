@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "download_pacer.h"
+#include "etlhost/redact.h"
 #include "export_list.h"
 #include "http_client.h"
 #include "retry_policy.h"
@@ -51,10 +52,10 @@ class ExportApi {
   void with_retries(const std::string& request, const std::function<void()>& attempt);
   void check_status(const HttpHead& head, Endpoint endpoint, const std::string& request);
   void wait_for_download_slot();
-  std::string redact(std::string text) const;
 
   const SourceConfig& config_;
   const etl::Host& host_;
+  etl::Redactor redactor_{"the API key"};  // everything the server says passes it before it is printed
   HttpClient http_;
   HeaderList headers_;
   RetryPolicy policy_;

@@ -134,8 +134,8 @@ TEST_CASE("bookmark: anything else is ETL_E_INVALID_STATE with a clear message")
 }
 
 TEST_CASE("config: defaults") {
-  const SourceConfig config = config_from(R"({"api_key":"na1.secret"})");
-  CHECK(config.api_key == "na1.secret");
+  const SourceConfig config = config_from(R"({"api_key":"na1.secret-key"})");
+  CHECK(config.api_key == "na1.secret-key");
   CHECK(config.start_date_defaulted);
   CHECK(config.start_unix == 1'750'000'000 - 365 * 86400);
   CHECK(config.base_url.text() == "https://export.fullstory.com");
@@ -161,7 +161,7 @@ TEST_CASE("config table: the spec carries each default and range once, reading e
   CHECK(api_key.default_json == nullptr);
   for (const etl_config_field& field : kSourceConfig.fields()) CHECK(field.struct_size == sizeof(etl_config_field));
 
-  const std::string key = R"("api_key":"na1.secret",)";
+  const std::string key = R"("api_key":"na1.secret-key",)";
   CHECK(config_error("{" + key + R"("idle_timeout_seconds":0})") ==
         "config key 'idle_timeout_seconds': expected an integer from 1 to 86400 (seconds), found 0");
   CHECK(config_error("{" + key + R"("max_attempts":101})") ==

@@ -1,6 +1,7 @@
 #include "get_handler.h"
 
 #include "auth.h"
+#include "auth_reflection.h"
 #include "bundle_json.h"
 #include "bundle_writer.h"
 #include "fault_responder.h"
@@ -43,6 +44,7 @@ PlannedResponse bundle_response(const SimContext& context, const Bundle& bundle,
 
 void GetHandler::serve(Exchange& exchange) {
   ++context_.stats.get_requests;
+  if (reflect_authorization(exchange, context_.options.reflect_auth, Endpoint::kGet)) return;
   if (!is_authorized(exchange.request, context_.options.api_key)) return send_unauthorized(exchange);
   if (exchange.request.getMethod() != Poco::Net::HTTPRequest::HTTP_GET) return send_method_not_allowed(exchange, "GET");
   const auto id_text = query_parameter(exchange.request, "id");

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth.h"
+#include "auth_reflection.h"
 #include "bundle_json.h"
 #include "fault_responder.h"
 #include "http_responses.h"
@@ -41,6 +42,7 @@ PlannedResponse list_response(const std::string& body) {
 
 void ListHandler::serve(Exchange& exchange) {
   ++context_.stats.list_requests;
+  if (reflect_authorization(exchange, context_.options.reflect_auth, Endpoint::kList)) return;
   if (!is_authorized(exchange.request, context_.options.api_key)) return send_unauthorized(exchange);
   const std::string& method = exchange.request.getMethod();
   if (method != Poco::Net::HTTPRequest::HTTP_GET && method != Poco::Net::HTTPRequest::HTTP_POST) {

@@ -83,6 +83,16 @@ Faults:
                            (last listed ends 2100-01-01), max-stop (ends at INT64_MAX),
                            gap (bundle 1 never listed), overlap (2nd starts with the 1st),
                            stale (the bundle ending at start is listed first)
+  --reflect-auth [ENDPOINT:]MODE  every export/list and export/get (or only ENDPOINT's, list
+                           or get) answers an error that echoes the request's Authorization
+                           header, as a proxy or WAF might (default: off). MODE:
+                           verbatim (502, text body), json-escaped (502, JSON body, '/' as \/
+                           and all but letters and digits as \u00XX), url-encoded (502, form
+                           body, all but letters and digits as %XX), base64 (502, the key in
+                           base64), base64-colon (502, base64 of "KEY:"), straddle (502, the
+                           key across byte 300 of the body, where the plugin cuts its excerpt),
+                           retry-after (429 with the header as Retry-After), reason (502 whose
+                           reason phrase quotes the header minus its last byte)
 
   --help                   this text
 )";
@@ -213,6 +223,13 @@ void apply_flag(SimOptions& options, std::string_view flag, ArgCursor& args) {
       throw UsageError("--list-lie expects one of " + std::string(list_lie_names()) + ", got '" + std::string(name) +
                        "'");
     options.list_lie = *lie;
+  } else if (flag == "--reflect-auth") {
+    const std::string_view spec = value();
+    const auto reflection = parse_auth_reflection(spec);
+    if (!reflection)
+      throw UsageError("--reflect-auth expects [list:|get:]MODE with MODE one of " +
+                       std::string(auth_reflection_names()) + ", got '" + std::string(spec) + "'");
+    options.reflect_auth = *reflection;
   } else if (flag == "--stall-seconds") options.stall_seconds = seconds(0);
   else if (flag == "--cache-dir") options.cache_dir = value();
   else if (flag == "--write-bundle") {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "auth_reflection.h"
 #include "bundle_catalog.h"
 #include "fault_plan.h"
 #include "list_lies.h"
@@ -50,6 +51,7 @@ struct SimOptions {
 
   std::size_t list_page_size = BundleCatalog::kMaxListed;
   ListLie list_lie = ListLie::kNone;
+  AuthReflectionSpec reflect_auth;
 
   std::vector<FaultSpec> faults;
   unsigned stall_seconds = 30;

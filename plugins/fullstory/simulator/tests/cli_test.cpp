@@ -33,6 +33,7 @@ TEST_CASE("--help documents every flag") {
                            "--stall-seconds",
                            "--list-page-size",
                            "--list-lie",
+                           "--reflect-auth",
                            "--cache-dir",
                            "--write-bundle",
                            "--dump-events",
@@ -63,6 +64,7 @@ TEST_CASE("bad flags exit 2 with a message naming the flag, the expectation and 
       {{"--seed"}, {"--seed", "nothing"}},
       {{"--verbose=yes"}, {"--verbose", "'yes'"}},
       {{"--list-lie", "fib"}, {"--list-lie", "newest-first", "'fib'"}},
+      {{"--reflect-auth", "put:verbatim"}, {"--reflect-auth", "[list:|get:]MODE", "json-escaped", "'put:verbatim'"}},
       {{"--list-page-size", "21"}, {"--list-page-size", "[1, 20]", "'21'"}},
       {{"--dump-events", "-", "--dump-bundles", "-"}, {"only one"}},
   };

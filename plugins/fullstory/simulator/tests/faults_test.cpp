@@ -4,6 +4,7 @@
 #include <Poco/Exception.h>
 
 #include "http_support.h"
+#include "secret_leaks.h"
 #include "sim_process.h"
 
 using namespace simtest;
@@ -139,4 +140,34 @@ TEST_CASE("stall: half the body, silence for --stall-seconds, then close") {
   const ChunkedBody body = decode_chunked(reply.body());
   CHECK_FALSE(body.complete);
   CHECK_FALSE(body.data.empty());
+}
+
+TEST_CASE("--reflect-auth echoes the Authorization header in each form, on the endpoints asked for") {
+  const std::string key = kApiKey;  // "sim-test-key": its '-' are what the encoders change
+  const std::vector<std::pair<std::string, std::string>> bodies{
+      {"verbatim", "Authorization: Basic " + key},
+      {"json-escaped", R"("authorization":"Basic\u0020sim\u002Dtest\u002Dkey")"},
+      {"url-encoded", "authorization=Basic%20sim%2Dtest%2Dkey"},
+      {"base64", "Authorization: Basic " + etltest::base64(key)},
+      {"base64-colon", "Authorization: Basic " + etltest::base64(key + ":")},
+  };
+  for (const auto& [mode, echo] : bodies) {
+    CAPTURE(mode);
+    SimServer sim({"--reflect-auth", mode});
+    const HttpReply reply = http_get(sim.port(), list_path(0));
+    CHECK(reply.status == 502);
+    CHECK(reply.body.find(echo) != std::string::npos);
+  }
+  SimServer straddle({"--reflect-auth", "straddle"});
+  // All of the key but its last byte within the plugin's 300-byte excerpt.
+  CHECK(http_get(straddle.port(), list_path(0)).body.find(key) == 300 - (key.size() - 1));
+
+  SimServer retry_after({"--reflect-auth", "retry-after"});
+  const HttpReply limited = http_get(retry_after.port(), get_path(bundle_id(0)));
+  CHECK(limited.status == 429);
+  CHECK(limited.header("Retry-After") == "Basic " + key);
+
+  SimServer get_only({"--rate-limit", "0", "--reflect-auth", "get:reason"});
+  CHECK(http_get(get_only.port(), list_path(0)).status == 200);
+  CHECK(http_get(get_only.port(), get_path(bundle_id(0))).status == 502);
 }
