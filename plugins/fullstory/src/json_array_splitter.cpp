@@ -10,6 +10,9 @@
 namespace fullstory {
 namespace {
 
+// An element buffer grown past this by a big element is given back after it.
+constexpr size_t kKeptCapacity = size_t{1} << 20;
+
 // Byte classes, looked up once per byte on the hot path.
 enum : uint8_t {
   kPlain = 0,  // copied as is
@@ -115,8 +118,12 @@ void JsonArraySplitter::complete_element(uint64_t end_offset) {
   check_size(end_offset);
   ++elements_;
   element_end_offset_ = end_offset;
-  sink_.element(element_);
+  const size_t size = element_.size();
+  element_.append(kTailPadding, ' ');  // see ElementSink::element
+  sink_.element(std::string_view(element_.data(), size));
   element_.clear();
+  // One huge element must not keep its buffer for the rest of the body.
+  if (element_.capacity() > kKeptCapacity) element_.shrink_to_fit();
   state_ = State::kAfterElement;
 }
 

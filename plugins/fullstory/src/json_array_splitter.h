@@ -22,7 +22,9 @@ namespace fullstory {
 class ElementSink {
  public:
   virtual ~ElementSink() = default;
-  /// One array element, compact. Valid only during the call.
+  /// One array element, compact. Valid only during the call. At least
+  /// JsonArraySplitter::kTailPadding readable bytes follow json.data() + json.size(), so a
+  /// SIMD parser can read the element in place instead of copying it.
   virtual void element(std::string_view json) = 0;
 };
 
@@ -47,6 +49,8 @@ class SplitError : public std::runtime_error {
 class JsonArraySplitter final : public ByteSink {
  public:
   static constexpr size_t kDefaultMaxElementBytes = size_t{64} << 20;
+  /// Bytes after each element handed to the sink (spaces): simdjson's SIMDJSON_PADDING.
+  static constexpr size_t kTailPadding = 64;
 
   explicit JsonArraySplitter(ElementSink& sink, size_t max_element_bytes = kDefaultMaxElementBytes);
 

@@ -13,6 +13,7 @@
 #include "event_validator.h"
 #include "events_schema.h"
 #include "export_list.h"
+#include "json_array_splitter.h"
 #include "plugin_driver.h"
 #include "plugin_loader.h"
 #include "replay_guard.h"
@@ -302,12 +303,20 @@ TEST_CASE("replay guard: skips the emitted prefix, verifies it, notices change")
 
 TEST_CASE("validator: objects pass, everything else is named") {
   EventValidator validator;
-  CHECK_FALSE(validator.problem(R"({"a":[1,{"b":"\u00e9"}],"n":9223372036854775807})").has_value());
-  CHECK(validator.problem("[1]").value_or("").find("not a JSON object") != std::string::npos);
-  CHECK(validator.problem(R"({"a":})").has_value());
-  CHECK(validator.problem(R"({"a":"\x"})").has_value());
-  CHECK(validator.problem("{\"a\":\"\xff\"}").has_value());  // invalid UTF-8
-  CHECK(validator.problem("{\"a\":\"raw\nnewline\"}").has_value());
+  // As the splitter hands them over: kTailPadding readable bytes after the element.
+  std::string buffer;
+  const auto problem = [&](std::string_view json) {
+    buffer.assign(json).append(JsonArraySplitter::kTailPadding, ' ');
+    return validator.problem(std::string_view(buffer.data(), json.size()));
+  };
+  CHECK_FALSE(problem(R"({"a":[1,{"b":"\u00e9"}],"n":9223372036854775807})").has_value());
+  CHECK(problem("[1]").value_or("").find("not a JSON object") != std::string::npos);
+  CHECK(problem(R"({"a":})").has_value());
+  CHECK(problem(R"({"a":"\x"})").has_value());
+  CHECK(problem("{\"a\":\"\xff\"}").has_value());  // invalid UTF-8
+  CHECK(problem("{\"a\":\"raw\nnewline\"}").has_value());
+  const std::string deep = "{\"a\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  CHECK(problem(deep).value_or("").find("invalid JSON") != std::string::npos);  // refused, no crash
 }
 
 TEST_CASE("schema: documented fields typed and nullable, custom vars by suffix, extras allowed") {
