@@ -14,6 +14,7 @@ bool is_odd_event(const OddEvents& odd, const Bundle& bundle, std::uint64_t inde
 }
 
 void append_odd_event(std::string& out, const OddEvents& odd, std::string_view normal) {
+  const std::size_t begin = out.size();
   out += '{';
   if (odd.deep_depth > 0) {
     out += R"("SimDeep":)";
@@ -23,8 +24,9 @@ void append_odd_event(std::string& out, const OddEvents& odd, std::string_view n
   }
   if (odd.huge_bytes > 0) {
     const std::uint64_t framing = kPaddingKey.size() + 2;  // the closing quote and the comma
-    const std::uint64_t others = normal.size() + (out.size() - 1) + framing;
-    out.reserve(out.size() + odd.huge_bytes);
+    // The members before the padding (the brace, SimDeep) and the normal ones after it.
+    const std::uint64_t others = (out.size() - begin) + framing + (normal.size() - 1);
+    out.reserve(begin + odd.huge_bytes);
     out += kPaddingKey;
     for (std::uint64_t i = others; i < odd.huge_bytes; ++i) out += kPaddingAlphabet[i % kPaddingAlphabet.size()];
     out += "\",";
