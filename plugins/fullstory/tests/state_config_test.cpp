@@ -147,8 +147,11 @@ TEST_CASE("config: defaults") {
 }
 
 TEST_CASE("config table: the spec carries each default and range once, reading enforces the range") {
-  CHECK(kSourceConfig.fields().size() == 13);
+  CHECK(kSourceConfig.fields().size() == 16);
   CHECK(std::strcmp(spec_of("allow_bundle_gaps").default_json, "false") == 0);
+  CHECK(std::strcmp(spec_of("request_timeout_seconds").default_json, "300") == 0);
+  CHECK(std::strcmp(spec_of("max_event_bytes").default_json, "67108864") == 0);
+  CHECK(std::strcmp(spec_of("skip_oversized_events").default_json, "false") == 0);
   CHECK(std::strcmp(spec_of("connect_timeout_seconds").default_json, "30") == 0);
   CHECK(std::strcmp(spec_of("connect_timeout_seconds").help, "Seconds to wait for a TCP/TLS connection, 1-3600.") == 0);
   CHECK(std::strcmp(spec_of("max_attempts").help, "Attempts per request (first try included), 1-100.") == 0);
@@ -165,6 +168,10 @@ TEST_CASE("config table: the spec carries each default and range once, reading e
   const std::string key = R"("api_key":"na1.secret",)";
   CHECK(config_error("{" + key + R"("idle_timeout_seconds":0})") ==
         "config key 'idle_timeout_seconds': expected an integer from 1 to 86400 (seconds), found 0");
+  CHECK(config_error("{" + key + R"("max_event_bytes":1023})") ==
+        "config key 'max_event_bytes': expected an integer from 1024 to 4294967296 (bytes), found 1023");
+  CHECK(config_error("{" + key + R"("request_timeout_seconds":0})") ==
+        "config key 'request_timeout_seconds': expected an integer from 1 to 86400 (seconds), found 0");
   CHECK(config_error("{" + key + R"("max_attempts":101})") ==
         "config key 'max_attempts': expected an integer from 1 to 100, found 101");
   CHECK(config_error("{" + key + R"("downloads_per_minute":601})") ==
