@@ -337,18 +337,18 @@ TEST_CASE("e2e: a state whose bookmark is in the future is refused, not followed
 
 namespace {
 
-// A bundle whose middle event is far over a small max_event_bytes (see fullstory-sim's
-// --huge-event-bytes: the middle event of the first bundle).
+// A bundle with one event far over a small max_event_bytes (fullstory-sim's --huge-event-bytes:
+// event 200 of bundle 0's 600, so the half body that --fault truncate or stall sends holds it).
 constexpr int64_t kHugeEventBytes = 2'000'000;
 constexpr int64_t kSmallEventLimit = 1 << 20;
 const std::vector<std::string> kHugeEventArgs = {
-    "--bundles", "2", "--events-per-bundle", "300,50", "--huge-event-bytes", std::to_string(kHugeEventBytes)};
+    "--bundles", "2", "--events-per-bundle", "600,50", "--huge-event-bytes", std::to_string(kHugeEventBytes)};
 
-// The simulator's events without the huge one (event 150 of bundle 0).
+// The simulator's events without the huge one (event 200 of bundle 0).
 std::vector<std::string> events_but_the_huge_one() {
   auto events = Simulator::dump_events(kHugeEventArgs);
-  REQUIRE(events.at(150).size() == static_cast<size_t>(kHugeEventBytes));
-  events.erase(events.begin() + 150);
+  REQUIRE(events.at(200).size() == static_cast<size_t>(kHugeEventBytes));
+  events.erase(events.begin() + 200);
   return events;
 }
 
@@ -401,7 +401,7 @@ TEST_CASE("e2e: an event over max_event_bytes fails the run naming it, its size,
   Workspace work;
   const auto run = work.to_csv(sim, {{"max_event_bytes", kSmallEventLimit}});
   CHECK_MESSAGE(run.result.exit_code == 5, run.result.describe());
-  CHECK(contains(run.result.err, "bundle " + std::to_string(bundle_id(0)) + " event 151 "));
+  CHECK(contains(run.result.err, "bundle " + std::to_string(bundle_id(0)) + " event 201 "));
   CHECK(contains(run.result.err, "is 2000000 bytes, over max_event_bytes (1048576)"));
   CHECK(contains(run.result.err, "set skip_oversized_events to true"));
   CHECK(contains(run.result.err, "no STATE was committed"));
@@ -458,7 +458,7 @@ TEST_CASE("e2e: an event nested 100k levels deep is refused as invalid JSON, not
   Workspace work;
   const auto run = work.to_csv(sim);
   CHECK_MESSAGE(run.result.exit_code == 5, run.result.describe());
-  CHECK(contains(run.result.err, "event 3 (ending at byte offset"));
+  CHECK(contains(run.result.err, "event 2 (ending at byte offset"));
   CHECK(contains(run.result.err, "is invalid JSON: "));
   CHECK(contains(run.result.err, "too deep"));
   if (!run.state.empty()) CHECK_FALSE(contains(run.state, "last_bundle_id"));

@@ -10,7 +10,7 @@ constexpr std::string_view kPaddingKey = R"("SimPadding":")";
 }  // namespace
 
 bool is_odd_event(const OddEvents& odd, const Bundle& bundle, std::uint64_t index) {
-  return odd.any() && bundle.index == 0 && index == bundle.event_count / 2;
+  return odd.any() && bundle.index == 0 && index == bundle.event_count / 3;
 }
 
 void append_odd_event(std::string& out, const OddEvents& odd, std::string_view normal) {

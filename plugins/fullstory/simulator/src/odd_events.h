@@ -2,8 +2,9 @@
 // tests and benchmarks can prove what one event may cost a client: memory, a size limit, a
 // nesting limit.
 //
-// The odd event is the middle event of the first bundle: events before and after it show
-// that nothing else is lost or repeated around it.
+// The odd event is event N/3 of the first bundle (N events): events before and after it show
+// that nothing else is lost or repeated around it, and a body cut in half (--fault truncate,
+// stall) is cut after it, so a retry or a rerun must pass over it again.
 #pragma once
 
 #include <cstdint>

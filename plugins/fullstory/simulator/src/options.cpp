@@ -47,10 +47,10 @@ Bundles and events:
                            and covers [first + i*period, first + (i+1)*period).
   --events-per-bundle N[,N...]  events in every bundle, or one count per bundle (default 1000)
   --seed N                 generator seed; same seed, same bytes (default 1)
-  --huge-event-bytes N     the middle event of the first bundle is padded to N bytes (a
-                           "SimPadding" string member); default 0, none
-  --deep-event-depth N     the middle event of the first bundle holds a "SimDeep" member of
-                           arrays nested N deep; default 0, none
+  --huge-event-bytes B     one event is padded to B bytes (a "SimPadding" string member):
+                           event E/3 of the first bundle's E events; default 0, none
+  --deep-event-depth D     the same event holds a "SimDeep" member of arrays nested D
+                           deep; default 0, none
 
 Responses:
   --gzip MODE              how export/get sends its gzip body (default negotiate):
