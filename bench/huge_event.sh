@@ -14,28 +14,12 @@ bin=$(cd "$build/bin" && pwd)
 . "$(dirname "$0")/common.sh"
 bench_require_tools "$bin" etlhost fullstory-sim
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/huge-event-bench.XXXXXX")
-sim_pid=
-cleanup() {
-  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-key=bench-key
-export FULLSTORY_API_KEY=$key FULLSTORY_SIM_API_KEY=$key
+bench_fullstory_setup huge-event-bench
 event_bytes=$((event_mib * 1048576))
-"$bin/fullstory-sim" --bundles 1 --events-per-bundle 3 --huge-event-bytes "$event_bytes" --rate-limit 0 \
-  --cache-dir "$work/cache" --port 0 --port-file "$work/port" 2> "$work/sim.err" &
-sim_pid=$!
-tries=0
-until [ -s "$work/port" ]; do
-  tries=$((tries + 1))
-  [ "$tries" -lt 1200 ] || { echo "bench: fullstory-sim did not start" >&2; cat "$work/sim.err" >&2; exit 1; }
-  sleep 0.1
-done
+bench_start_sim "$bin" --bundles 1 --events-per-bundle 3 --huge-event-bytes "$event_bytes" --rate-limit 0 \
+  --cache-dir "$work/cache"
 printf '{"base_url":"http://127.0.0.1:%s","start_date":"2023-01-01","downloads_per_minute":0,"max_event_bytes":%s}\n' \
-  "$(cat "$work/port")" $((event_bytes * 2)) > "$work/config.json"
+  "$port" $((event_bytes * 2)) > "$work/config.json"
 
 failed=0
 printf '%-10s %9s %9s %8s  %s\n' run event_MiB rss_MiB rss/event target
