@@ -36,3 +36,34 @@ bench_require_tools() {
   done
   [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is required (apt-get install time)" >&2; exit 2; }
 }
+
+# bench_fullstory_setup NAME: a scratch $work removed on exit, with any fullstory-sim started
+# by bench_start_sim stopped first, and the bench API key in the environment of both sides
+# (never argv: ps shows argv to every user).
+bench_fullstory_setup() {
+  work=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
+  sim_pid=
+  trap bench_fullstory_cleanup EXIT INT TERM
+  export FULLSTORY_API_KEY=bench-key FULLSTORY_SIM_API_KEY=bench-key
+}
+bench_fullstory_cleanup() {
+  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+  rm -rf "$work"
+}
+
+# bench_start_sim BIN_DIR SIM_ARGS...: starts fullstory-sim on a free port; sets sim_pid and
+# port once it listens. Exits 1 when it does not start within 2 minutes.
+bench_start_sim() {
+  bench_sim_bin=$1
+  shift
+  rm -f "$work/port"
+  "$bench_sim_bin/fullstory-sim" "$@" --port 0 --port-file "$work/port" 2> "$work/sim.err" &
+  sim_pid=$!
+  bench_tries=0
+  until [ -s "$work/port" ]; do
+    bench_tries=$((bench_tries + 1))
+    [ "$bench_tries" -lt 1200 ] || { echo "bench: fullstory-sim did not start" >&2; cat "$work/sim.err" >&2; exit 1; }
+    sleep 0.1
+  done
+  port=$(cat "$work/port")
+}

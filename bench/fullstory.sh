@@ -19,18 +19,8 @@ bin=$(cd "$build/bin" && pwd)
 . "$(dirname "$0")/common.sh"
 bench_require_tools "$bin" etlhost fullstory-sim
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/fullstory-bench.XXXXXX")
-sim_pid=
-cleanup() {
-  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-key=bench-key
+bench_fullstory_setup fullstory-bench
 bundle_id=9007199254740993
-# Keys go through the environment, never argv (ps shows argv to every user).
-export FULLSTORY_API_KEY=$key FULLSTORY_SIM_API_KEY=$key
 failed=0
 
 printf '%-9s %-12s %8s %12s %8s %9s %9s  %s\n' events run wall_s events/s cpu_s cpu/gzip rss_MiB targets
@@ -45,19 +35,10 @@ for events in $sizes; do
     "$(bench_rate "$events" "$wall")" "$gzip_cpu" "1.00" \
     "$(bench_mib "$rss_kb")"
 
-  rm -rf "$work/cache" "$work/port"
+  rm -rf "$work/cache"
   mkdir -p "$work/cache"
   # shellcheck disable=SC2086
-  "$bin/fullstory-sim" $sim_args --rate-limit 0 --cache-dir "$work/cache" \
-    --port 0 --port-file "$work/port" 2> "$work/sim.err" &
-  sim_pid=$!
-  tries=0
-  until [ -s "$work/port" ]; do
-    tries=$((tries + 1))
-    [ "$tries" -lt 1200 ] || { echo "bench: fullstory-sim did not start" >&2; cat "$work/sim.err" >&2; exit 1; }
-    sleep 0.1
-  done
-  port=$(cat "$work/port")
+  bench_start_sim "$bin" $sim_args --rate-limit 0 --cache-dir "$work/cache"
   printf '{"base_url":"http://127.0.0.1:%s","start_date":"2023-01-01","downloads_per_minute":0}\n' "$port" \
     > "$work/config.json"
 

@@ -17,20 +17,28 @@ FdWriter::FdWriter(int fd, size_t buffer_size) : fd_(fd), capacity_(buffer_size)
 }
 
 void FdWriter::drain() {
+  try {
+    write_all(buffer_);
+  } catch (...) {
+    buffer_.clear();  // whatever happens next, these bytes will not be retried
+    throw;
+  }
+  buffer_.clear();
+}
+
+void FdWriter::write_all(std::string_view bytes) {
   size_t written = 0;
-  while (written < buffer_.size()) {
-    const ssize_t n = ::write(fd_, buffer_.data() + written, buffer_.size() - written);
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd_, bytes.data() + written, bytes.size() - written);
     if (n >= 0) {
       written += static_cast<size_t>(n);
       continue;
     }
     if (errno == EINTR) continue;
     const int error = errno;
-    buffer_.clear();  // whatever happens next, these bytes will not be retried
     if (error == EPIPE) throw etl::Error(ETL_E_CLOSED, "stdout was closed by the reader", error);
     throw etl::Error(ETL_E_IO, std::string("writing to stdout failed: ") + std::strerror(error), error);
   }
-  buffer_.clear();
 }
 
 void FdWriter::flush() {

@@ -19,6 +19,9 @@ class FdWriter {
   /// Appends to the buffer, writing the buffer out when it is full.
   void append(std::string_view bytes) {
     if (buffer_.size() + bytes.size() > capacity_) drain();
+    // Bigger than the buffer (one huge record): written from the caller's bytes, so the
+    // buffer never grows to its size.
+    if (bytes.size() > capacity_) return write_all(bytes);
     buffer_.append(bytes);
   }
   /// Writes out everything buffered; for a regular file also fdatasyncs it.
@@ -29,6 +32,7 @@ class FdWriter {
 
  private:
   void drain();
+  void write_all(std::string_view bytes);
 
   int fd_;
   size_t capacity_;

@@ -8,8 +8,13 @@
 
 namespace fullstory {
 
-BundleReader::BundleReader(ExportApi& api, etl::Emitter& out)
-    : api_(api), out_(out), splitter_(*this), decoder_(splitter_) {}
+BundleReader::BundleReader(ExportApi& api, etl::Emitter& out, const etl::Host& host, const SourceConfig& config)
+    : api_(api),
+      out_(out),
+      host_(host),
+      config_(config),
+      splitter_(*this, static_cast<size_t>(config.max_event_bytes)),
+      decoder_(splitter_) {}
 
 BundleStats BundleReader::read(const BundleRef& bundle) {
   bundle_ = bundle;
@@ -20,7 +25,7 @@ BundleStats BundleReader::read(const BundleRef& bundle) {
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
   api_.download(bundle, *this);
-  stats_.events = guard_.emitted();
+  stats_.events = guard_.emitted() - stats_.skipped;
   stats_.gzip_layers = decoder_.gzip_layers();
   stats_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return stats_;
@@ -79,13 +84,32 @@ void BundleReader::end_of_body(bool length_verified) {
   }
 }
 
+std::string BundleReader::where_event() const {
+  return "event " + std::to_string(splitter_.elements()) + " (ending at byte offset " +
+         std::to_string(splitter_.element_end_offset()) + " of the decompressed body)";
+}
+
 void BundleReader::element(std::string_view json) {
   if (!guard_.admit(json)) return;  // emitted by an earlier attempt (and verified)
-  if (auto problem = validator_.problem(json)) {
-    malformed("event " + std::to_string(splitter_.elements()) + " (ending at byte offset " +
-              std::to_string(splitter_.element_end_offset()) + " of the decompressed body) is " + *problem);
-  }
+  if (auto problem = validator_.problem(json)) malformed(where_event() + " is " + *problem);
   out_.record(kEventsStream, json, time_extracted_ms_);
+}
+
+void BundleReader::oversized_element(uint64_t bytes) {
+  // The guard counts a skipped event like an emitted one, by its size: a retried download
+  // then passes over it again silently, and the events after it keep their places.
+  if (!guard_.admit("oversized event of " + std::to_string(bytes) + " bytes")) return;
+  const std::string what = "bundle " + std::to_string(bundle_.id) + " " + where_event() + " is " +
+                           std::to_string(bytes) + " bytes, over max_event_bytes (" +
+                           std::to_string(config_.max_event_bytes) + ")";
+  if (!config_.skip_oversized_events) {
+    throw etl::Error(ETL_E_INVALID_DATA, what + ". No state was saved for this bundle. To go on without the event, set "
+                                                "skip_oversized_events to true; to keep it, raise max_event_bytes "
+                                                "(memory grows with it, about twice the event)");
+  }
+  ++stats_.skipped;
+  host_.count("oversized_events_skipped", 1);
+  host_.warn(what + ": SKIPPED, not delivered (skip_oversized_events is true)");
 }
 
 }  // namespace fullstory

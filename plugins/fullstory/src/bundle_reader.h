@@ -2,7 +2,8 @@
 // JsonArraySplitter -> EventValidator -> ReplayGuard -> etl::Emitter.
 //
 // Records leave as the body streams in (memory stays one event plus fixed buffers, from
-// 10 k to millions of events per bundle). A download cut short is retried by ExportApi;
+// 10 k to millions of events per bundle; an event over max_event_bytes is never held: it
+// fails the bundle or, with skip_oversized_events, is skipped loudly). A download cut short is retried by ExportApi;
 // the ReplayGuard makes sure the retry emits only what the first attempt did not.
 #pragma once
 
@@ -15,12 +16,14 @@
 #include "export_api.h"
 #include "json_array_splitter.h"
 #include "replay_guard.h"
+#include "source_config.h"
 
 namespace fullstory {
 
 struct BundleStats {
-  uint64_t events = 0;
-  uint64_t bytes = 0;  // body bytes received, all attempts
+  uint64_t events = 0;   // emitted
+  uint64_t skipped = 0;  // over max_event_bytes, skipped (skip_oversized_events)
+  uint64_t bytes = 0;    // body bytes received, all attempts
   int attempts = 0;
   int gzip_layers = 0;
   double seconds = 0;
@@ -28,7 +31,9 @@ struct BundleStats {
 
 class BundleReader final : private BodyConsumer, private ElementSink {
  public:
-  BundleReader(ExportApi& api, etl::Emitter& out);
+  /// `config` (max_event_bytes, skip_oversized_events) and `host` (warnings, counters)
+  /// must outlive the reader.
+  BundleReader(ExportApi& api, etl::Emitter& out, const etl::Host& host, const SourceConfig& config);
 
   /// Emits every event of `bundle` as a RECORD of stream "events" (no STATE). Throws
   /// etl::Error: ETL_E_INVALID_DATA for a malformed or changed bundle, or the code of an
@@ -40,10 +45,14 @@ class BundleReader final : private BodyConsumer, private ElementSink {
   void consume(const char* data, size_t size) override;
   void end_of_body(bool length_verified) override;
   void element(std::string_view json) override;
+  void oversized_element(uint64_t bytes) override;
+  std::string where_event() const;
   [[noreturn]] void malformed(const std::string& problem) const;
 
   ExportApi& api_;
   etl::Emitter& out_;
+  const etl::Host& host_;
+  const SourceConfig& config_;
   JsonArraySplitter splitter_;
   BodyDecoder decoder_;
   EventValidator validator_;

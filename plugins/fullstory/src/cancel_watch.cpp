@@ -20,9 +20,21 @@ CancelWatch::~CancelWatch() {
   thread_.join();
 }
 
-void CancelWatch::arm(int socket_fd) {
+void CancelWatch::arm(int socket_fd, Clock::time_point deadline) {
   const std::lock_guard lock(mutex_);
   socket_fd_ = socket_fd;
+  deadline_ = deadline;
+  deadline_passed_ = false;
+}
+
+void CancelWatch::set_deadline(Clock::time_point deadline) {
+  const std::lock_guard lock(mutex_);
+  deadline_ = deadline;
+}
+
+bool CancelWatch::deadline_passed() {
+  const std::lock_guard lock(mutex_);
+  return deadline_passed_;
 }
 
 void CancelWatch::disarm() {
@@ -36,7 +48,10 @@ void CancelWatch::run() {
     wake_.wait_for(lock, kPollInterval);
     // shutdown(2) (not close) wakes a thread blocked in recv on this socket and leaves the
     // descriptor itself to its owner, which closes it after disarm().
-    if (socket_fd_ >= 0 && host_.cancelled()) {
+    if (socket_fd_ < 0) continue;
+    const bool cancelled = host_.cancelled();
+    if (cancelled || Clock::now() >= deadline_) {
+      deadline_passed_ = !cancelled;
       ::shutdown(socket_fd_, SHUT_RDWR);
       socket_fd_ = -1;
     }

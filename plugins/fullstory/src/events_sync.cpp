@@ -25,6 +25,7 @@ std::string bundle_line(const BundleRef& bundle, const BundleStats& stats) {
   std::string line = "bundle " + std::to_string(bundle.id) + " (" + format_rfc3339_utc(bundle.start) + " to " +
                      format_rfc3339_utc(bundle.stop) + ")" + numbers;
   if (stats.attempts > 1) line += ", " + std::to_string(stats.attempts) + " attempts";
+  if (stats.skipped > 0) line += ", " + std::to_string(stats.skipped) + " oversized events SKIPPED";
   return line;
 }
 
@@ -54,7 +55,7 @@ void EventsSync::run(const std::optional<Bookmark>& resume) {
   // start_date nor a tap-fullstory state is known to be one (users set the tap's "events"
   // time by hand to choose where to begin): the first bundle may begin before or after it.
   bool contiguous = resume.has_value() && !resume->from_tap_fullstory;
-  BundleReader reader(api_, out_);
+  BundleReader reader(api_, out_, host_, config_);
   uint64_t bundles = 0;
   uint64_t events = 0;
   for (;;) {

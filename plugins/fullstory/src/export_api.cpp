@@ -58,7 +58,8 @@ std::string shown(const etl::Redacted& part, const std::string& open, const std:
 ExportApi::ExportApi(const SourceConfig& config, const TlsContext* tls, const etl::Host& host, CancelWatch& watch)
     : config_(config),
       host_(host),
-      http_(config.base_url, tls, HttpClient::Timeouts{config.connect_timeout, config.idle_timeout}, watch),
+      http_(config.base_url, tls,
+            HttpClient::Timeouts{config.connect_timeout, config.idle_timeout, config.request_timeout}, watch),
       headers_{{"Authorization", "Basic " + config.api_key},  // FullStory's scheme: the key itself, not base64
                {"User-Agent", config.user_agent},
                {"Accept-Encoding", "gzip"}},
@@ -215,7 +216,7 @@ void ExportApi::download(const BundleRef& bundle, BodyConsumer& consumer) {
   const std::string target = "/api/v1/export/get?id=" + std::to_string(bundle.id);
   with_retries(request, [&] {
     wait_for_download_slot();
-    const HttpHead& head = http_.get(target, headers_);
+    const HttpHead& head = http_.get(target, headers_, kDownloadEarnsBytesPerSecond);
     check_status(head, Endpoint::kGet, request);
     consumer.begin_attempt();
     for (size_t n; (n = http_.read(buffer_.data(), buffer_.size())) > 0;) {

@@ -1,5 +1,7 @@
 #include "http_client.h"
 
+#include <cstdio>
+
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPSClientSession.h>
@@ -34,7 +36,9 @@ void HttpClient::close() {
   }
 }
 
-const HttpHead& HttpClient::get(const std::string& target, const HeaderList& headers) {
+const HttpHead& HttpClient::get(const std::string& target, const HeaderList& headers,
+                                uint64_t earning_bytes_per_second) {
+  earning_bytes_per_second_ = earning_bytes_per_second;
   const std::string path = base_.path_prefix + target;
   if (body_ != nullptr && !body_->eof()) close();  // an unread body: the connection is unusable
   const bool reused = session_ && session_->connected();
@@ -65,10 +69,11 @@ const HttpHead& HttpClient::exchange(const std::string& path, const HeaderList& 
 
   body_ = nullptr;
   body_bytes_ = 0;
+  started_ = CancelWatch::Clock::now();
   TlsContext::clear_verify_failure();
   try {
-    session_->sendRequest(request);  // connects and handshakes when needed
-    watch_.arm(session_->socket().impl()->sockfd());
+    session_->sendRequest(request);  // connects and handshakes when needed (connect_timeout bounds it)
+    watch_.arm(session_->socket().impl()->sockfd(), started_ + timeouts_.request);
     response_ = Poco::Net::HTTPResponse();
     body_ = &session_->receiveResponse(response_);
   } catch (...) {
@@ -89,14 +94,41 @@ const HttpHead& HttpClient::exchange(const std::string& path, const HeaderList& 
 
 size_t HttpClient::read(char* buffer, size_t capacity) {
   if (body_ == nullptr || body_->eof()) return 0;
+  extend_deadline(capacity);
   try {
     body_->read(buffer, static_cast<std::streamsize>(capacity));
   } catch (...) {
     throw_failure("reading the response body");
   }
+  // The watcher's shutdown may look like a clean end of the body: only it knows better.
+  if (watch_.deadline_passed()) throw_deadline_passed("reading the response body");
   const auto got = static_cast<size_t>(body_->gcount());
   body_bytes_ += got;
   return got;
+}
+
+void HttpClient::extend_deadline(size_t reading) {
+  if (earning_bytes_per_second_ == 0) return;
+  // The read blocks until `reading` bytes arrived: it is granted their time in advance.
+  const uint64_t bytes = body_bytes_ + reading;
+  const auto earned = std::chrono::milliseconds(bytes * 1000 / earning_bytes_per_second_);
+  watch_.set_deadline(started_ + timeouts_.request + earned);
+}
+
+void HttpClient::throw_deadline_passed(const char* phase) {
+  const auto elapsed = std::chrono::duration<double>(CancelWatch::Clock::now() - started_).count();
+  close();
+  char numbers[96];
+  std::snprintf(numbers, sizeof numbers, "after %.1f s and %llu body bytes", elapsed,
+                static_cast<unsigned long long>(body_bytes_));
+  std::string rule = "request_timeout_seconds is " + std::to_string(timeouts_.request.count());
+  if (earning_bytes_per_second_ > 0) {
+    rule += ", plus 1 s per " + std::to_string(earning_bytes_per_second_) + " body bytes received";
+  }
+  throw FetchFailure(FetchFailure::Kind::kTimeout, std::string("the request passed its deadline ") + numbers + " " +
+                                                       phase + " (" + base_.text() + "; " + rule +
+                                                       "); raise request_timeout_seconds if the server is "
+                                                       "legitimately this slow");
 }
 
 bool HttpClient::verify_length() const {
@@ -131,6 +163,7 @@ std::string HttpClient::excerpt_and_close(size_t max_bytes) {
 }
 
 void HttpClient::throw_failure(const char* phase) {
+  if (watch_.deadline_passed()) throw_deadline_passed(phase);
   const std::string where = std::string(phase) + " (" + base_.text() + ")";
   const std::string verify_failure = TlsContext::last_verify_failure();
   close();

@@ -37,7 +37,8 @@ class HttpClient {
  public:
   struct Timeouts {
     std::chrono::seconds connect;
-    std::chrono::seconds idle;  // longest wait for the next byte, sending or receiving
+    std::chrono::seconds idle;     // longest wait for the next byte, sending or receiving
+    std::chrono::seconds request;  // the deadline of a whole request (see get)
   };
 
   /// `tls` must outlive the client; nullptr for http:// URLs.
@@ -48,7 +49,10 @@ class HttpClient {
 
   /// Sends GET <path prefix><target> and reads the response head. The body must then be
   /// read with read() or dropped with close(). Throws FetchFailure or etl::Error.
-  const HttpHead& get(const std::string& target, const HeaderList& headers);
+  /// The whole request (head and body) must end within timeouts.request, plus one second
+  /// per `earning_bytes_per_second` body bytes received (0: no extension): a big body that
+  /// keeps flowing at least that fast earns its time, a trickle fails as kTimeout.
+  const HttpHead& get(const std::string& target, const HeaderList& headers, uint64_t earning_bytes_per_second = 0);
 
   /// Reads up to `capacity` body bytes; returns 0 at the end of the body. Throws FetchFailure.
   size_t read(char* buffer, size_t capacity);
@@ -64,6 +68,8 @@ class HttpClient {
  private:
   const HttpHead& exchange(const std::string& path, const HeaderList& headers);
   [[noreturn]] void throw_failure(const char* phase);
+  void extend_deadline(size_t reading);
+  [[noreturn]] void throw_deadline_passed(const char* phase);
 
   BaseUrl base_;
   const TlsContext* tls_;
@@ -74,6 +80,8 @@ class HttpClient {
   std::istream* body_ = nullptr;
   HttpHead head_;
   uint64_t body_bytes_ = 0;
+  CancelWatch::Clock::time_point started_;
+  uint64_t earning_bytes_per_second_ = 0;
 };
 
 }  // namespace fullstory

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <utility>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -9,6 +10,9 @@
 
 namespace fullstory {
 namespace {
+
+// An element buffer grown past this by a big element is given back after it.
+constexpr size_t kKeptCapacity = size_t{1} << 20;
 
 // Byte classes, looked up once per byte on the hot path.
 enum : uint8_t {
@@ -75,6 +79,8 @@ void JsonArraySplitter::reset() {
   elements_ = 0;
   element_end_offset_ = 0;
   element_.clear();
+  dropped_bytes_ = 0;
+  oversized_ = false;
 }
 
 void JsonArraySplitter::garbage(uint64_t offset, char found, const char* expected) const {
@@ -83,12 +89,12 @@ void JsonArraySplitter::garbage(uint64_t offset, char found, const char* expecte
                        std::to_string(offset) + " (after " + std::to_string(elements_) + " elements)");
 }
 
-void JsonArraySplitter::check_size(uint64_t offset) const {
-  if (element_.size() > max_element_bytes_) {
-    throw SplitError(SplitError::Kind::kTooLarge, offset,
-                     "element " + std::to_string(elements_ + 1) + " is larger than " +
-                         std::to_string(max_element_bytes_ >> 20) + " MiB (at byte " + std::to_string(offset) + ")");
-  }
+void JsonArraySplitter::check_size() {
+  if (!oversized_ && element_.size() <= max_element_bytes_) return;
+  // From here on the element is only measured: its bytes are counted and dropped as they come.
+  oversized_ = true;
+  dropped_bytes_ += element_.size();
+  element_.clear();
 }
 
 void JsonArraySplitter::start_element(char c, uint64_t offset) {
@@ -112,11 +118,20 @@ void JsonArraySplitter::start_element(char c, uint64_t offset) {
 }
 
 void JsonArraySplitter::complete_element(uint64_t end_offset) {
-  check_size(end_offset);
+  check_size();
   ++elements_;
   element_end_offset_ = end_offset;
-  sink_.element(element_);
+  if (oversized_) {
+    oversized_ = false;
+    sink_.oversized_element(std::exchange(dropped_bytes_, 0) + element_.size());
+  } else {
+    const size_t size = element_.size();
+    element_.append(kTailPadding, ' ');  // see ElementSink::element
+    sink_.element(std::string_view(element_.data(), size));
+  }
   element_.clear();
+  // One huge element must not keep its buffer for the rest of the body.
+  if (element_.capacity() > kKeptCapacity) element_.shrink_to_fit();
   state_ = State::kAfterElement;
 }
 
@@ -130,7 +145,7 @@ void JsonArraySplitter::write(const char* data, size_t size) {
         element_.append(data + i, end - i);
         if (end == size) {
           i = end;
-          check_size(offset_ + i);
+          check_size();
           break;
         }
         element_.push_back(data[end]);
@@ -154,7 +169,7 @@ void JsonArraySplitter::write(const char* data, size_t size) {
         element_.append(data + i, end - i);
         i = end;
         if (i == size) {
-          check_size(offset_ + i);
+          check_size();
           break;
         }
         const char c = data[i++];
@@ -185,7 +200,7 @@ void JsonArraySplitter::write(const char* data, size_t size) {
         }
         element_.push_back(c);
         ++i;
-        check_size(offset_ + i);
+        check_size();
         break;
       }
       case State::kAfterElement: {

@@ -7,7 +7,8 @@
 // original bytes (number digits, string escapes) pass through unchanged. It checks the
 // array's punctuation; the grammar of each element is left to EventValidator.
 //
-// Memory is one element, capped (max_element_bytes), never the whole array.
+// Memory is one element, capped (max_element_bytes), never the whole array. A bigger
+// element is scanned to its end without being kept and reported by its size.
 #pragma once
 
 #include <cstdint>
@@ -22,8 +23,13 @@ namespace fullstory {
 class ElementSink {
  public:
   virtual ~ElementSink() = default;
-  /// One array element, compact. Valid only during the call.
+  /// One array element, compact. Valid only during the call. At least
+  /// JsonArraySplitter::kTailPadding readable bytes follow json.data() + json.size(), so a
+  /// SIMD parser can read the element in place instead of copying it.
   virtual void element(std::string_view json) = 0;
+  /// One array element larger than max_element_bytes, in place of element(): its bytes
+  /// were scanned for its end but not kept, so memory stays bounded by the limit.
+  virtual void oversized_element(uint64_t bytes) = 0;
 };
 
 class SplitError : public std::runtime_error {
@@ -31,7 +37,6 @@ class SplitError : public std::runtime_error {
   enum class Kind {
     kGarbage,     // bytes that cannot appear here in a JSON array
     kIncomplete,  // the input ended before the closing ']'
-    kTooLarge,    // one element exceeds max_element_bytes
   };
   SplitError(Kind kind, uint64_t offset, const std::string& message)
       : std::runtime_error(message), kind_(kind), offset_(offset) {}
@@ -47,6 +52,8 @@ class SplitError : public std::runtime_error {
 class JsonArraySplitter final : public ByteSink {
  public:
   static constexpr size_t kDefaultMaxElementBytes = size_t{64} << 20;
+  /// Bytes after each element handed to the sink (spaces): simdjson's SIMDJSON_PADDING.
+  static constexpr size_t kTailPadding = 64;
 
   explicit JsonArraySplitter(ElementSink& sink, size_t max_element_bytes = kDefaultMaxElementBytes);
 
@@ -76,7 +83,7 @@ class JsonArraySplitter final : public ByteSink {
 
   void start_element(char c, uint64_t offset);
   void complete_element(uint64_t end_offset);
-  void check_size(uint64_t offset) const;
+  void check_size();
   [[noreturn]] void garbage(uint64_t offset, char found, const char* expected) const;
 
   ElementSink& sink_;
@@ -87,6 +94,8 @@ class JsonArraySplitter final : public ByteSink {
   uint64_t elements_ = 0;
   uint64_t element_end_offset_ = 0;
   std::string element_;
+  uint64_t dropped_bytes_ = 0;  // of the current element, once it outgrew max_element_bytes
+  bool oversized_ = false;
 };
 
 }  // namespace fullstory

@@ -27,16 +27,28 @@ struct SourceConfig {
   std::string ca_file;  // empty: the system's CA store
   std::chrono::seconds connect_timeout{};
   std::chrono::seconds idle_timeout{};
+  std::chrono::seconds request_timeout{};
   int max_attempts{};
   std::chrono::milliseconds retry_base_delay{};
   std::chrono::milliseconds retry_max_delay{};
   std::chrono::seconds max_total_wait{};
   int downloads_per_minute{};  // 0: no pacing
   bool allow_bundle_gaps{};    // see ListingCheck
+  int64_t max_event_bytes{};
+  bool skip_oversized_events{};
 };
 
 /// The longest retry wait, for retry_base_delay_ms and retry_max_delay_ms alike.
 inline constexpr int64_t kMaxRetryDelayMs = 3'600'000;
+
+// export/list bodies are small: request_timeout_seconds bounds the whole request. An
+// export/get body can be hundreds of MB, which no fixed deadline fits without being either
+// useless against a server trickling bytes or fatal to a big bundle on a modest link. So a
+// download gets request_timeout_seconds for the head and a slow start, plus one second per
+// 16 KiB it receives: any transfer faster than 16 KiB/s (128 kbit/s) never meets the
+// deadline (and a 100 MB bundle at that rate still ends within two hours), a slower trickle
+// is cut about request_timeout_seconds after it started.
+inline constexpr uint64_t kDownloadEarnsBytesPerSecond = 16 * 1024;
 
 /// The config spec (the descriptor's config fields) and the reader of the plain keys. The
 /// custom keys are read in source_config.cpp (formats, files, one key bounded by another).
@@ -65,6 +77,12 @@ inline constexpr etl::ConfigMap kSourceConfig{{
         "idle_timeout_seconds", "Seconds a request may go without receiving a byte before it is retried.")
         .defaults_to(300)
         .range(1, 86400, "seconds"),
+    etl::integer_key<&SourceConfig::request_timeout>(
+        "request_timeout_seconds",
+        "Deadline of one request in seconds: all of an export/list; an export/get's head, plus 1 s per 16 KiB "
+        "received. A request past it is retried.")
+        .defaults_to(300)
+        .range(1, 86400, "seconds"),
     etl::integer_key<&SourceConfig::max_attempts>("max_attempts", "Attempts per request (first try included).")
         .defaults_to(8)
         .range(1, 100),
@@ -87,6 +105,17 @@ inline constexpr etl::ConfigMap kSourceConfig{{
         "allow_bundle_gaps",
         "Accept a listed bundle that starts after the previous one stopped (FullStory exports paused), with a "
         "warning; by default such a list fails the run, since missing bundles would be lost.")
+        .defaults_to(false),
+    etl::integer_key<&SourceConfig::max_event_bytes>(
+        "max_event_bytes",
+        "Largest event accepted, in bytes of JSON; memory per event is about twice it. A bigger event fails the "
+        "bundle unless skip_oversized_events is true.")
+        .defaults_to(int64_t{64} << 20)
+        .range(1024, int64_t{4} << 30, "bytes"),
+    etl::boolean_key<&SourceConfig::skip_oversized_events>(
+        "skip_oversized_events",
+        "Skip an event over max_event_bytes with a warning naming it (bundle, event, size) and count it in the run "
+        "report, instead of failing the bundle on every run.")
         .defaults_to(false),
 }};
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -351,4 +352,133 @@ TEST_CASE("e2e: a state whose bookmark is in the future is refused, not followed
   CHECK(run.state == state);
   CHECK(contains(run.result.err, "the bookmark 2100-01-01T00:00:00Z is in the future"));
   CHECK(sim.stats()["list_requests"] == 0);
+}
+
+namespace {
+
+// A bundle with one event far over a small max_event_bytes (fullstory-sim's --huge-event-bytes:
+// event 200 of bundle 0's 600, so the half body that --fault truncate or stall sends holds it).
+constexpr int64_t kHugeEventBytes = 2'000'000;
+constexpr int64_t kSmallEventLimit = 1 << 20;
+const std::vector<std::string> kHugeEventArgs = {
+    "--bundles", "2", "--events-per-bundle", "600,50", "--huge-event-bytes", std::to_string(kHugeEventBytes)};
+
+// The simulator's events without the huge one (event 200 of bundle 0).
+std::vector<std::string> events_but_the_huge_one() {
+  auto events = Simulator::dump_events(kHugeEventArgs);
+  REQUIRE(events.at(200).size() == static_cast<size_t>(kHugeEventBytes));
+  events.erase(events.begin() + 200);
+  return events;
+}
+
+std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+size_t occurrences(const std::string& text, const std::string& needle) {
+  size_t count = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("e2e: a trickling export/get body (slowloris) passes request_timeout_seconds, is retried, then fails") {
+  // 2000 bytes a second: every byte well within the idle timeout, the body far slower than the
+  // 16 KiB/s a download must keep up to earn time beyond request_timeout_seconds.
+  Simulator sim({"--bundles", "1", "--events-per-bundle", "2000", "--slow-body-bytes-per-second", "2000"});
+  Workspace work;
+  const auto started = std::chrono::steady_clock::now();
+  const auto run = work.to_csv(sim,
+                               {{"request_timeout_seconds", 1}, {"max_attempts", 2}, {"idle_timeout_seconds", 60}});
+  CHECK_MESSAGE(run.result.exit_code == 5, run.result.describe());
+  CHECK(contains(run.result.err, "export/get id=" + std::to_string(bundle_id(0)) + ": attempt 1 of 2 failed"));
+  CHECK(contains(run.result.err, "gave up after 2 attempts"));
+  CHECK(contains(run.result.err, "the request passed its deadline"));
+  CHECK(contains(run.result.err, "request_timeout_seconds is 1, plus 1 s per 16384 body bytes received"));
+  CHECK(contains(run.result.err, "(ETL_E_TIMEOUT)"));
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(40));  // not the 30+ s of each body
+  CHECK(sim.stats()["get_requests"] == 2);
+  if (!run.state.empty()) CHECK_FALSE(contains(run.state, "last_bundle_id"));
+}
+
+TEST_CASE("e2e: a trickling export/list body is cut at request_timeout_seconds, the whole request") {
+  Simulator sim({"--bundles", "1", "--slow-body-bytes-per-second", "10"});  // ~75 bytes: 7 s
+  Workspace work;
+  const auto run = work.to_csv(sim, {{"request_timeout_seconds", 1}, {"max_attempts", 2}});
+  CHECK_MESSAGE(run.result.exit_code == 5, run.result.describe());
+  CHECK(contains(run.result.err, "export/list start="));
+  CHECK(contains(run.result.err, "the request passed its deadline"));
+  CHECK(contains(run.result.err, "request_timeout_seconds is 1)"));
+  CHECK(sim.stats()["list_requests"] == 2);
+  CHECK(sim.stats()["get_requests"] == 0);
+}
+
+TEST_CASE("e2e: an event over max_event_bytes fails the run naming it, its size, the limit and the keys") {
+  Simulator sim(kHugeEventArgs);
+  Workspace work;
+  const auto run = work.to_csv(sim, {{"max_event_bytes", kSmallEventLimit}});
+  CHECK_MESSAGE(run.result.exit_code == 5, run.result.describe());
+  CHECK(contains(run.result.err, "bundle " + std::to_string(bundle_id(0)) + " event 201 "));
+  CHECK(contains(run.result.err, "is 2000000 bytes, over max_event_bytes (1048576)"));
+  CHECK(contains(run.result.err, "set skip_oversized_events to true"));
+  CHECK(contains(run.result.err, "no STATE was committed"));
+  if (!run.state.empty()) CHECK_FALSE(contains(run.state, "last_bundle_id"));
+}
+
+TEST_CASE("e2e: skip_oversized_events skips the huge event loudly, counts it, and delivers every other event once") {
+  // The first download of bundle 0 is cut halfway: the retry must pass over what the first
+  // attempt emitted or skipped without a second warning, a duplicate or a loss.
+  Simulator sim(with(kHugeEventArgs, {"--fault", "get:truncate:1@" + std::to_string(bundle_id(0))}));
+  Workspace work;
+  const auto run = work.to_csv(sim, {{"max_event_bytes", kSmallEventLimit}, {"skip_oversized_events", true}});
+  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  CHECK(occurrences(run.result.err, "is 2000000 bytes, over max_event_bytes (1048576): SKIPPED") == 1);
+  CHECK(contains(run.result.err, "fullstory.oversized_events_skipped=1"));
+  CHECK(contains(run.result.err, "1 oversized events SKIPPED"));
+  CHECK(sim.stats()["get_requests"] == 3);  // bundle 0 twice, bundle 1 once
+  check_csv_events(work.csv_path(), events_but_the_huge_one());
+}
+
+TEST_CASE("e2e: killed mid-bundle with skip_oversized_events, the rerun still delivers every other event once") {
+  Workspace work;
+  const json skip = {{"max_event_bytes", kSmallEventLimit}, {"skip_oversized_events", true}};
+  const std::vector<std::string> common = {"--state", work.state_path(), "--checkpoint-interval",
+                                           "0",       "--set",           "csv.output_dir=" + work.csv_dir()};
+  {
+    // Half of bundle 0, then silence: the run is killed while it waits for the rest.
+    Simulator sim(
+        with(kHugeEventArgs, {"--fault", "get:stall:1@" + std::to_string(bundle_id(0)), "--stall-seconds", "60"}));
+    etltest::ProcessOptions options;
+    options.env["FULLSTORY_API_KEY"] = kApiKey;
+    options.timeout = std::chrono::seconds(60);
+    auto process = etltest::Process::start(
+        etltest::etlhost_bin(),
+        with({"run", "fullstory", "->", "csv", "--config", work.write_config(sim, skip)}, common), options);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (sim.stats()["faults_injected"] == 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the first half reaches the csv
+    process.send_signal(SIGKILL);
+    const auto killed = process.wait();
+    CHECK(killed.exit_code != 0);
+  }
+  Simulator sim(kHugeEventArgs);
+  const auto run = work.run(with({"run", "fullstory", "->", "csv", "--config", work.write_config(sim, skip)}, common));
+  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  CHECK(contains(run.result.err, "fullstory.oversized_events_skipped=1"));
+  check_csv_events(work.csv_path(), events_but_the_huge_one());
+}
+
+TEST_CASE("e2e: an event nested 100k levels deep is refused as invalid JSON, not a crash") {
+  Simulator sim({"--bundles", "1", "--events-per-bundle", "5", "--deep-event-depth", "100000"});
+  Workspace work;
+  const auto run = work.to_csv(sim);
+  CHECK_MESSAGE(run.result.exit_code == 5, run.result.describe());
+  CHECK(contains(run.result.err, "event 2 (ending at byte offset"));
+  CHECK(contains(run.result.err, "is invalid JSON: "));
+  CHECK(contains(run.result.err, "too deep"));
+  if (!run.state.empty()) CHECK_FALSE(contains(run.state, "last_bundle_id"));
 }

@@ -1,6 +1,7 @@
 // Unit tests of JsonArraySplitter: boundaries, strings, nesting, whitespace, errors.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -13,8 +14,9 @@ using fullstory::SplitError;
 namespace {
 
 struct Collect final : ElementSink {
-  std::vector<std::string> elements;
+  std::vector<std::string> elements;  // an oversized one as "<N bytes>"
   void element(std::string_view json) override { elements.emplace_back(json); }
+  void oversized_element(uint64_t bytes) override { elements.push_back("<" + std::to_string(bytes) + " bytes>"); }
 };
 
 std::vector<std::string> split_whole(const std::string& input) {
@@ -120,15 +122,22 @@ TEST_CASE("splitter: garbage is reported with its offset") {
   CHECK(sink.elements.size() == 2);
 }
 
-TEST_CASE("splitter: an element over the size cap is refused") {
-  Collect sink;
-  JsonArraySplitter splitter(sink, 16);
-  const std::string input = R"([{"a":"0123456789abcdef"}])";
-  try {
-    splitter.write(input.data(), input.size());
-    FAIL("expected too_large");
-  } catch (const SplitError& e) {
-    CHECK(e.kind() == SplitError::Kind::kTooLarge);
+TEST_CASE("splitter: an element over the size cap is measured to its end, not kept, and the next one is whole") {
+  const std::string big = R"({"a":"0123456789abcdef","b":[1,{"c":"\"]"}]})";
+  const std::string input = "[" + big + R"(,"x",{"d":2}])";
+  for (size_t chunk = 1; chunk <= input.size(); ++chunk) {
+    CAPTURE(chunk);
+    Collect sink;
+    JsonArraySplitter splitter(sink, 16);
+    for (size_t at = 0; at < input.size(); at += chunk) {
+      splitter.write(input.data() + at, std::min(chunk, input.size() - at));
+    }
+    splitter.finish();
+    REQUIRE(sink.elements.size() == 3);
+    CHECK(sink.elements[0] == "<" + std::to_string(big.size()) + " bytes>");
+    CHECK(sink.elements[1] == R"("x")");
+    CHECK(sink.elements[2] == R"({"d":2})");
+    CHECK(splitter.elements() == 3);
   }
 }
 

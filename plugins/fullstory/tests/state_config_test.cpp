@@ -13,6 +13,7 @@
 #include "event_validator.h"
 #include "events_schema.h"
 #include "export_list.h"
+#include "json_array_splitter.h"
 #include "plugin_driver.h"
 #include "plugin_loader.h"
 #include "replay_guard.h"
@@ -146,8 +147,11 @@ TEST_CASE("config: defaults") {
 }
 
 TEST_CASE("config table: the spec carries each default and range once, reading enforces the range") {
-  CHECK(kSourceConfig.fields().size() == 13);
+  CHECK(kSourceConfig.fields().size() == 16);
   CHECK(std::strcmp(spec_of("allow_bundle_gaps").default_json, "false") == 0);
+  CHECK(std::strcmp(spec_of("request_timeout_seconds").default_json, "300") == 0);
+  CHECK(std::strcmp(spec_of("max_event_bytes").default_json, "67108864") == 0);
+  CHECK(std::strcmp(spec_of("skip_oversized_events").default_json, "false") == 0);
   CHECK(std::strcmp(spec_of("connect_timeout_seconds").default_json, "30") == 0);
   CHECK(std::strcmp(spec_of("connect_timeout_seconds").help, "Seconds to wait for a TCP/TLS connection, 1-3600.") == 0);
   CHECK(std::strcmp(spec_of("max_attempts").help, "Attempts per request (first try included), 1-100.") == 0);
@@ -164,6 +168,10 @@ TEST_CASE("config table: the spec carries each default and range once, reading e
   const std::string key = R"("api_key":"na1.secret-key",)";
   CHECK(config_error("{" + key + R"("idle_timeout_seconds":0})") ==
         "config key 'idle_timeout_seconds': expected an integer from 1 to 86400 (seconds), found 0");
+  CHECK(config_error("{" + key + R"("max_event_bytes":1023})") ==
+        "config key 'max_event_bytes': expected an integer from 1024 to 4294967296 (bytes), found 1023");
+  CHECK(config_error("{" + key + R"("request_timeout_seconds":0})") ==
+        "config key 'request_timeout_seconds': expected an integer from 1 to 86400 (seconds), found 0");
   CHECK(config_error("{" + key + R"("max_attempts":101})") ==
         "config key 'max_attempts': expected an integer from 1 to 100, found 101");
   CHECK(config_error("{" + key + R"("downloads_per_minute":601})") ==
@@ -302,12 +310,20 @@ TEST_CASE("replay guard: skips the emitted prefix, verifies it, notices change")
 
 TEST_CASE("validator: objects pass, everything else is named") {
   EventValidator validator;
-  CHECK_FALSE(validator.problem(R"({"a":[1,{"b":"\u00e9"}],"n":9223372036854775807})").has_value());
-  CHECK(validator.problem("[1]").value_or("").find("not a JSON object") != std::string::npos);
-  CHECK(validator.problem(R"({"a":})").has_value());
-  CHECK(validator.problem(R"({"a":"\x"})").has_value());
-  CHECK(validator.problem("{\"a\":\"\xff\"}").has_value());  // invalid UTF-8
-  CHECK(validator.problem("{\"a\":\"raw\nnewline\"}").has_value());
+  // As the splitter hands them over: kTailPadding readable bytes after the element.
+  std::string buffer;
+  const auto problem = [&](std::string_view json) {
+    buffer.assign(json).append(JsonArraySplitter::kTailPadding, ' ');
+    return validator.problem(std::string_view(buffer.data(), json.size()));
+  };
+  CHECK_FALSE(problem(R"({"a":[1,{"b":"\u00e9"}],"n":9223372036854775807})").has_value());
+  CHECK(problem("[1]").value_or("").find("not a JSON object") != std::string::npos);
+  CHECK(problem(R"({"a":})").has_value());
+  CHECK(problem(R"({"a":"\x"})").has_value());
+  CHECK(problem("{\"a\":\"\xff\"}").has_value());  // invalid UTF-8
+  CHECK(problem("{\"a\":\"raw\nnewline\"}").has_value());
+  const std::string deep = "{\"a\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  CHECK(problem(deep).value_or("").find("invalid JSON") != std::string::npos);  // refused, no crash
 }
 
 TEST_CASE("schema: documented fields typed and nullable, custom vars by suffix, extras allowed") {

@@ -631,10 +631,7 @@ class Emitter {
     pending_.clear();
     arena_.clear();
     last_stream_.clear();
-    if (status != ETL_OK) {
-      const bool has_message = err_ != nullptr && err_->message[0] != '\0';
-      throw Error(status, has_message ? err_->message : "the host refused the batch", err_ ? err_->detail : 0);
-    }
+    check_host_answer(status);
   }
 
  private:
@@ -645,6 +642,7 @@ class Emitter {
   };
 
   void add(uint32_t kind, std::string_view stream, std::string_view json, int64_t time_ms) {
+    if (json.size() >= max_bytes_) return send_alone(kind, stream, json, time_ms);
     // Consecutive messages of one stream share one copy of its name.
     if (stream != last_stream_view()) {
       last_stream_offset_ = arena_.size();
@@ -655,6 +653,21 @@ class Emitter {
     arena_.append(json);
     pending_.push_back(Pending{kind, last_stream_offset_, stream.size(), json_offset, json.size(), time_ms});
     if (pending_.size() >= max_messages_ || arena_.size() >= max_bytes_) flush();
+  }
+  // A message bigger than a batch goes out by itself, from the caller's bytes: copied into
+  // the arena it would cost its size once more and keep the arena that big for the run.
+  void send_alone(uint32_t kind, std::string_view stream, std::string_view json, int64_t time_ms) {
+    flush();
+    const etl_message message{ETL_STRUCT_SIZE(etl_message), kind, etl_str{stream.data(), stream.size()},
+                              etl_str{json.data(), json.size()}, time_ms};
+    const etl_message* pointer = &message;
+    check_host_answer(emitter_->emit(emitter_->host_ctx, &pointer, 1, err_));
+  }
+  void check_host_answer(etl_status status) const {
+    if (status != ETL_OK) {
+      const bool has_message = err_ != nullptr && err_->message[0] != '\0';
+      throw Error(status, has_message ? err_->message : "the host refused the batch", err_ ? err_->detail : 0);
+    }
   }
   std::string_view last_stream_view() const {
     return pending_.empty() ? std::string_view("\x01", 1) : std::string_view(last_stream_);

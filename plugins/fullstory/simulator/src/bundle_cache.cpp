@@ -17,7 +17,8 @@ constexpr const char* kManifestName = "fullstory-sim-cache.manifest";
 // Everything the cached bytes depend on.
 std::string describe_generation(const BundleCatalog& catalog, const EventGenerator& generator) {
   std::ostringstream text;
-  text << "generator-version " << EventGenerator::kVersion << "\nseed " << generator.seed() << '\n';
+  text << "generator-version " << EventGenerator::kVersion << "\nseed " << generator.seed() << '\n'
+       << describe_odd_events(generator.odd_events()) << '\n';
   for (const Bundle& bundle : catalog.bundles()) {
     text << "bundle " << bundle.id << ' ' << bundle.start << ' ' << bundle.stop << ' ' << bundle.event_count << '\n';
   }

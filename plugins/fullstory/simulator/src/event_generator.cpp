@@ -199,6 +199,13 @@ void write_unknown_fields(JsonWriter& json, SplitMix64& rng) {
 }  // namespace
 
 void EventGenerator::append_event(std::string& out, const Bundle& bundle, std::uint64_t index) const {
+  if (!is_odd_event(odd_, bundle, index)) return append_normal_event(out, bundle, index);
+  std::string normal;
+  append_normal_event(normal, bundle, index);
+  append_odd_event(out, odd_, normal);
+}
+
+void EventGenerator::append_normal_event(std::string& out, const Bundle& bundle, std::uint64_t index) const {
   SplitMix64 rng(mix64(mix64(mix64(seed_) ^ bundle.index) ^ index));
   const std::uint64_t visitor = rng.below(kVisitors);
   const std::string_view type = pick(values::kEventTypes, rng.next());

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "bundle_catalog.h"
+#include "odd_events.h"
 
 namespace fssim {
 
@@ -18,14 +19,18 @@ class EventGenerator {
   // regenerated instead of served.
   static constexpr int kVersion = 1;
 
-  explicit EventGenerator(std::uint64_t seed) : seed_(seed) {}
+  explicit EventGenerator(std::uint64_t seed, OddEvents odd = {}) : seed_(seed), odd_(odd) {}
 
   std::uint64_t seed() const { return seed_; }
+  const OddEvents& odd_events() const { return odd_; }
   // Appends event `index` (< bundle.event_count) of `bundle` as one compact JSON object.
   void append_event(std::string& out, const Bundle& bundle, std::uint64_t index) const;
 
  private:
+  void append_normal_event(std::string& out, const Bundle& bundle, std::uint64_t index) const;
+
   std::uint64_t seed_;
+  OddEvents odd_;
 };
 
 }  // namespace fssim

@@ -7,6 +7,7 @@
 #include "fault_responder.h"
 #include "http_responses.h"
 #include "request_parsing.h"
+#include "slow_body.h"
 
 namespace fssim {
 
@@ -64,7 +65,7 @@ void GetHandler::serve(Exchange& exchange) {
   }
   const RateLimiter::Admission admission = context_.rate_limiter.admit();
   if (!admission.granted) return send_too_many_requests(exchange, context_, admission.retry_after);
-  send_planned(exchange, planned);
+  send_response(exchange, context_, planned);
   ++context_.stats.get_successes;
 }
 

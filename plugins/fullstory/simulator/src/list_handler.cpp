@@ -11,6 +11,7 @@
 #include "http_responses.h"
 #include "list_lies.h"
 #include "request_parsing.h"
+#include "slow_body.h"
 
 namespace fssim {
 
@@ -58,7 +59,7 @@ void ListHandler::serve(Exchange& exchange) {
   if (const auto fault = context_.faults.take(Endpoint::kList, std::nullopt)) {
     return respond_with_fault(exchange, context_, *fault, Endpoint::kList, planned);
   }
-  send_planned(exchange, planned);
+  send_response(exchange, context_, planned);
 }
 
 }  // namespace fssim

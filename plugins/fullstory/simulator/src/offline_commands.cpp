@@ -8,7 +8,7 @@ namespace fssim {
 void run_offline_command(const SimOptions& options) {
   const OfflineCommand& command = options.offline.value();
   const BundleCatalog catalog(options.catalog);
-  const EventGenerator generator(options.seed);
+  const EventGenerator generator(options.seed, options.odd_events);
 
   const Bundle* bundle_to_write = nullptr;
   if (command.kind == OfflineCommand::Kind::kWriteBundle) {

@@ -15,6 +15,8 @@ namespace {
 constexpr std::int64_t kLastRepresentableSecond = 253'402'300'799;
 constexpr std::uint64_t kMaxBundles = 1'000'000;
 constexpr std::uint64_t kMaxEventsPerBundle = 1'000'000'000;
+constexpr std::uint64_t kMaxHugeEventBytes = std::uint64_t{4} << 30;
+constexpr unsigned kMaxDeepEventDepth = 100'000'000;
 
 const char* const kUsage =
     R"(fullstory-sim: a stand-in for FullStory's legacy Data Export API, for tests and benchmarks.
@@ -45,6 +47,10 @@ Bundles and events:
                            and covers [first + i*period, first + (i+1)*period).
   --events-per-bundle N[,N...]  events in every bundle, or one count per bundle (default 1000)
   --seed N                 generator seed; same seed, same bytes (default 1)
+  --huge-event-bytes B     one event is padded to B bytes (a "SimPadding" string member):
+                           event E/3 of the first bundle's E events; default 0, none
+  --deep-event-depth D     the same event holds a "SimDeep" member of arrays nested D
+                           deep; default 0, none
 
 Responses:
   --gzip MODE              how export/get sends its gzip body (default negotiate):
@@ -76,6 +82,8 @@ Faults:
                            COUNT     how many requests get it (default 1) or 'always'
                            BUNDLE_ID restrict a get fault to one bundle
   --stall-seconds S        how long a stall lasts (default 30)
+  --slow-body-bytes-per-second N  every export/list and export/get body trickles at N bytes
+                           a second, in 10 flushed slices a second (a slowloris; default 0, off)
   --list-page-size N       bundles per export/list page (default 20, FullStory's)
   --list-lie KIND          export/list breaks its promise, on every call (default none):
                            newest-first (the newest bundles, newest first), duplicate-id,
@@ -190,6 +198,10 @@ void apply_flag(SimOptions& options, std::string_view flag, ArgCursor& args) {
   else if (flag == "--first-start")
     catalog.first_start = parse_number<std::int64_t>(flag, value(), 0, kLastRepresentableSecond);
   else if (flag == "--events-per-bundle") catalog.events_per_bundle = parse_event_counts(flag, value());
+  else if (flag == "--huge-event-bytes")
+    options.odd_events.huge_bytes = parse_number<std::uint64_t>(flag, value(), 0, kMaxHugeEventBytes);
+  else if (flag == "--deep-event-depth")
+    options.odd_events.deep_depth = parse_number<unsigned>(flag, value(), 0, kMaxDeepEventDepth);
   else if (flag == "--seed")
     options.seed = parse_number<std::uint64_t>(flag, value(), 0, std::numeric_limits<std::uint64_t>::max());
   else if (flag == "--gzip") {
@@ -230,6 +242,8 @@ void apply_flag(SimOptions& options, std::string_view flag, ArgCursor& args) {
       throw UsageError("--reflect-auth expects [list:|get:]MODE with MODE one of " +
                        std::string(auth_reflection_names()) + ", got '" + std::string(spec) + "'");
     options.reflect_auth = *reflection;
+  } else if (flag == "--slow-body-bytes-per-second") {
+    options.slow_body_bytes_per_second = parse_number<unsigned>(flag, value(), 0, 1'000'000'000);
   } else if (flag == "--stall-seconds") options.stall_seconds = seconds(0);
   else if (flag == "--cache-dir") options.cache_dir = value();
   else if (flag == "--write-bundle") {

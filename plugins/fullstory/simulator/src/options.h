@@ -11,6 +11,7 @@
 #include "bundle_catalog.h"
 #include "fault_plan.h"
 #include "list_lies.h"
+#include "odd_events.h"
 
 namespace fssim {
 
@@ -42,6 +43,7 @@ struct SimOptions {
 
   CatalogConfig catalog;
   std::uint64_t seed = 1;
+  OddEvents odd_events;
   GzipMode gzip = GzipMode::kNegotiate;
 
   unsigned rate_limit = 2;  // 0 = unlimited
@@ -55,6 +57,7 @@ struct SimOptions {
 
   std::vector<FaultSpec> faults;
   unsigned stall_seconds = 30;
+  unsigned slow_body_bytes_per_second = 0;  // 0: full speed
   std::string cache_dir;
   bool verbose = false;
 

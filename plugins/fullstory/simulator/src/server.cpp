@@ -73,7 +73,7 @@ int run_server(const SimOptions& options) {
   if (options.tls()) ssl.emplace();
 
   const BundleCatalog catalog(options.catalog);
-  const EventGenerator generator(options.seed);
+  const EventGenerator generator(options.seed, options.odd_events);
   std::optional<BundleCache> cache;
   if (!options.cache_dir.empty()) cache.emplace(options.cache_dir, catalog, generator);
   RateLimiter rate_limiter(options.rate_limit, std::chrono::seconds(options.rate_window_seconds));

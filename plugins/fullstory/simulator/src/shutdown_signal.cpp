@@ -10,7 +10,7 @@ void ShutdownSignal::trigger() {
   changed_.notify_all();
 }
 
-bool ShutdownSignal::wait_for(std::chrono::seconds duration) {
+bool ShutdownSignal::wait_for(std::chrono::milliseconds duration) {
   std::unique_lock lock(mutex_);
   return changed_.wait_for(lock, duration, [this] { return triggered_; });
 }

@@ -12,7 +12,7 @@ class ShutdownSignal {
  public:
   void trigger();
   // Sleeps up to `duration`; returns early (true) once trigger() was called.
-  bool wait_for(std::chrono::seconds duration);
+  bool wait_for(std::chrono::milliseconds duration);
 
  private:
   std::mutex mutex_;

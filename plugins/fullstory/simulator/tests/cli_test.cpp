@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <future>
 #include <thread>
 
@@ -34,6 +35,9 @@ TEST_CASE("--help documents every flag") {
                            "--list-page-size",
                            "--list-lie",
                            "--reflect-auth",
+                           "--huge-event-bytes",
+                           "--deep-event-depth",
+                           "--slow-body-bytes-per-second",
                            "--cache-dir",
                            "--write-bundle",
                            "--dump-events",
@@ -87,6 +91,40 @@ TEST_CASE("--dump-bundles lists every bundle with its range and event count") {
   CHECK(dump.out == "{\"Id\":9007199254740993,\"Start\":1000,\"Stop\":1060,\"events\":5}\n"
                     "{\"Id\":9007199254741993,\"Start\":1060,\"Stop\":1120,\"events\":0}\n"
                     "{\"Id\":9007199254742993,\"Start\":1120,\"Stop\":1180,\"events\":7}\n");
+}
+
+TEST_CASE("--huge-event-bytes and --deep-event-depth make event N/3 of the first bundle odd, only it") {
+  const std::vector<std::string> shape = {"--bundles", "2", "--events-per-bundle", "5,4", "--dump-events", "-"};
+  const auto events_of = [](const std::vector<std::string>& args) {
+    const ProcessResult dump = run_sim(args);
+    REQUIRE(dump.exit_code == 0);
+    std::vector<std::string> events;
+    for (size_t at = 0, end; (end = dump.out.find('\n', at)) != std::string::npos; at = end + 1) {
+      events.push_back(dump.out.substr(at, end - at));
+    }
+    return events;
+  };
+  const auto normal = events_of(shape);
+  auto odd_args = shape;
+  odd_args.insert(odd_args.end(), {"--huge-event-bytes", "5000", "--deep-event-depth", "3"});
+  const auto odd = events_of(odd_args);
+  REQUIRE(odd.size() == 9);
+  for (size_t i = 0; i < odd.size(); ++i) {
+    if (i != 1) CHECK(odd[i] == normal[i]);
+  }
+  CHECK(odd[1].size() == 5000);
+  CHECK(odd[1].rfind(R"({"SimDeep":[[[]]],"SimPadding":")", 0) == 0);
+  CHECK(odd[1].substr(odd[1].size() - (normal[1].size() - 1)) == normal[1].substr(1));  // its own members follow
+}
+
+TEST_CASE("--slow-body-bytes-per-second trickles a body at that rate") {
+  SimServer sim({"--slow-body-bytes-per-second", "100"});
+  const auto started = std::chrono::steady_clock::now();
+  const auto list = http_get(sim.port(), list_path(0));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  CHECK(list.status == 200);
+  CHECK(list.body.find("\"exports\"") != std::string::npos);
+  CHECK(seconds >= 0.5);  // the ~75-byte list in slices of 10 bytes every 0.1 s, not at once
 }
 
 TEST_CASE("startup writes the port file and one listening line to stderr") {
