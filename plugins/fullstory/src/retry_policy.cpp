@@ -8,10 +8,6 @@
 namespace fullstory {
 namespace {
 
-// Waits longer than a day are not a rate limit but a misconfiguration: cap the parsed value
-// so the arithmetic cannot overflow; the wait budget then refuses it with a clear message.
-constexpr int64_t kMaxRetryAfterSeconds = 86400;
-
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
