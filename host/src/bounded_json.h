@@ -24,8 +24,9 @@ class JsonTooDeep : public std::runtime_error {
       : std::runtime_error("it nests objects and arrays deeper than " + std::to_string(kMaxJsonDepth) + " levels") {}
 };
 
-/// nlohmann's parse(), but throws JsonTooDeep past kMaxJsonDepth levels (and
-/// nlohmann::json::parse_error for invalid JSON, as parse() does).
+/// nlohmann's parse(), but throws JsonTooDeep past kMaxJsonDepth levels, and
+/// nlohmann::json::parse_error for invalid JSON, as parse() does, a number beyond a double
+/// (1e999) included.
 template <class Json>
 Json parse_bounded(std::string_view text) {
   const typename Json::parser_callback_t limit = [](int depth, typename Json::parse_event_t event, Json&) {
@@ -33,7 +34,16 @@ Json parse_bounded(std::string_view text) {
     if (opens && depth >= kMaxJsonDepth) throw JsonTooDeep();
     return true;
   };
-  return Json::parse(text.begin(), text.end(), limit);
+  try {
+    return Json::parse(text.begin(), text.end(), limit);
+  } catch (const typename Json::out_of_range& error) {
+    // nlohmann reports 1e999 as out_of_range, which no caller expects from a parse: it
+    // escaped as an internal error (exit 1). It is invalid input like any other.
+    const std::string_view what = error.what();
+    const size_t prefix = what.find("] ");
+    throw Json::parse_error::create(error.id, 0, std::string(what.substr(prefix == what.npos ? 0 : prefix + 2)),
+                                    nullptr);
+  }
 }
 
 /// parse_bounded() that answers a discarded value for invalid or too deep JSON, as

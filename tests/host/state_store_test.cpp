@@ -122,6 +122,16 @@ TEST_CASE("state: invalid JSON and unknown envelope versions are refused, naming
   CHECK(contains(state_error(path, "demo", "csv"), "understands version 1 only"));
 }
 
+TEST_CASE("state: a number beyond a double (1e999) is refused as invalid JSON, naming the file") {
+  // Found by state_text_fuzzer: nlohmann's out_of_range escaped as an internal error (exit 1).
+  hosttest::TempDir dir;
+  const std::string path = dir.file("state.json");
+  write_file(path, R"({"events":1e999})");
+  const std::string message = state_error(path, "demo", "csv");
+  CHECK(contains(message, "state file " + path + " is not valid JSON"));
+  CHECK(contains(message, "number overflow parsing '1e999'"));
+}
+
 TEST_CASE("state: a commit is atomic and leaves no temporary file") {
   hosttest::TempDir dir;
   const std::string path = dir.file("state.json");
