@@ -226,6 +226,9 @@ void JsonArraySplitter::write(const char* data, size_t size) {
         ++i;
         break;
     }
+    // After every step, not only where a chunk ends: otherwise an oversized element that
+    // never closes was kTooLarge or kIncomplete depending on how the network cut the body.
+    check_size(offset_ + i);
   }
   offset_ += size;
 }

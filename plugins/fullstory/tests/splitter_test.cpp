@@ -1,6 +1,7 @@
 // Unit tests of JsonArraySplitter: boundaries, strings, nesting, whitespace, errors.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -129,6 +130,27 @@ TEST_CASE("splitter: an element over the size cap is refused") {
     FAIL("expected too_large");
   } catch (const SplitError& e) {
     CHECK(e.kind() == SplitError::Kind::kTooLarge);
+  }
+}
+
+TEST_CASE("splitter: an oversized element that never closes is too large however the body is chunked") {
+  // Found by json_array_splitter_fuzzer: the size was checked only where a chunk ended, so
+  // this body was kIncomplete (a transfer to retry) whole and kTooLarge (a bundle to fail)
+  // in pieces.
+  const std::string input = "[[[" + std::string(64, '1') + "]";
+  for (const size_t piece : {input.size(), size_t{1}, size_t{10}}) {
+    CAPTURE(piece);
+    Collect sink;
+    JsonArraySplitter splitter(sink, 16);
+    try {
+      for (size_t at = 0; at < input.size(); at += piece) {
+        splitter.write(input.data() + at, std::min(piece, input.size() - at));
+      }
+      splitter.finish();
+      FAIL("expected a SplitError");
+    } catch (const SplitError& e) {
+      CHECK(e.kind() == SplitError::Kind::kTooLarge);
+    }
   }
 }
 
