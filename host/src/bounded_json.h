@@ -26,7 +26,7 @@ class JsonTooDeep : public std::runtime_error {
 
 /// nlohmann's parse(), but throws JsonTooDeep past kMaxJsonDepth levels, and
 /// nlohmann::json::parse_error for invalid JSON, as parse() does, a number beyond a double
-/// (1e999) included.
+/// (1e999) and a NUL byte included.
 template <class Json>
 Json parse_bounded(std::string_view text) {
   const typename Json::parser_callback_t limit = [](int depth, typename Json::parse_event_t event, Json&) {
@@ -34,6 +34,11 @@ Json parse_bounded(std::string_view text) {
     if (opens && depth >= kMaxJsonDepth) throw JsonTooDeep();
     return true;
   };
+  // nlohmann takes a NUL byte for the end of the text and ignores what follows: a state
+  // "{...}\0junk" was read as "{...}" but kept (and committed) with the junk.
+  if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    throw Json::parse_error::create(101, nul + 1, "a NUL byte, which JSON text never holds", nullptr);
+  }
   try {
     return Json::parse(text.begin(), text.end(), limit);
   } catch (const typename Json::out_of_range& error) {

@@ -132,6 +132,17 @@ TEST_CASE("state: a number beyond a double (1e999) is refused as invalid JSON, n
   CHECK(contains(message, "number overflow parsing '1e999'"));
 }
 
+TEST_CASE("state: a NUL byte after the JSON is refused, not kept and committed with the rest") {
+  // Found by state_text_fuzzer: nlohmann stops at a NUL byte, so " false\0junk" was a valid
+  // Singer state whose text (junk included) went into the next commit's envelope.
+  hosttest::TempDir dir;
+  const std::string path = dir.file("state.json");
+  write_file(path, std::string("{\"events\":\"2017-01-17T20:32:05Z\"}\0junk", 38));
+  const std::string message = state_error(path, "demo", "csv");
+  CHECK(contains(message, "state file " + path + " is not valid JSON"));
+  CHECK(contains(message, "a NUL byte"));
+}
+
 TEST_CASE("state: a commit is atomic and leaves no temporary file") {
   hosttest::TempDir dir;
   const std::string path = dir.file("state.json");
