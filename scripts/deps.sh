@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages etlhost needs to build, test and benchmark.
 # Idempotent: when everything is already installed it does not touch apt at all.
+# --sanitize adds what only scripts/test-sanitized.sh needs (clang, its ASan and libFuzzer runtime).
 set -euo pipefail
 
 packages=(
@@ -14,6 +15,9 @@ packages=(
   time                                # /usr/bin/time -v for the benchmarks' peak RSS
   clang-format clang-tidy             # scripts/check-style.sh: layout and naming checks
 )
+if [ "${1:-}" = "--sanitize" ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

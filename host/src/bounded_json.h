@@ -136,9 +136,15 @@ class BoundsCheck final : public nlohmann::json_sax<Json> {
 }  // namespace bounded_json_detail
 
 /// nlohmann's parse(), but throws JsonTooDeep past kMaxJsonDepth levels and JsonRefused for
-/// a number out of range (and nlohmann::json::parse_error for invalid JSON, as parse() does).
+/// a number out of range (and nlohmann::json::parse_error for invalid JSON, as parse() does,
+/// a NUL byte included).
 template <class Json>
 Json parse_bounded(std::string_view text, BigIntegers big_integers = BigIntegers::kRefused) {
+  // nlohmann takes a NUL byte for the end of the text and ignores what follows: a state
+  // "{...}\0junk" was read as "{...}" but kept (and committed) with the junk.
+  if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    throw Json::parse_error::create(101, nul + 1, "a NUL byte, which JSON text never holds", nullptr);
+  }
   bounded_json_detail::BoundsCheck<Json> bounds(text, big_integers);
   bounds.check();  // false for invalid JSON: parse() below says where and why
   return Json::parse(text.begin(), text.end());

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <tuple>
 
 #include "config_builder.h"
 #include "etlhost/plugin.h"
@@ -218,6 +219,23 @@ TEST_CASE("config: a config file that is not a JSON object is refused, naming th
   ConfigInputs missing{"fullstory", "--config", "/nonexistent/dir/config.json", {}};
   CHECK_THROWS_WITH_AS(etlhost::build_config(spec(), missing, env_of({{"FULLSTORY_API_KEY", "k"}})),
                        doctest::Contains("cannot read fullstory config file /nonexistent/dir/config.json"), HostError);
+}
+
+TEST_CASE("config: a number beyond a double (1e999) is a config error naming the file, not an internal error") {
+  // Found by config_builder_fuzzer: nlohmann's out_of_range escaped as exit 1.
+  Case file;
+  file.file_text = R"({"ratio": 1e999})";
+  const std::string message = config_error(file);
+  CHECK(contains(message, "config.json"));
+  CHECK(contains(message, "is not valid JSON"));
+  CHECK(contains(message, "number overflow parsing '1e999'"));
+  for (const auto& [key, value, expected] :
+       {std::tuple{"ratio", "1e999", "--set fullstory.ratio expects a number"},
+        std::tuple{"extra", "[1e999]", "--set fullstory.extra expects a JSON value"}}) {
+    Case on_command_line;
+    on_command_line.sets = {set(key, value)};
+    CHECK(contains(config_error(on_command_line), expected));
+  }
 }
 
 TEST_CASE("config: a secret is refused on the command line and never printed") {

@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <string>
+#include <utility>
 
 #include "exit_codes.h"
 #include "host_error.h"
@@ -120,6 +122,24 @@ TEST_CASE("state: invalid JSON and unknown envelope versions are refused, naming
   CHECK(contains(message, "parse error"));
   write_file(path, R"({"etlhost_state":2,"source":"demo"})");
   CHECK(contains(state_error(path, "demo", "csv"), "understands version 1 only"));
+}
+
+TEST_CASE("state: 1e999 or a NUL byte after the JSON is refused as invalid JSON, naming the file") {
+  // Found by state_text_fuzzer. 1e999: nlohmann's out_of_range escaped as an internal error
+  // (exit 1). NUL: nlohmann stops there, so " false\0junk" was a valid Singer state whose
+  // text, junk included, went into the next commit's envelope.
+  const std::pair<std::string, const char*> cases[] = {
+      {R"({"events":1e999})", "number overflow parsing '1e999'"},
+      {std::string("{\"events\":\"2017-01-17T20:32:05Z\"}\0junk", 38), "a NUL byte"}};
+  for (const auto& [text, problem] : cases) {
+    CAPTURE(problem);
+    hosttest::TempDir dir;
+    const std::string path = dir.file("state.json");
+    write_file(path, text);
+    const std::string message = state_error(path, "demo", "csv");
+    CHECK(contains(message, "state file " + path + " is not valid JSON"));
+    CHECK(contains(message, problem));
+  }
 }
 
 TEST_CASE("state: a commit is atomic and leaves no temporary file") {

@@ -2,6 +2,7 @@
 // data moves), lock and read the state file, then hand over to the pipeline.
 #include <optional>
 
+#include "catalog_file.h"
 #include "commands/commands.h"
 #include "commands/common.h"
 #include "config_builder.h"
@@ -17,19 +18,6 @@
 namespace etlhost {
 
 namespace {
-
-// The catalog is checked for shape here so a typo fails before the run, not inside the
-// source. It is passed on re-serialized (the source parses it anyway).
-std::string read_catalog(const std::optional<std::string>& path) {
-  if (!path) return {};
-  const auto catalog = read_json_object_file(*path, "catalog file " + *path + " (--catalog)", exit_code::kConfig);
-  if (!catalog.contains("streams") || !catalog["streams"].is_array()) {
-    throw HostError(exit_code::kConfig, "catalog file " + *path +
-                                            " (--catalog) must hold {\"streams\": [...]}, as printed by "
-                                            "`etlhost discover`");
-  }
-  return catalog.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-}
 
 std::string describe_start(const LoadedPlugin& source, const LoadedPlugin& sink, const StateStore* store,
                            const StoredState& stored) {
@@ -67,7 +55,7 @@ int run_command(const Command& command, Logger& logger) {
   // Registered before create(): a plugin may log (or fail) with its config in hand.
   for (const std::string& secret : source_config.secrets) logger.add_secret(secret);
   for (const std::string& secret : sink_config.secrets) logger.add_secret(secret);
-  const std::string catalog = read_catalog(command.catalog_file);
+  const std::string catalog = command.catalog_file ? read_catalog_file(*command.catalog_file) : std::string();
 
   // Declared before the instances so the lock is held until both are destroyed.
   std::optional<StateStore> store;

@@ -8,10 +8,6 @@
 namespace fullstory {
 namespace {
 
-// Waits longer than a day are not a rate limit but a misconfiguration: cap the parsed value
-// so the arithmetic cannot overflow; the wait budget then refuses it with a clear message.
-constexpr int64_t kMaxRetryAfterSeconds = 86400;
-
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
@@ -50,6 +46,8 @@ std::optional<milliseconds> parse_retry_after(std::string_view value, std::chron
   // and overflowing there turned "wait until 9999" into "retry now".
   const int64_t now_seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   if (*date - now_seconds > kMaxRetryAfterSeconds) return std::chrono::seconds(kMaxRetryAfterSeconds + 1);
+  // Likewise a date before 1678: it is in the past, so "retry now" (the fuzzer found it).
+  if (*date <= now_seconds) return milliseconds(0);
   const auto until = std::chrono::system_clock::time_point(std::chrono::seconds(*date)) - now;
   const auto wait = std::chrono::ceil<milliseconds>(until);
   return std::clamp(wait, milliseconds(0), milliseconds(std::chrono::seconds(kMaxRetryAfterSeconds + 1)));

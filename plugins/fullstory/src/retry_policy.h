@@ -34,6 +34,11 @@ class RetryPolicy {
   milliseconds max_delay_;
 };
 
+/// Waits longer than a day are not a rate limit but a misconfiguration: parse_retry_after caps
+/// its answer at one second more than this, so the arithmetic cannot overflow and the wait
+/// budget refuses it with a clear message.
+inline constexpr int64_t kMaxRetryAfterSeconds = 86400;
+
 /// How long a Retry-After header asks to wait: delay-seconds ("120") or an HTTP date
 /// (a date in the past means "now"). nullopt for anything else, so the caller falls back to
 /// its own backoff instead of trusting garbage.

@@ -33,6 +33,13 @@ std::optional<int64_t> seconds_of_day(int hour, int minute, int second) {
   return hour * 3600 + minute * 60 + second;
 }
 
+// Year 0000, or an offset that moves a time across a year boundary of 0001-9999, is a time
+// format_rfc3339_utc cannot write back: a bookmark read from it could never be committed.
+std::optional<int64_t> within_rfc3339_years(int64_t seconds) {
+  if (seconds < kFirstRfc3339Second || seconds > kLastRfc3339Second) return std::nullopt;
+  return seconds;
+}
+
 }  // namespace
 
 std::optional<int64_t> parse_rfc3339(std::string_view text) {
@@ -43,7 +50,7 @@ std::optional<int64_t> parse_rfc3339(std::string_view text) {
   if (!year || !month || !day || text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   const auto days = days_since_epoch(*year, *month, *day);
   if (!days) return std::nullopt;
-  if (text.size() == 10) return *days * kSecondsPerDay;
+  if (text.size() == 10) return within_rfc3339_years(*days * kSecondsPerDay);
 
   // "T" partial-time: HH:MM:SS[.fraction]
   if (text[10] != 'T' && text[10] != 't') return std::nullopt;
@@ -78,7 +85,7 @@ std::optional<int64_t> parse_rfc3339(std::string_view text) {
     return std::nullopt;
   }
   if (pos != text.size()) return std::nullopt;
-  return *days * kSecondsPerDay + *in_day - offset;
+  return within_rfc3339_years(*days * kSecondsPerDay + *in_day - offset);
 }
 
 std::string format_rfc3339_utc(int64_t unix_seconds) {

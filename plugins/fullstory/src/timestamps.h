@@ -14,7 +14,8 @@ namespace fullstory {
 
 /// Seconds since the Unix epoch of an RFC 3339 full-date ("2023-11-16", midnight UTC) or
 /// date-time ("2023-11-16T00:00:00Z", "2023-11-16T01:00:00.250+01:00"), floored to the
-/// second. nullopt when the text is anything else (including out-of-range fields).
+/// second. nullopt when the text is anything else (including out-of-range fields, and
+/// times outside [kFirstRfc3339Second, kLastRfc3339Second], such as year 0000).
 std::optional<int64_t> parse_rfc3339(std::string_view text);
 
 /// The seconds RFC 3339's four-digit years can express: 0001-01-01T00:00:00Z to

@@ -60,6 +60,14 @@ TEST_CASE("Retry-After: HTTP date") {
   CHECK(parse_retry_after("Sat, 01 Jan 2263 00:00:00 GMT", now) == milliseconds(86401000));
 }
 
+TEST_CASE("Retry-After: an HTTP date before 1678 means retry now, without overflow") {
+  // Found by retry_after_fuzzer: below system_clock's range the date wrapped around in
+  // nanoseconds (signed overflow) and 1600 turned into the longest wait instead of none.
+  const auto now = at(1'700'000'000);
+  CHECK(parse_retry_after("Sat, 01 Jan 1600 00:00:00 GMT", now) == milliseconds(0));
+  CHECK(parse_retry_after("Mon, 01 Jan 0001 00:00:00 GMT", now) == milliseconds(0));
+}
+
 TEST_CASE("Retry-After: garbage falls back to backoff (nullopt)") {
   const auto now = at(1'700'000'000);
   for (const char* bad : {"", "soon", "-5", "1.5", "30s", "Tue, 14 Nov 2023 22:13:50", "Tue, 31 Feb 2023 22:13:50 GMT",

@@ -141,6 +141,28 @@ TEST_CASE("splitter: an element over the size cap is measured to its end, not ke
   }
 }
 
+TEST_CASE("splitter: an oversized element that never closes is incomplete however the body is chunked") {
+  // Found by json_array_splitter_fuzzer: the outcome of a body cut inside an oversized
+  // element depended on where the network cut it. An oversized element is only measured,
+  // so a body that ends inside one is a cut transfer (retried) in every case.
+  const std::string input = "[[[" + std::string(64, '1') + "]";
+  for (const size_t piece : {input.size(), size_t{1}, size_t{10}}) {
+    CAPTURE(piece);
+    Collect sink;
+    JsonArraySplitter splitter(sink, 16);
+    try {
+      for (size_t at = 0; at < input.size(); at += piece) {
+        splitter.write(input.data() + at, std::min(piece, input.size() - at));
+      }
+      splitter.finish();
+      FAIL("expected a SplitError");
+    } catch (const SplitError& e) {
+      CHECK(e.kind() == SplitError::Kind::kIncomplete);
+    }
+    CHECK(sink.elements.empty());
+  }
+}
+
 TEST_CASE("splitter: reset starts over, element_end_offset tracks the last element") {
   Collect sink;
   JsonArraySplitter splitter(sink);

@@ -88,6 +88,18 @@ TEST_CASE("timestamps: RFC 3339 in, UTC out") {
   CHECK(format_rfc3339_utc(1'484'685'125) == "2017-01-17T20:32:05Z");
 }
 
+TEST_CASE("timestamps: a time outside years 0001-9999 is not read, so every bookmark read can be written back") {
+  // Found by bookmark_fuzzer: year 0000 (or an offset across 9999) parsed, and the bookmark
+  // then wrote "unix time ... (outside years 0001-9999)", which no later run could read.
+  for (const char* outside :
+       {"0000-01-01", "0000-12-31T23:59:59Z", "0001-01-01T00:00:00+00:01", "9999-12-31T23:59:59-00:01"}) {
+    CHECK_MESSAGE(!parse_rfc3339(outside).has_value(), outside);
+  }
+  CHECK(parse_rfc3339("0001-01-01T00:00:00Z") == fullstory::kFirstRfc3339Second);
+  CHECK(parse_rfc3339("9999-12-31T23:59:59Z") == fullstory::kLastRfc3339Second);
+  CHECK_THROWS_AS(parse_bookmark(R"({"events":"0000-06-01T00:00:00Z"})"), etl::Error);
+}
+
 TEST_CASE("bookmark: ours round-trips, ids above 2^53 exact") {
   const Bookmark mark{1'700'092'800, 9'007'199'254'741'993, false};
   const std::string text = bookmark_state_json(mark);
