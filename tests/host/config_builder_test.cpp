@@ -227,8 +227,7 @@ TEST_CASE("config: a number beyond a double (1e999) is a config error naming the
   file.file_text = R"({"ratio": 1e999})";
   const std::string message = config_error(file);
   CHECK(contains(message, "config.json"));
-  CHECK(contains(message, "is not valid JSON"));
-  CHECK(contains(message, "number overflow parsing '1e999'"));
+  CHECK(contains(message, "the number 1e999 at line 1, column 11 is beyond the range of a double"));
   for (const auto& [key, value, expected] :
        {std::tuple{"ratio", "1e999", "--set fullstory.ratio expects a number"},
         std::tuple{"extra", "[1e999]", "--set fullstory.extra expects a JSON value"}}) {

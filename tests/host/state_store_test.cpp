@@ -124,12 +124,12 @@ TEST_CASE("state: invalid JSON and unknown envelope versions are refused, naming
   CHECK(contains(state_error(path, "demo", "csv"), "understands version 1 only"));
 }
 
-TEST_CASE("state: 1e999 or a NUL byte after the JSON is refused as invalid JSON, naming the file") {
+TEST_CASE("state: 1e999 or a NUL byte after the JSON is refused, naming the file") {
   // Found by state_text_fuzzer. 1e999: nlohmann's out_of_range escaped as an internal error
   // (exit 1). NUL: nlohmann stops there, so " false\0junk" was a valid Singer state whose
   // text, junk included, went into the next commit's envelope.
   const std::pair<std::string, const char*> cases[] = {
-      {R"({"events":1e999})", "number overflow parsing '1e999'"},
+      {R"({"events":1e999})", "the number 1e999 at line 1, column 11 is beyond the range of a double"},
       {std::string("{\"events\":\"2017-01-17T20:32:05Z\"}\0junk", 38), "a NUL byte"}};
   for (const auto& [text, problem] : cases) {
     CAPTURE(problem);
@@ -137,7 +137,7 @@ TEST_CASE("state: 1e999 or a NUL byte after the JSON is refused as invalid JSON,
     const std::string path = dir.file("state.json");
     write_file(path, text);
     const std::string message = state_error(path, "demo", "csv");
-    CHECK(contains(message, "state file " + path + " is not valid JSON"));
+    CHECK(contains(message, "state file " + path));
     CHECK(contains(message, problem));
   }
 }
