@@ -2,7 +2,6 @@
 // with the independent finder etltest::revealed_run, and ordinary text passes untouched.
 #include <doctest/doctest.h>
 
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -165,17 +164,4 @@ TEST_CASE("several secrets: each is replaced, the longest first, and each is cau
   CHECK(redactor.redact(encoded).text == "the text (" + std::to_string(encoded.size()) +
                                              " bytes) was withheld: it holds part of a secret (verbatim, escaped, "
                                              "encoded or cut short)");
-}
-
-TEST_CASE("fast enough for every log line: 10000 lines and 200 bodies of 4 KiB well within a second") {
-  const etl::Redactor redactor = key_redactor();
-  const std::string line = "2026-12-02T00:00:00.000Z INFO  [fullstory] export/get id=9007199254740993: 1234 events";
-  const std::string body(4096, 'x');
-  const auto start = std::chrono::steady_clock::now();
-  size_t withheld = 0;
-  for (int i = 0; i < 10000; ++i) withheld += redactor.redact(line).withheld ? 1 : 0;
-  for (int i = 0; i < 200; ++i) withheld += redactor.excerpt(body, 300).withheld ? 1 : 0;
-  const auto took = std::chrono::steady_clock::now() - start;
-  CHECK(withheld == 0);
-  CHECK(took < std::chrono::seconds(1));
 }
