@@ -22,6 +22,11 @@ function(etlhost_add_fuzzer name)
     set(dict "")
   endif()
   add_executable(${name} ${ARG_SOURCES})
+  # One target that builds every fuzzer (scripts/test-sanitized.sh builds just these).
+  if(NOT TARGET etlhost_fuzzers)
+    add_custom_target(etlhost_fuzzers)
+  endif()
+  add_dependencies(etlhost_fuzzers ${name})
   target_link_libraries(${name} PRIVATE ${ARG_LINK})
   target_include_directories(${name} PRIVATE "${PROJECT_SOURCE_DIR}/tests/support/fuzz")  # fuzz_check.h
   target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
