@@ -1,5 +1,5 @@
 /*
- * etlhost/plugin.h: the etlhost plugin ABI, version 1.0.
+ * etlhost/plugin.h: the etlhost plugin ABI, version 1.1.
  *
  * This header is the whole contract between the `etlhost` executable (the host) and the
  * plugins it loads with dlopen (sources, which read data, and sinks, which write it). It is
@@ -105,6 +105,17 @@
  *
  * A sink that can discard (csv) gives exactly-once output across crashes; one that cannot
  * (singer, whose output already left the process) gives at-least-once.
+ *
+ * Acknowledged sinks (1.1): for some sinks flush() proves nothing: a Singer target that
+ * reads the sink's output buffers rows and loads them later, and only its own STATE output
+ * says what is loaded. Such a sink implements acknowledged(): it numbers the STATE messages
+ * it was given in this run 1, 2, 3... in write() order and reports how many are durable
+ * downstream. The host then commits the pair of STATE n only when acknowledged() >= n (and
+ * a flush() that returned ETL_OK came after its write), keeps streaming while acks are
+ * pending, and makes no baseline commit. At the end of every run (success, failure or
+ * stop) it calls finish(): the sink delivers what it has, lets the downstream finish, and
+ * acknowledged() is final after it. A sink without acknowledged() (NULL, a 1.0 sink, or
+ * one that returns ETL_E_NOT_IMPLEMENTED) keeps the 1.0 rule: flush() is the ack.
  */
 #ifndef ETLHOST_PLUGIN_H
 #define ETLHOST_PLUGIN_H
@@ -121,7 +132,7 @@ extern "C" {
  * ------------------------------------------------------------------------------------- */
 
 #define ETL_ABI_MAJOR 1u
-#define ETL_ABI_MINOR 0u
+#define ETL_ABI_MINOR 1u
 /* Casts that compile cleanly as C and as C++ (where -Wold-style-cast is common). */
 #ifdef __cplusplus
 #define ETL_CAST(type, value) (static_cast<type>(value))
@@ -189,6 +200,13 @@ typedef int32_t etl_status;
 #define ETL_E_ABI_MISMATCH 14
 /** A bug: an invariant broke, an exception was caught at the boundary. */
 #define ETL_E_INTERNAL 15
+/**
+ * 1.1: what the sink delivers to failed: a Singer target process that exited non-zero, died
+ * by a signal or stopped reading; a database that refused the load. `detail` carries the
+ * target's exit status (128 + N for a signal N) when there is one; the message names the
+ * target and quotes its last stderr lines. A 1.0 host reads it as ETL_E_INTERNAL.
+ */
+#define ETL_E_DOWNSTREAM 16
 
 /* ---------------------------------------------------------------------------------------
  * Strings and errors
@@ -440,12 +458,14 @@ typedef struct etl_source_api {
 
 /**
  * A sink's callbacks. Static in the plugin. Required: create, write, flush, destroy.
+ * Optional: restore, checkpoint, and (1.1) acknowledged, finish.
  * A sink that keeps no position of its own (its output is then at-least-once across
  * crashes) leaves restore and checkpoint NULL, or has checkpoint return empty text (what
  * the C++ layer does by default).
  *
  * Call order on one instance:
- *   create -> restore(committed or empty) -> { write | checkpoint | flush }*
+ *   create -> restore(committed or empty) -> [acknowledged]
+ *          -> { write | checkpoint | flush | acknowledged }* -> [finish] -> [flush | acknowledged]*
  *          -> [restore(committed) when the run failed or was stopped] -> destroy
  * After the sink itself returned ETL_E_CLOSED the host makes no further call but destroy.
  */
@@ -490,9 +510,40 @@ typedef struct etl_sink_api {
    * itself writes nothing further that a checkpoint would need. Must not fail.
    */
   void (*destroy)(void* self);
+
+  /* ---- Added in 1.1 (read only when ETL_HAS_FIELD says the plugin filled them) ---- */
+
+  /**
+   * Optional. How many of the STATE messages written to this instance so far (numbered 1,
+   * 2, 3... in write() order since create) are durable downstream, in *out_states: e.g. the
+   * Singer target emitted that STATE's value, or a later one's. Never decreases, never
+   * exceeds the number of STATEs written. Must not block: it reports what is known now
+   * (a thread of the sink may learn it; this call only reads it).
+   * ETL_E_NOT_IMPLEMENTED (or NULL): flush() is this instance's acknowledgement, as in 1.0;
+   * the host asks once, right after the first restore(), and keeps that answer for the run.
+   * Otherwise the host calls it after write()s, flush()es and finish(), and commits the
+   * pair of STATE n only once it reported n or more (section 7). Any other failure fails
+   * the run like a failed write.
+   */
+  etl_status (*acknowledged)(void* self, uint64_t* out_states, etl_error* err);
+  /**
+   * Optional (NULL: nothing to do). Called once per run, when no write() will follow: after
+   * the source finished, failed or was stopped, before the final flush() / acknowledged()
+   * and before any restore(). The sink delivers what it holds and lets the downstream
+   * finish (closes a target's stdin and waits for it to exit), so that acknowledged() is
+   * final when it returns. `flags` has ETL_FINISH_ABORTED when the run failed or was
+   * stopped: the sink may then stop the downstream sooner (after a grace period), but still
+   * reports every acknowledgement it received. A downstream that failed is reported here as
+   * ETL_E_DOWNSTREAM; what was acknowledged before the failure still counts.
+   */
+  etl_status (*finish)(void* self, uint32_t flags, etl_error* err);
 } etl_sink_api;
 
 #define ETL_SINK_API_SIZE_1_0 ETL_CAST(uint32_t, offsetof(etl_sink_api, destroy) + sizeof(void*))
+#define ETL_SINK_API_SIZE_1_1 ETL_CAST(uint32_t, offsetof(etl_sink_api, finish) + sizeof(void*))
+
+/** finish() flag: the run failed or was stopped; no further STATE will be written. */
+#define ETL_FINISH_ABORTED 0x1u
 
 /* ---------------------------------------------------------------------------------------
  * The descriptor and the entry point

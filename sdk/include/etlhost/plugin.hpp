@@ -52,6 +52,7 @@
 #include <cstring>
 #include <exception>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -750,6 +751,13 @@ class Sink {
   virtual std::string_view checkpoint() { return {}; }
   /// Make everything written so far durable.
   virtual void flush() = 0;
+  /// ABI 1.1: how many STATEs written so far (counted from 1) are durable downstream; see
+  /// etl_sink_api.acknowledged. nullopt (the default): flush() is the acknowledgement.
+  /// Must not block; the host asks once after the first restore() whether it is nullopt.
+  virtual std::optional<uint64_t> acknowledged() { return std::nullopt; }
+  /// ABI 1.1: no write() follows; deliver everything and let the downstream finish, so that
+  /// acknowledged() is final. `aborted`: the run failed or was stopped. See etl_sink_api.finish.
+  virtual void finish(bool /*aborted*/) {}
 };
 
 // ----------------------------------------------------------------------------------------
@@ -821,6 +829,17 @@ struct SinkCallbacks {
   static etl_status flush(void* self, etl_error* err) noexcept {
     return guarded(err, [&] { static_cast<T*>(self)->flush(); });
   }
+  static etl_status acknowledged(void* self, uint64_t* out, etl_error* err) noexcept {
+    std::optional<uint64_t> states;
+    const etl_status status = guarded(err, [&] { states = static_cast<T*>(self)->acknowledged(); });
+    if (status != ETL_OK) return status;
+    if (!states) return set_error(err, ETL_E_NOT_IMPLEMENTED, "this sink's flush() is its acknowledgement");
+    *out = *states;
+    return ETL_OK;
+  }
+  static etl_status finish(void* self, uint32_t flags, etl_error* err) noexcept {
+    return guarded(err, [&] { static_cast<T*>(self)->finish((flags & ETL_FINISH_ABORTED) != 0); });
+  }
 };
 
 template <size_t N>
@@ -887,7 +906,9 @@ inline etl_status entry(uint32_t host_abi_version, const etl_plugin& plugin, con
                                          &::etl::detail::SinkCallbacks<Class>::write,                         \
                                          &::etl::detail::SinkCallbacks<Class>::checkpoint,                    \
                                          &::etl::detail::SinkCallbacks<Class>::flush,                         \
-                                         &::etl::detail::destroy<Class>};                                     \
+                                         &::etl::detail::destroy<Class>,                                      \
+                                         &::etl::detail::SinkCallbacks<Class>::acknowledged,                  \
+                                         &::etl::detail::SinkCallbacks<Class>::finish};                       \
     static constexpr etl_plugin plugin = {ETL_STRUCT_SIZE(etl_plugin),                                        \
                                           ETL_ABI_VERSION,                                                    \
                                           ETL_KIND_SINK,                                                      \
