@@ -132,7 +132,8 @@ FileHeaders OutputFiles::headers_on_disk(const Checkpoint& committed, const File
   FileHeaders headers;
   for (const auto& [name, columns] : committed.columns) {
     const auto size = on_disk.find(name);
-    if (size == on_disk.end()) continue;
+    // Missing and shorter files: the plan handles them (and refuses the shorter ones).
+    if (size == on_disk.end() || size->second < committed.files.find(name)->second) continue;
     uint64_t ignored = 0;
     const StreamFile file(name, dir_.open_existing(name, ignored), size->second, 1);
     headers.emplace(name,

@@ -172,7 +172,10 @@ RewriteResult rewrite_rows(int in_fd, uint64_t in_length, const std::string& in_
   ChunkReader input(in_fd, in_length, in_name);
   std::string row;
   auto fail = [&](const std::string& what) {
-    result.problem = in_name + ", line " + std::to_string(result.rows + 1) + " after the header: " + what;
+    const std::string where = result.bytes_written == 0
+                                  ? std::string("the header")
+                                  : "line " + std::to_string(result.rows + 1) + " after the header";
+    result.problem = in_name + ", " + where + ": " + what;
     return result;
   };
   while (!stop_at || result.bytes_written < *stop_at) {
