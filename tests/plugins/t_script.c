@@ -6,6 +6,11 @@
  *                         STATE), else one emit per pair, logging "sent state i" after each
  *                         accepted emit and sleeping delay_ms (checking is_cancelled).
  *                         Resumes after the committed {"n":K}.
+ *   grow                  like ok with delay_ms > 0 (one emit per RECORD+STATE), but the
+ *                         schema grows: record i carries "f<k>" (k = 1 + i/10, value "v<i>")
+ *                         besides "id", and a SCHEMA declaring id, f1..fk comes before the
+ *                         first record of each fk, as a source whose records gain fields
+ *                         does; a resumed run first re-sends the SCHEMA in force.
  *   record_before_schema  a RECORD for a stream that never had a SCHEMA
  *   raw_newline           a RECORD whose JSON holds a raw LF byte
  *   unknown_kind          a message of kind 9
@@ -135,6 +140,43 @@ static etl_status run_ok(script* self, etl_str state, const etl_emitter* emitter
   return status;
 }
 
+/* The SCHEMA of mode grow with `fields` fields f1..f<fields>. */
+static void grow_schema(char* out, size_t capacity, int64_t fields) {
+  int used = snprintf(out, capacity, "{\"schema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}");
+  for (int64_t k = 1; k <= fields && used > 0 && (size_t)used < capacity; ++k) {
+    used += snprintf(out + used, capacity - (size_t)used, ",\"f%lld\":{\"type\":[\"null\",\"string\"]}", (long long)k);
+  }
+  if (used > 0 && (size_t)used < capacity)
+    snprintf(out + used, capacity - (size_t)used, "}},\"key_properties\":[\"id\"]}");
+}
+
+static etl_status run_grow(script* self, etl_str state, const etl_emitter* emitter, etl_error* err) {
+  static char schema[8192];
+  const int64_t done = state.size > 0 ? fixture_int(state, "n", 0) : 0;
+  int64_t declared = 1 + done / 10;
+  if (self->records > 999) return etl_set_error(err, ETL_E_INVALID_ARGUMENT, 0, "t-script grow: at most 999 records");
+  grow_schema(schema, sizeof schema, declared);
+  etl_message first = fixture_message(ETL_MSG_SCHEMA, self->stream, schema);
+  etl_status status = emit(emitter, &first, 1, err);
+  for (int64_t i = done + 1; status == ETL_OK && i <= self->records; ++i) {
+    if (1 + i / 10 > declared) {
+      grow_schema(schema, sizeof schema, ++declared);
+      etl_message grown = fixture_message(ETL_MSG_SCHEMA, self->stream, schema);
+      status = emit(emitter, &grown, 1, err);
+      if (status != ETL_OK) break;
+    }
+    char record[96], st[64];
+    snprintf(record, sizeof record, "{\"id\":%lld,\"f%lld\":\"v%lld\"}", (long long)i, (long long)declared,
+             (long long)i);
+    snprintf(st, sizeof st, "{\"n\":%lld}", (long long)i);
+    etl_message pair[2] = {fixture_message(ETL_MSG_RECORD, self->stream, record),
+                           fixture_message(ETL_MSG_STATE, "", st)};
+    status = emit(emitter, pair, 2, err);
+    if (status == ETL_OK && self->delay_ms > 0) sleep_ms(self->delay_ms);
+  }
+  return status;
+}
+
 typedef struct thread_call {
   const etl_emitter* emitter;
   etl_error* err;
@@ -179,6 +221,7 @@ static etl_status script_sync(void* self_ptr, etl_str catalog, etl_str state, co
   if (catalog.size > 0) etl_logf(self->host, ETL_LOG_INFO, "catalog: %.*s", (int)catalog.size, catalog.data);
   etl_message schema = fixture_message(ETL_MSG_SCHEMA, self->stream, kSchema);
   if (strcmp(mode, "ok") == 0) return run_ok(self, state, emitter, err);
+  if (strcmp(mode, "grow") == 0) return run_grow(self, state, emitter, err);
   if (strcmp(mode, "record_before_schema") == 0 || strcmp(mode, "swallow") == 0) {
     etl_message m[2] = {fixture_message(ETL_MSG_RECORD, "orders", "{\"id\":1}"), schema};
     etl_status status = emit(emitter, m, 2, err);

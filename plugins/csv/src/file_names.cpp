@@ -69,6 +69,8 @@ uint32_t generation_of(std::string_view file_name, std::string_view stream) {
   return parse_generation(middle.substr(1));
 }
 
+std::string rewrite_temp_name(std::string_view file_name) { return "." + std::string(file_name) + ".rewrite"; }
+
 bool is_csv_file_name(std::string_view file_name) {
   return file_name.size() > kSuffix.size() && file_name.ends_with(kSuffix) &&
          file_name.find('/') == std::string_view::npos;

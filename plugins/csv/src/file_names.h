@@ -19,6 +19,10 @@ std::string generation_file_name(std::string_view stream, uint32_t generation);
 /// The generation `file_name` holds for `stream`, or 0 when it is not one of its files.
 uint32_t generation_of(std::string_view file_name, std::string_view stream);
 
+/// The temporary file a rewrite of `file_name` goes to before it is renamed over it
+/// (".orders.csv.rewrite": hidden, and not *.csv, so never taken for an output).
+std::string rewrite_temp_name(std::string_view file_name);
+
 /// True for names the sink may own in its directory: a file name (no '/') ending in ".csv".
 bool is_csv_file_name(std::string_view file_name);
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <vector>
@@ -142,6 +143,12 @@ void OutputDir::truncate(const std::string& name, uint64_t length, bool durable)
   const FdCloser closer(fd);
   if (::ftruncate(fd, static_cast<off_t>(length)) != 0) io_failure("truncate " + path_ + "/" + name, errno);
   if (durable && ::fsync(fd) != 0) io_failure("fsync " + path_ + "/" + name, errno);
+}
+
+void OutputDir::rename(const std::string& from, const std::string& to) const {
+  if (::renameat(fd_, from.c_str(), fd_, to.c_str()) != 0) {
+    io_failure("rename " + path_ + "/" + from + " to " + to, errno);
+  }
 }
 
 bool OutputDir::remove(const std::string& name) const {

@@ -31,6 +31,8 @@ class OutputDir {
   /// Creates a file that must not exist yet.
   int create_new(const std::string& name) const;
   void truncate(const std::string& name, uint64_t length, bool durable) const;
+  /// Renames `from` over `to` (atomically replacing it).
+  void rename(const std::string& from, const std::string& to) const;
   /// Removes `name`; false when it was not there.
   bool remove(const std::string& name) const;
   /// The whole content of a small regular file, "" when it does not exist.

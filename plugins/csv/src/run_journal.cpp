@@ -14,6 +14,7 @@ RunJournalEntries RunJournal::read() const {
     const std::string_view line(text.data() + start, end - start);
     if (line.starts_with("append ")) entries.appended.emplace(line.substr(7));
     if (line.starts_with("create ")) entries.created.emplace(line.substr(7));
+    if (line.starts_with("widen ")) entries.widened.emplace(line.substr(6));
     start = end + 1;
   }
   return entries;

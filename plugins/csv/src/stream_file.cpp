@@ -30,6 +30,11 @@ void StreamFile::set_header(std::vector<std::string> columns, std::string line_t
   line_terminator_ = std::move(line_terminator);
 }
 
+void StreamFile::renamed(std::string name, std::vector<std::string> columns, std::string line_terminator) {
+  name_ = std::move(name);
+  set_header(std::move(columns), std::move(line_terminator));
+}
+
 void StreamFile::append(const std::string& text) {
   char* out = reserve(text.size());
   std::memcpy(out, text.data(), text.size());

@@ -29,6 +29,8 @@ class StreamFile {
   const std::vector<std::string>& header() const noexcept { return header_; }
   const std::string& line_terminator() const noexcept { return line_terminator_; }
   void set_header(std::vector<std::string> columns, std::string line_terminator);
+  /// This file (a rewrite) was renamed over `name`, whose header it has now.
+  void renamed(std::string name, std::vector<std::string> columns, std::string line_terminator);
 
   /// Returns room for `bytes` more bytes in the buffer, writing the buffer out first when
   /// it is too full. Fill it, then call commit() with the end of what was filled.

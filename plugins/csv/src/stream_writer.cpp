@@ -25,7 +25,7 @@ void StreamWriter::bind() {
   if (schema_json_.empty()) {
     throw etl::Error(ETL_E_INVALID_DATA, "RECORD of stream '" + stream_ + "' before its SCHEMA");
   }
-  file_ = &files_.file_for_stream(stream_, schema_.header());
+  file_ = &files_.file_for_stream(stream_, schema_);
   columns_ = std::make_unique<ColumnIndex>(file_->header(), schema_.extras_column);
   warned_about_dropped_keys_ = false;
 }

@@ -18,11 +18,12 @@ constexpr const char* kCommitted = "a\r\n1\r\n";
 
 // A run that did not finish: in a child process, a sink restores `committed`, writes
 // `messages` and flushes them to disk, then the process is killed (no destroy, no commit).
-void killed_run(const std::string& dir, const std::string& committed, const std::vector<Message>& messages) {
+void killed_run(const std::string& dir, const std::string& committed, const std::vector<Message>& messages,
+                const std::string& extra_config = "") {
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
-    Sink sink(Sink::config_for(dir));
+    Sink sink(Sink::config_for(dir, extra_config));
     const bool ok = sink.restore(committed).ok() && sink.write(messages).ok() && sink.flush().ok();
     if (!ok) ::_exit(2);
     ::kill(::getpid(), SIGKILL);
@@ -86,10 +87,12 @@ TEST_CASE("restore cuts bytes someone appended after the commit, says so, and ke
 TEST_CASE("restore removes the csv files a killed run created, and leaves every other file alone") {
   TempDir dir;
   const std::string committed = run_sink(dir.path().string(), kFirstRun);
-  // A new stream and a new generation of s, both created after the commit.
+  // A new stream and a new generation of s (its committed file uses another line
+  // terminator), both created after the commit.
   killed_run(dir.path().string(), committed,
              {schema_of("late", {"b"}, false), record("late", R"({"b":1})"), schema_of("s", {"a", "b"}, false),
-              record("s", R"({"a":2,"b":3})")});
+              record("s", R"({"a":2,"b":3})")},
+             R"("line_terminator":"lf")");
   REQUIRE(list_dir(dir.path().string()) ==
           std::vector<std::string>{".etl-csv-journal", "late.csv", "s.2.csv", "s.csv"});
   write_file(dir / "notes.csv", "who,what\r\n");  // the user's, not the sink's
@@ -210,4 +213,75 @@ TEST_CASE("a checkpoint that is not ours is refused with ETL_E_INVALID_STATE") {
     CHECK(status.code == ETL_E_INVALID_STATE);
     CHECK(status.message.find("checkpoint: ") != std::string::npos);
   }
+}
+
+namespace {
+
+// Committed: s.csv with header a,_extra and two rows; `wider` is what a later run writes.
+const std::vector<Message> kNarrowRun = {schema_of("s", {"a"}), record("s", R"({"a":1})"),
+                                         record("s", R"({"a":2,"b":"x"})")};
+const std::vector<Message> kWiderRun = {schema_of("s", {"a"}), record("s", R"({"a":3})"),
+                                        schema_of("s", {"a", "b", "c"}), record("s", R"({"a":4,"b":5,"c":6})")};
+constexpr const char* kNarrowFile = "a,_extra\r\n1,\r\n2,\"{\"\"b\"\":\"\"x\"\"}\"\r\n";
+
+}  // namespace
+
+TEST_CASE("restore after a killed run that widened the file narrows it back to the committed bytes") {
+  TempDir dir;
+  const std::string committed = run_sink(dir.path().string(), kNarrowRun);
+  REQUIRE(read_file(dir / "s.csv") == kNarrowFile);
+  killed_run(dir.path().string(), committed, kWiderRun);
+  REQUIRE(read_file(dir / "s.csv").starts_with("a,b,c,_extra\r\n1,,,\r\n"));
+
+  Sink sink(Sink::config_for(dir.path().string()));
+  REQUIRE(sink.restore(committed).ok());
+  CHECK(read_file(dir / "s.csv") == kNarrowFile);
+  CHECK(sink.logged("WARN", "narrowing " + dir.path().string() +
+                                "/s.csv back to its committed header (2 columns, was 4) and length (" +
+                                std::to_string(std::string(kNarrowFile).size()) + " bytes, 2 rows)"));
+  CHECK(list_dir(dir.path().string()) == std::vector<std::string>{"s.csv"});
+  CHECK(sink.checkpoint() == committed);
+  // Resumed, the same messages widen it again, to what an uninterrupted run writes.
+  REQUIRE(sink.write(kWiderRun).ok());
+  REQUIRE(sink.flush().ok());
+  CHECK(read_file(dir / "s.csv") == "a,b,c,_extra\r\n1,,,\r\n2,,,\"{\"\"b\"\":\"\"x\"\"}\"\r\n3,,,\r\n4,5,6,\r\n");
+}
+
+TEST_CASE("restore after a failed run in the same process that widened the file narrows it back") {
+  TempDir dir;
+  const std::string committed = run_sink(dir.path().string(), kNarrowRun);
+  Sink sink(Sink::config_for(dir.path().string()));
+  REQUIRE(sink.restore(committed).ok());
+  REQUIRE(sink.write(kWiderRun).ok());
+  REQUIRE(sink.flush().ok());  // widened and on disk, but the host never committed it
+  REQUIRE(read_file(dir / "s.csv").starts_with("a,b,c,_extra\r\n"));
+  REQUIRE(sink.restore(committed).ok());  // the host's restore at the end of a failed run
+  CHECK(read_file(dir / "s.csv") == kNarrowFile);
+  CHECK(sink.checkpoint() == committed);
+}
+
+TEST_CASE("a widened file that was committed stays widened: restore only cuts what came after the commit") {
+  TempDir dir;
+  const std::string first = run_sink(dir.path().string(), kNarrowRun);
+  const std::string widened = run_sink(dir.path().string(), kWiderRun, first);
+  const std::string committed_text = read_file(dir / "s.csv");
+  killed_run(dir.path().string(), widened, {schema_of("s", {"a", "b", "c"}), record("s", R"({"a":7})")});
+  Sink sink(Sink::config_for(dir.path().string()));
+  REQUIRE(sink.restore(widened).ok());
+  CHECK(read_file(dir / "s.csv") == committed_text);
+  CHECK(sink.logged("WARN", "discarding the last 6 bytes of " + dir.path().string() + "/s.csv"));
+}
+
+TEST_CASE("a header changed outside etlhost is refused at restore, and nothing is changed") {
+  TempDir dir;
+  const std::string committed = run_sink(dir.path().string(), kNarrowRun);
+  const std::string edited = "a,note,_extra\r\n1,,\r\n2,,\"{\"\"b\"\":\"\"x\"\"}\"\r\n";
+  write_file(dir / "s.csv", edited);  // someone added a column in a spreadsheet
+  Sink sink(Sink::config_for(dir.path().string()));
+  const Status status = sink.restore(committed);
+  CHECK(status.code == ETL_E_INVALID_STATE);
+  CHECK(status.message.find(dir.path().string() +
+                            "/s.csv has the header 'a', 'note', '_extra', but the committed "
+                            "checkpoint says 'a', '_extra', and no run of this sink widened it") != std::string::npos);
+  CHECK(read_file(dir / "s.csv") == edited);
 }
