@@ -172,8 +172,8 @@ StoredState read_input_state(const std::string& path, const std::string& source_
       InputFile{path, "state file " + path + " (--state)", exit_code::kStateFile, PipeInput::kAllowed});
   if (!text) {
     fail("state file " + path +
-         " (--state) does not exist; in tap mode etlhost only reads the state: for a first run leave --state out "
-         "or give an empty file");
+         " (--state) does not exist; etlhost only reads this state (the orchestrator keeps it), so it never "
+         "creates the file: for a first run give an empty file or leave --state out");
   }
   // A checkpoint says how far a sink's output was committed; output this run does not
   // commit has none to return to.
