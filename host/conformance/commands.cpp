@@ -75,7 +75,14 @@ std::optional<std::string> checked_output(const Command& command) {
 int test_plugin_command(const Command& command, Logger& logger) {
   KitOptions options;
   resolve_plugin(command, options);
-  if (command.config_file) options.config_file = fs::absolute(*command.config_file).lexically_normal().string();
+  if (command.config_files.size() > 1) {
+    throw UsageError(
+        "etlhost test-plugin takes one --config FILE, found " + std::to_string(command.config_files.size()),
+        "test-plugin");
+  }
+  if (!command.config_files.empty()) {
+    options.config_file = fs::absolute(command.config_files.front()).lexically_normal().string();
+  }
   options.output = checked_output(command);
   options.sets = command.sets;
   options.quick = command.quick;

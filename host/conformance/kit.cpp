@@ -146,8 +146,8 @@ class CheckRunner {
       overrides.push_back(ConfigOverride{set.key, set.value, set.spelled});
     }
     try {
-      context_.config = build_config(context_.info.fields,
-                                     ConfigInputs{context_.info.name, "--config", options().config_file, overrides});
+      context_.config = build_config(context_.info.fields, ConfigInputs{context_.info.name, "--config",
+                                                                        as_list(options().config_file), overrides});
     } catch (const HostError& config_error) {
       print("\n");
       context_.logger->error(std::string(config_error.what()) +

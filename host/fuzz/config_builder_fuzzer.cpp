@@ -63,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static fuzz::MemoryFile file;
   static const std::vector<ConfigField> fields = spec();
   const auto parts = split_at_nul(fuzz::text_of(data, size));
-  ConfigInputs inputs{"fuzz", "--config", file.hold(parts[0]), {}};
+  ConfigInputs inputs{"fuzz", "--config", {file.hold(parts[0])}, {}};
   const std::string env_value(parts.size() > 1 ? parts[1] : std::string_view());
   for (size_t i = 2; i < parts.size(); ++i) {
     const size_t equals = parts[i].find('=');

@@ -43,7 +43,8 @@ int main_entry(int argc, char** argv, const KitCommands& kit) {
   // First of all: a closed stdout must become EPIPE (handled), never a silent death.
   ignore_sigpipe();
 
-  std::vector<std::string> args(argv + 1, argv + argc);
+  std::vector<std::string> args = etlhost_arguments(argc > 0 ? argv[0] : "etlhost",
+                                                    std::vector<std::string>(argv + 1, argv + argc));
   // The conformance kit's hidden mode: a real `etlhost run` whose source may be the kit's
   // synthetic source. Not in any help text; only test-plugin starts it.
   if (!args.empty() && args[0] == kConformanceRunArgument) {

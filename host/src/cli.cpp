@@ -171,6 +171,29 @@ double parse_seconds(const std::string& option, const std::string& text) {
   return value;
 }
 
+// --catalog and its older name --properties (singer-python's) set the one catalog file.
+void set_catalog(Command& command, const std::string& option, const std::string& value) {
+  if (command.catalog_file) {
+    throw UsageError(option + " names a second catalog file; --catalog and --properties (its older name) are one "
+                              "option, give it once",
+                     command_name(command.kind));
+  }
+  command.catalog_file = value;
+}
+
+AboutFormat parse_about_format(const std::string& text) {
+  if (text == "markdown") return AboutFormat::kMarkdown;
+  if (text == "json") return AboutFormat::kJson;
+  throw UsageError("--format expects markdown or json, found '" + abbreviate(text, excerpt::kName) + "'", "tap");
+}
+
+// tap's modes exclude each other, and --format belongs to --about.
+void check_tap_modes(const Command& command) {
+  const int modes = int{command.discover} + int{command.about} + int{command.version};
+  if (modes > 1) throw UsageError("--discover, --about and --version exclude each other; give one", "tap");
+  if (command.about_format && !command.about) throw UsageError("--format applies to --about only", "tap");
+}
+
 // `plugin_optional`: test-plugin also takes KEY=VALUE (there is only one plugin).
 SetArgument parse_set(const std::string& text, bool plugin_optional) {
   const std::string expected = plugin_optional
@@ -255,6 +278,7 @@ void assign_positionals(Command& command, const std::vector<std::string>& positi
   };
   switch (command.kind) {
     case CommandKind::kRun: assign_run_positionals(command, positionals); break;
+    case CommandKind::kTap:
     case CommandKind::kDiscover: command.source = exactly_one("SOURCE"); break;
     case CommandKind::kDescribe: command.plugin = exactly_one("PLUGIN"); break;
     case CommandKind::kTestPlugin: command.plugin = exactly_one("PLUGIN"); break;
@@ -293,6 +317,13 @@ std::string help_text(const std::string& topic, const std::string& test_plugin_c
   if (topic.empty()) return main_help();
   if (const CommandSpec* command = find_command(topic)) return command_help(*command, test_plugin_checks);
   throw UsageError("no help for unknown command '" + topic + "'" + did_you_mean_suffix(topic, command_names()));
+}
+
+std::vector<std::string> etlhost_arguments(const std::string& program, std::vector<std::string> args) {
+  const std::string name = std::filesystem::path(program).filename().string();
+  if (!name.starts_with(kTapProgramPrefix) || name.size() == kTapProgramPrefix.size()) return args;
+  args.insert(args.begin(), {"tap", name.substr(kTapProgramPrefix.size())});
+  return args;
 }
 
 Command parse_command_line(const std::vector<std::string>& args) {
@@ -344,7 +375,9 @@ Command parse_command_line(const std::vector<std::string>& args) {
     const std::string option = arg.substr(0, equals);
     const OptionSpec* spec = nullptr;
     for (const OptionSpec& candidate : option_specs()) {
-      if (option == candidate.name) spec = &candidate;
+      if (option == candidate.name || (candidate.short_name != nullptr && option == candidate.short_name)) {
+        spec = &candidate;
+      }
     }
     if (spec == nullptr) {
       std::vector<std::string> names;
@@ -376,11 +409,16 @@ Command parse_command_line(const std::vector<std::string>& args) {
       ++i;
     }
     switch (spec->id) {
-      case kOptConfig: command.config_file = value; break;
+      case kOptConfig: command.config_files.push_back(value); break;
       case kOptSinkConfig: command.sink_config_file = value; break;
       case kOptSet: command.sets.push_back(parse_set(value, command.kind == CommandKind::kTestPlugin)); break;
       case kOptState: command.state_file = value; break;
-      case kOptCatalog: command.catalog_file = value; break;
+      case kOptCatalog:
+      case kOptProperties: set_catalog(command, option, value); break;
+      case kOptDiscover: command.discover = true; break;
+      case kOptAbout: command.about = true; break;
+      case kOptFormat: command.about_format = parse_about_format(value); break;
+      case kOptVersion: command.version = true; break;
       case kOptPluginPath: command.plugin_path.push_back(value); break;
       case kOptCheckpointInterval: command.checkpoint_interval_s = parse_seconds(option, value); break;
       case kOptProgressInterval: command.progress_interval_s = parse_seconds(option, value); break;
@@ -411,6 +449,7 @@ Command parse_command_line(const std::vector<std::string>& args) {
     return command;
   }
   assign_positionals(command, positionals);
+  if (command.kind == CommandKind::kTap) check_tap_modes(command);
   return command;
 }
 

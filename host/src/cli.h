@@ -6,13 +6,17 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "logger.h"
 
 namespace etlhost {
 
-enum class CommandKind { kHelp, kVersion, kRun, kDiscover, kPlugins, kDescribe, kTestPlugin };
+enum class CommandKind { kHelp, kVersion, kRun, kTap, kDiscover, kPlugins, kDescribe, kTestPlugin };
+
+/// What `etlhost tap --about` prints.
+enum class AboutFormat { kMarkdown, kJson };
 
 /// One --set PLUGIN.KEY=VALUE as written; routed to the source or sink later, once their
 /// names are known.
@@ -26,19 +30,28 @@ struct SetArgument {
 struct Command {
   CommandKind kind = CommandKind::kHelp;
   std::string help_topic;  // kHelp: a command name, or "" for the main help
-  std::string source;      // run, discover
+  std::string source;      // run, tap, discover
   std::string sink;        // run
   std::string plugin;      // describe, test-plugin
-  std::optional<std::string> config_file;
+  /// Each --config in order: merged, a later file's key wins (the Meltano SDK convention).
+  std::vector<std::string> config_files;
   std::optional<std::string> sink_config_file;
   std::optional<std::string> state_file;
-  std::optional<std::string> catalog_file;
+  std::optional<std::string> catalog_file;  // --catalog or its older name --properties
+  /// The state file is read, never written nor locked (tap mode: the orchestrator owns the
+  /// state). Set by the command, not by an option.
+  bool state_input_only = false;
   std::vector<SetArgument> sets;
   std::vector<std::string> plugin_path;  // each --plugin-path value (colon-separated dirs)
   double checkpoint_interval_s = 1.0;
   double progress_interval_s = 10.0;
   LogLevel log_level = LogLevel::kInfo;
   bool json = false;
+  // tap: the singer-python / Meltano SDK modes instead of a sync
+  bool discover = false;
+  bool about = false;
+  std::optional<AboutFormat> about_format;  // --format; unset: markdown
+  bool version = false;
   // test-plugin
   std::optional<std::string> output;  // where the sink writes: a file, a directory or "-"
   bool quick = false;
@@ -46,6 +59,14 @@ struct Command {
   std::optional<uint64_t> seed;
   double timeout_s = 60.0;  // the longest one plugin call may take
 };
+
+/// The prefix of an entry point named after a source: etlhost run as `tap-fullstory` (a
+/// symbolic link) is `etlhost tap fullstory`.
+inline constexpr std::string_view kTapProgramPrefix = "tap-";
+
+/// The etlhost arguments for a process started as `program` (argv[0]) with `args`: `args`
+/// itself, or for tap-NAME, `tap NAME` followed by `args`.
+std::vector<std::string> etlhost_arguments(const std::string& program, std::vector<std::string> args);
 
 /// Parses the arguments after argv[0]. Throws UsageError (exit 2) naming the option,
 /// what was expected and what was found.

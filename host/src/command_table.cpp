@@ -23,6 +23,22 @@ stderr only.
 
 {exit_codes})";
 
+constexpr const char* kTapHelp = R"(Usage: etlhost tap SOURCE [options]
+       tap-SOURCE [options]         (etlhost installed under that name, e.g. tap-fullstory)
+
+Runs SOURCE as a Singer tap, for orchestrators (Meltano, pipelinewise, Airflow) and
+`tap | target` pipelines: the singer-python and Meltano SDK command line, Singer messages
+on stdout, logs on stderr. The state file is input only: never written and never locked,
+since the orchestrator keeps the state (the target's last STATE line).
+
+Options:
+{options}
+--state takes a Singer state ({"bookmarks": ...} or the last STATE value), a whole STATE
+message line, an etlhost state file, or tap-fullstory's {"events": "..."}; an empty file
+is a first run.
+
+{exit_codes})";
+
 constexpr const char* kDiscoverHelp = R"(Usage: etlhost discover SOURCE [options]
 
 Prints the source's Singer catalog ({"streams": [...]}) on stdout. Edit it (set
@@ -75,6 +91,12 @@ constexpr const char* kHelpHelp = R"(Usage: etlhost help [COMMAND]
 Shows the main help, or the help of COMMAND ({topics}).
 )";
 
+// How a tap sync can end: a run into the singer sink (no managed target, no test-plugin).
+const std::vector<int> kTapExitCodes{exit_code::kOk,         exit_code::kUsage,        exit_code::kConfig,
+                                     exit_code::kPluginLoad, exit_code::kSourceFailed, exit_code::kSinkFailed,
+                                     exit_code::kStateFile,  exit_code::kInterrupted,  exit_code::kDownstreamClosed,
+                                     exit_code::kTerminated};
+
 // The width of an option's name column, as each help lays it out.
 constexpr size_t kWideColumn = 30;
 constexpr size_t kNarrowColumn = 23;
@@ -103,11 +125,16 @@ Exit codes:
 
 const std::vector<OptionSpec>& option_specs() {
   static const std::vector<OptionSpec> specs{
-      {"--config", kOptConfig, "FILE", nullptr, nullptr},
+      {"--config", kOptConfig, "FILE", "-c", nullptr},
       {"--sink-config", kOptSinkConfig, "FILE", nullptr, "the sink's config, a JSON object"},
       {"--set", kOptSet, "PLUGIN.KEY=VALUE", nullptr, "set one config key (repeatable; not for secret keys)"},
-      {"--state", kOptState, "FILE", nullptr, "read and commit state in FILE (locked during the run)"},
+      {"--state", kOptState, "FILE", "-s", "read and commit state in FILE (locked during the run)"},
       {"--catalog", kOptCatalog, "FILE", nullptr, "a Singer catalog selecting streams (default: all streams)"},
+      {"--properties", kOptProperties, "FILE", "-p", "the older name of --catalog"},
+      {"--discover", kOptDiscover, nullptr, "-d", "print the catalog (as `etlhost discover`) instead of syncing"},
+      {"--about", kOptAbout, nullptr, nullptr, "print name, version, capabilities and settings"},
+      {"--format", kOptFormat, "FORMAT", nullptr, "--about's format: markdown (default) or json"},
+      {"--version", kOptVersion, nullptr, nullptr, "print the plugin's and etlhost's versions"},
       {"--plugin-path", kOptPluginPath, "DIRS", nullptr, "colon-separated directories searched first for plugins"},
       {"--checkpoint-interval", kOptCheckpointInterval, "SECONDS", nullptr,
        "seconds between state commits (default 1; 0 = every STATE)"},
@@ -143,6 +170,7 @@ const std::vector<CommandSpec>& command_specs() {
          "Secret keys are refused here (ps shows argv to everyone)."},
         {kOptState, nullptr, nullptr},
         {kOptCatalog, nullptr, nullptr},
+        {kOptProperties, nullptr, nullptr},
         {kOptCheckpointInterval, "SECS", nullptr},
         {kOptProgressInterval, "SECS", nullptr},
         {kOptPluginPath, nullptr, nullptr},
@@ -152,6 +180,27 @@ const std::vector<CommandSpec>& command_specs() {
        {kOk, kUsage, kConfig, kPluginLoad, kSourceFailed, kSinkFailed, kStateFile, kInterrupted, kDownstreamClosed,
         kTerminated},
        &run_command},
+      {CommandKind::kTap,
+       "tap",
+       "tap SOURCE [options]",
+       "run SOURCE as a Singer tap (also: tap-SOURCE)",
+       kTapHelp,
+       {{kOptConfig, nullptr,
+         "the source's config, a JSON object; repeatable: the files are\n"
+         "merged in order, a later file's key wins"},
+        {kOptState, nullptr, "the state to resume from (read only)"},
+        {kOptCatalog, nullptr, nullptr},
+        {kOptProperties, nullptr, nullptr},
+        {kOptDiscover, nullptr, nullptr},
+        {kOptAbout, nullptr, nullptr},
+        {kOptFormat, nullptr, nullptr},
+        {kOptVersion, nullptr, nullptr},
+        {kOptPluginPath, nullptr, nullptr},
+        {kOptLogLevel, nullptr, nullptr},
+        {kOptHelp, nullptr, nullptr}},
+       kWideColumn,
+       kTapExitCodes,
+       &tap_command},
       {CommandKind::kDiscover,
        "discover",
        "discover SOURCE [options]",

@@ -27,13 +27,18 @@ enum OptionId {
   kOptKeepGoing,
   kOptSeed,
   kOptTimeout,
+  kOptProperties,
+  kOptDiscover,
+  kOptAbout,
+  kOptFormat,
+  kOptVersion,
 };
 
 struct OptionSpec {
   const char* name;
   OptionId id;
   const char* value_name;    // in messages ("expects FILE"); nullptr: a flag without a value
-  const char* short_name;    // "-h", or nullptr
+  const char* short_name;    // "-h", or nullptr; one per option, valid wherever the option is
   const char* default_help;  // what a command's help says unless the command says more
 };
 

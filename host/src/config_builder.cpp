@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 
 #include "bounded_json.h"
 #include "etlhost/plugin.h"
@@ -40,7 +41,31 @@ std::string unknown_key_message(const ConfigInputs& inputs, const std::vector<Co
   return message;
 }
 
-std::string file_where(const ConfigInputs& inputs) { return "in " + inputs.file_option + " " + *inputs.file_path; }
+std::string file_where(const ConfigInputs& inputs, const std::string& path) {
+  return "in " + inputs.file_option + " " + path;
+}
+
+// The config files merged in order, each key checked in the file it came from: known keys
+// of the right type only. `origin` gets the file each key's value came from.
+nlohmann::ordered_json merged_config_files(const std::vector<ConfigField>& spec, const ConfigInputs& inputs,
+                                           std::map<std::string, std::string>* origin) {
+  nlohmann::ordered_json merged = nlohmann::ordered_json::object();
+  for (const std::string& path : inputs.file_paths) {
+    const auto from_file = read_json_object_file(
+        path, inputs.plugin_name + " config file " + path + " (" + inputs.file_option + ")", exit_code::kConfig);
+    for (const auto& [key, value] : from_file.items()) {
+      const ConfigField* field = find_field(spec, key);
+      if (field == nullptr) fail(unknown_key_message(inputs, spec, key, file_where(inputs, path)));
+      if (!json_matches_config_type(value, field->type)) {
+        fail(inputs.plugin_name + " config: key '" + key + "' expects " + config_type_expectation(field->type) +
+             ", found " + describe_json_type(value, field->type) + " (" + file_where(inputs, path) + ")");
+      }
+      merged[key] = value;
+      (*origin)[key] = path;
+    }
+  }
+  return merged;
+}
 
 // Where a required value may be given, for the "missing" message.
 std::string how_to_set(const ConfigInputs& inputs, const ConfigField& field) {
@@ -77,6 +102,10 @@ void require_redactable(const ConfigInputs& inputs, const ConfigField& field, co
 }
 
 }  // namespace
+
+std::vector<std::string> as_list(const std::optional<std::string>& file) {
+  return file ? std::vector<std::string>{*file} : std::vector<std::string>{};
+}
 
 EnvLookup process_env() {
   return [](const std::string& name) -> std::optional<std::string> {
@@ -147,21 +176,9 @@ nlohmann::ordered_json read_json_object_file(const std::string& path, const std:
 }
 
 BuiltConfig build_config(const std::vector<ConfigField>& spec, const ConfigInputs& inputs, const EnvLookup& env) {
-  // 1. The config file: known keys of the right type only.
-  nlohmann::ordered_json from_file = nlohmann::ordered_json::object();
-  if (inputs.file_path) {
-    from_file = read_json_object_file(
-        *inputs.file_path, inputs.plugin_name + " config file " + *inputs.file_path + " (" + inputs.file_option + ")",
-        exit_code::kConfig);
-    for (const auto& [key, value] : from_file.items()) {
-      const ConfigField* field = find_field(spec, key);
-      if (field == nullptr) fail(unknown_key_message(inputs, spec, key, file_where(inputs)));
-      if (!json_matches_config_type(value, field->type)) {
-        fail(inputs.plugin_name + " config: key '" + key + "' expects " + config_type_expectation(field->type) +
-             ", found " + describe_json_type(value, field->type) + " (" + file_where(inputs) + ")");
-      }
-    }
-  }
+  // 1. The config files.
+  std::map<std::string, std::string> file_of_key;
+  const nlohmann::ordered_json from_file = merged_config_files(spec, inputs, &file_of_key);
 
   // 2. --set: known, non-secret keys; text converted to the field's type. Last one wins.
   nlohmann::ordered_json from_sets = nlohmann::ordered_json::object();
@@ -188,8 +205,8 @@ BuiltConfig build_config(const std::vector<ConfigField>& spec, const ConfigInput
     if (from_sets.contains(field.key)) {
       value = from_sets[field.key];
     } else if (from_file.contains(field.key)) {
-      value = from_file[field.key];
-      where = file_where(inputs);
+      value = from_file.at(field.key);
+      where = file_where(inputs, file_of_key[field.key]);
     } else if (field.env) {
       // An empty variable counts as unset (FOO= etlhost ... is a common way to clear one).
       const auto text = env(*field.env);

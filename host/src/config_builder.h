@@ -1,6 +1,6 @@
 // Building a plugin's config object from the user's inputs, validated against the
 // plugin's config spec before anything runs. Layers, highest first:
-//   --set PLUGIN.KEY=VALUE  >  the config file  >  the field's env variable  >  its default
+//   --set PLUGIN.KEY=VALUE  >  the config files (the last first)  >  the field's env variable  >  its default
 // Errors (exit 3) name the plugin, the key, where the value came from, what was expected
 // and what was found, but never a value of a secret field.
 #pragma once
@@ -27,7 +27,9 @@ struct ConfigInputs {
   std::string plugin_name;  // "fullstory": prefixes messages
   /// The option that names the file, for messages: "--config" or "--sink-config".
   std::string file_option;
-  std::optional<std::string> file_path;
+  /// The config files, merged in order: a later file's key wins (Meltano SDK's repeated
+  /// --config). Each is checked on its own, so a message names the file a key came from.
+  std::vector<std::string> file_paths;
   std::vector<ConfigOverride> overrides;
   /// False for `discover`: a catalog needs no credentials, so required keys may be missing
   /// (plugin.h, etl_source_api.discover). Unknown keys and wrong types are refused anyway.
@@ -43,6 +45,9 @@ struct BuiltConfig {
 /// Reads an environment variable; nullopt when unset. Injectable for tests.
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
 EnvLookup process_env();
+
+/// An optional file (--sink-config) as ConfigInputs::file_paths.
+std::vector<std::string> as_list(const std::optional<std::string>& file);
 
 /// Validates and layers. Throws HostError(exit 3).
 BuiltConfig build_config(const std::vector<ConfigField>& spec, const ConfigInputs& inputs,

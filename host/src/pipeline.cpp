@@ -97,7 +97,7 @@ int Pipeline::finish(const CallResult& sync_result) {
   if (!sync_result.ok()) {
     salvage();
     if (refused_its_state(sync_result)) {
-      logger_.error("source '" + source_.name() + "' refused the state in state file " + state_->path() + ": " +
+      logger_.error("source '" + source_.name() + "' refused the state in state file " + state_path() + ": " +
                     sync_result.describe() +
                     (stats_.states_committed == 0 ? "; the file was left untouched" : std::string()) +
                     ". Fix or remove it (removing it starts from scratch).");
@@ -119,8 +119,11 @@ int Pipeline::finish(const CallResult& sync_result) {
 bool Pipeline::refused_its_state(const CallResult& sync_result) const {
   // ETL_E_INVALID_STATE also covers a catalog or a call out of order: it is the state file's
   // fault only when the source was handed a state and got no further than that.
-  return sync_result.status == ETL_E_INVALID_STATE && state_ != nullptr && committed_.state && stats_.states_seen == 0;
+  return sync_result.status == ETL_E_INVALID_STATE && !state_path().empty() && committed_.state &&
+         stats_.states_seen == 0;
 }
+
+std::string Pipeline::state_path() const { return state_ != nullptr ? state_->path() : options_.input_state_path; }
 
 void Pipeline::salvage() {
   // Called with failure_ already naming the primary cause, so the sink's and the state
@@ -361,6 +364,9 @@ std::string Pipeline::counters_text() const {
 }
 
 std::string Pipeline::committed_position() const {
+  if (state_ == nullptr && !options_.input_state_path.empty()) {
+    return "state file " + options_.input_state_path + " is input only, nothing committed";
+  }
   if (state_ == nullptr) return "no state file (--state not given), nothing committed";
   if (!committed_.state) return "state file " + state_->path() + " has no source state yet (no STATE was committed)";
   return "state committed up to " + abbreviate(*committed_.state, excerpt::kState) + " in " + state_->path();
@@ -381,8 +387,10 @@ void Pipeline::log_summary(const char* verb) {
   const uint64_t records = stats_.total_records();
   char rate[32];
   std::snprintf(rate, sizeof rate, "%.0f", records_per_second(records, seconds));
-  std::string states = state_ != nullptr ? counted(stats_.states_committed, "state") + " committed to " + state_->path()
-                                         : counted(stats_.states_seen, "state") + " seen (no --state)";
+  std::string states = state_ != nullptr
+                           ? counted(stats_.states_committed, "state") + " committed to " + state_->path()
+                           : counted(stats_.states_seen, "state") + " seen (" +
+                                 (state_path().empty() ? "no --state" : "none committed: input only") + ")";
   logger_.info(std::string(verb) + ": " + std::to_string(records) + " records (" + stats_.records_by_stream() +
                ") in " + format_duration(seconds) + ", " + rate + " records/s; " + states + counters_text());
 }

@@ -37,6 +37,9 @@ struct PipelineOptions {
   double checkpoint_interval_s = 1.0;
   /// Seconds between progress lines; 0 turns them off.
   double progress_interval_s = 10.0;
+  /// Without a StateStore: the file the state was read from, never written (tap mode), for
+  /// messages; "" when there is none.
+  std::string input_state_path;
 };
 
 class Pipeline {
@@ -96,6 +99,8 @@ class Pipeline {
   void restore_committed();
   /// True when a failed sync() is the state file's fault (exit 7), not the source's.
   bool refused_its_state(const CallResult& sync_result) const;
+  /// The state file's path, from the StateStore or options_.input_state_path; "" for none.
+  std::string state_path() const;
 
   int finish(const CallResult& sync_result);
   void log_progress();

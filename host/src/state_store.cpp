@@ -81,6 +81,12 @@ std::optional<std::string> text_or_null(std::optional<std::string_view> member) 
   return std::string(trimmed);
 }
 
+// {"type":"STATE","value":...} and nothing else: a Singer STATE message.
+bool is_state_message(const nlohmann::json& value) {
+  return value.is_object() && value.size() == 2 && value.contains("value") && value.contains("type") &&
+         value["type"] == "STATE";
+}
+
 }  // namespace
 
 StoredState parse_state_text(std::string_view text, const std::string& path, const std::string& source_name,
@@ -102,6 +108,12 @@ StoredState parse_state_text(std::string_view text, const std::string& path, con
   } catch (const JsonRefused& error) {
     fail("state file " + path + " is not a state etlhost or a source wrote: " + error.what() +
          ". Fix or remove it (removing it starts from scratch).");
+  }
+  if (is_state_message(value)) {
+    // What a target prints (users feed back its last STATE line): the value is the state.
+    state.format = StoredState::Format::kStateMessage;
+    state.source_state = text_or_null(top_level_member_text(trimmed, "value"));
+    return state;
   }
   if (!value.is_object() || !value.contains("etlhost_state")) {
     // A plain Singer state: the whole value belongs to the source, byte for byte.
@@ -152,6 +164,22 @@ std::string make_state_envelope(const std::string& source_name, std::optional<st
   text += sink_checkpoint ? trim_json_space(*sink_checkpoint) : std::string_view("null");
   text += ",\"committed_at\":" + json_quote(committed_at) + "}\n";
   return text;
+}
+
+StoredState read_input_state(const std::string& path, const std::string& source_name, const std::string& sink_name,
+                             Logger& logger) {
+  const auto text = read_input_file(
+      InputFile{path, "state file " + path + " (--state)", exit_code::kStateFile, PipeInput::kAllowed});
+  if (!text) {
+    fail("state file " + path +
+         " (--state) does not exist; etlhost only reads this state (the orchestrator keeps it), so it never "
+         "creates the file: for a first run give an empty file or leave --state out");
+  }
+  // A checkpoint says how far a sink's output was committed; output this run does not
+  // commit has none to return to.
+  StoredState state = parse_state_text(*text, path, source_name, sink_name, logger);
+  state.sink_checkpoint.reset();
+  return state;
 }
 
 StateStore::StateStore(std::string path) : path_(std::move(path)), target_(resolve_state_target(path_)) {

@@ -3,7 +3,9 @@
 //   {"etlhost_state":1,"source":"demo","state":{...},"sink":"csv",
 //    "sink_checkpoint":{...}|null,"committed_at":"2026-11-26T06:00:00.123Z"}
 // A file without "etlhost_state" is a plain Singer state (tap-fullstory's
-// {"events":"..."}): the whole value is the source state, with no sink checkpoint.
+// {"events":"..."}): the whole value is the source state, with no sink checkpoint. A Singer
+// STATE message line ({"type":"STATE","value":...}, what a target prints) stands for its
+// value.
 //
 // A run holds an exclusive flock on FILE.lock throughout, and commits by writing
 // FILE.tmp, fsync, rename over FILE, fsync of the directory: a crash at any point leaves
@@ -25,7 +27,7 @@
 namespace etlhost {
 
 struct StoredState {
-  enum class Format { kMissing, kEnvelope, kSingerState };
+  enum class Format { kMissing, kEnvelope, kSingerState, kStateMessage };
   Format format = Format::kMissing;
   /// The source state as the exact JSON text committed; nullopt on a first run.
   std::optional<std::string> source_state;
@@ -44,6 +46,13 @@ StoredState parse_state_text(std::string_view text, const std::string& path, con
 std::string make_state_envelope(const std::string& source_name, std::optional<std::string_view> source_state,
                                 const std::string& sink_name, std::optional<std::string_view> sink_checkpoint,
                                 const std::string& committed_at);
+
+/// The state of a run that never writes it (tap mode: the orchestrator keeps the state):
+/// `path` read whole, unlocked, nothing created beside it; a pipe is fine. Accepts every
+/// shape parse_state_text does; a sink checkpoint in it is not used. An empty file is a
+/// first run; a missing one throws HostError(exit 7), as does anything parse_state_text refuses.
+StoredState read_input_state(const std::string& path, const std::string& source_name, const std::string& sink_name,
+                             Logger& logger);
 
 class StateStore {
  public:

@@ -72,7 +72,7 @@ TEST_CASE("cli: run options are parsed with their values") {
                                               "2.5",
                                               "--log-level",
                                               "debug"});
-  CHECK(command.config_file == "c.json");
+  CHECK(command.config_files == std::vector<std::string>{"c.json"});
   CHECK(command.sink_config_file == "s.json");
   REQUIRE(command.sets.size() == 2);
   CHECK(command.sets[0].target == "demo");
@@ -209,4 +209,48 @@ TEST_CASE("cli: README.md's exit-code table is etlhost's own") {
   std::vector<std::pair<int, std::string>> table;
   for (const etlhost::ExitCodeInfo& info : etlhost::kExitCodeTable) table.emplace_back(info.code, info.meaning);
   CHECK(documented == table);
+}
+
+TEST_CASE("cli: tap takes the singer-python and Meltano SDK argument shapes") {
+  // Meltano / pipelinewise: long options.
+  Command command = parse_command_line(
+      {"tap", "fullstory", "--config", "a.json", "--config", "b.json", "--state", "s.json", "--catalog", "cat.json"});
+  CHECK(command.kind == CommandKind::kTap);
+  CHECK(command.source == "fullstory");
+  CHECK(command.config_files == std::vector<std::string>{"a.json", "b.json"});
+  CHECK(command.state_file == "s.json");
+  CHECK(command.catalog_file == "cat.json");
+  // singer-python: short options and the older --properties.
+  command = parse_command_line({"tap", "fullstory", "-c", "c.json", "-s", "s.json", "-p", "p.json"});
+  CHECK(command.config_files == std::vector<std::string>{"c.json"});
+  CHECK(command.state_file == "s.json");
+  CHECK(command.catalog_file == "p.json");
+  CHECK(parse_command_line({"tap", "fullstory", "--properties=p.json"}).catalog_file == "p.json");
+  CHECK(parse_command_line({"tap", "fullstory", "-c", "c.json", "-d"}).discover);
+  CHECK(parse_command_line({"tap", "fullstory", "--discover"}).discover);
+  command = parse_command_line({"tap", "fullstory", "--about", "--format=json"});
+  CHECK(command.about);
+  CHECK(command.about_format == etlhost::AboutFormat::kJson);
+  CHECK(parse_command_line({"tap", "fullstory", "--version"}).version);
+  CHECK(parse_command_line({"tap", "fullstory", "--help"}).help_topic == "tap");
+  // run takes --properties too.
+  CHECK(parse_command_line({"run", "demo:csv", "--properties", "p.json"}).catalog_file == "p.json");
+}
+
+TEST_CASE("cli: tap refuses contradictory modes and a second catalog") {
+  CHECK(contains(usage_error({"tap", "demo", "--about", "--discover"}), "exclude each other"));
+  CHECK(contains(usage_error({"tap", "demo", "--format", "json"}), "--format applies to --about only"));
+  CHECK(contains(usage_error({"tap", "demo", "--about", "--format", "yaml"}), "expects markdown or json"));
+  CHECK(contains(usage_error({"tap", "demo", "--catalog", "a", "-p", "b"}), "give it once"));
+  CHECK(contains(usage_error({"tap"}), "expects one SOURCE"));
+  CHECK(contains(usage_error({"run", "a:b", "--discover"}), "does not apply to etlhost run"));
+}
+
+TEST_CASE("cli: a program named tap-NAME is etlhost tap NAME") {
+  using etlhost::etlhost_arguments;
+  const std::vector<std::string> args{"--config", "c.json"};
+  CHECK(etlhost_arguments("/usr/local/bin/tap-fullstory", args) ==
+        std::vector<std::string>{"tap", "fullstory", "--config", "c.json"});
+  CHECK(etlhost_arguments("/usr/local/bin/etlhost", args) == args);
+  CHECK(etlhost_arguments("tap-", args) == args);  // no name: plain etlhost
 }

@@ -50,11 +50,11 @@ struct Case {
 
 BuiltConfig build(const Case& c, const std::string& plugin = "fullstory") {
   hosttest::TempDir dir;
-  ConfigInputs inputs{plugin, "--config", std::nullopt, c.sets};
+  ConfigInputs inputs{plugin, "--config", {}, c.sets};
   inputs.enforce_required = c.enforce_required;
   if (c.file_text) {
-    inputs.file_path = dir.file("config.json");
-    hosttest::write_file(*inputs.file_path, *c.file_text);
+    inputs.file_paths = {dir.file("config.json")};
+    hosttest::write_file(inputs.file_paths.front(), *c.file_text);
   }
   return etlhost::build_config(spec(), inputs, env_of(c.env));
 }
@@ -216,7 +216,7 @@ TEST_CASE("config: a config file that is not a JSON object is refused, naming th
   CHECK(contains(parse, "is not valid JSON"));
   CHECK(contains(parse, "line 2"));  // the parse error's position
 
-  ConfigInputs missing{"fullstory", "--config", "/nonexistent/dir/config.json", {}};
+  ConfigInputs missing{"fullstory", "--config", {"/nonexistent/dir/config.json"}, {}};
   CHECK_THROWS_WITH_AS(etlhost::build_config(spec(), missing, env_of({{"FULLSTORY_API_KEY", "k"}})),
                        doctest::Contains("cannot read fullstory config file /nonexistent/dir/config.json"), HostError);
 }
@@ -282,7 +282,7 @@ TEST_CASE("config: a secret shorter than 12 bytes is refused with its length and
 
 TEST_CASE("config: a secret integer from the environment is not echoed when it fails to convert") {
   std::vector<ConfigField> fields{{"pin", ETL_CONFIG_INTEGER, false, true, std::nullopt, "X_PIN", ""}};
-  ConfigInputs inputs{"bank", "--config", std::nullopt, {}};
+  ConfigInputs inputs{"bank", "--config", {}, {}};
   try {
     etlhost::build_config(fields, inputs, env_of({{"X_PIN", "12ab34"}}));
     FAIL("expected a config error");
@@ -349,4 +349,25 @@ TEST_CASE("config (binary): config errors and create() refusals exit 3 before an
   const auto unrouted = hosttest::run_etlhost({"run", "t-script", "to", "t-recsink", "--set", "csv.path=x"});
   CHECK(unrouted.exit_code == 2);
   CHECK(contains(unrouted.err, "'csv' is neither the source ('t-script') nor the sink ('t-recsink')"));
+}
+
+TEST_CASE("config: several config files merge in order and a later file's key wins") {
+  hosttest::TempDir dir;
+  const std::string first = dir.file("a.json");
+  const std::string second = dir.file("b.json");
+  hosttest::write_file(first, R"({"batch_size": 1, "delimiter": ";"})");
+  hosttest::write_file(second, R"({"batch_size": 2, "verbose": true})");
+  ConfigInputs inputs{"fullstory", "--config", {first, second}, {}};
+  const BuiltConfig built = etlhost::build_config(spec(), inputs, env_of(Env{{"FULLSTORY_API_KEY", "key-from-env"}}));
+  CHECK(built.values["batch_size"] == 2);   // the later file wins
+  CHECK(built.values["delimiter"] == ";");  // only in the first: kept
+  CHECK(built.values["verbose"] == true);   // only in the second
+  // A bad key is named with the file it is in, not the last file given.
+  hosttest::write_file(first, R"({"batch_sise": 1})");
+  try {
+    etlhost::build_config(spec(), inputs, env_of(Env{}));
+    FAIL("expected a config error");
+  } catch (const HostError& error) {
+    CHECK(contains(error.what(), "unknown key 'batch_sise' (in --config " + first + ")"));
+  }
 }

@@ -214,3 +214,39 @@ TEST_CASE("state: JSON nested 100k levels is refused with a message, not a crash
   QuietLogger quiet;
   CHECK(StateStore(dir.file("ok.json")).read("demo", "csv", quiet.logger).source_state.has_value());
 }
+
+TEST_CASE("state: a Singer STATE message line stands for its value, byte for byte") {
+  QuietLogger quiet;
+  const auto parse = [&](const std::string& text) {
+    return etlhost::parse_state_text(text, "target.state", "demo", "csv", quiet.logger);
+  };
+  // What a target prints last, fed back as --state.
+  const StoredState state = parse(
+      "{\"type\": \"STATE\", \"value\": {\"customers\":2, \"orders\":12345678901234567890}}\n");
+  CHECK(state.format == StoredState::Format::kStateMessage);
+  CHECK(state.source_state == R"({"customers":2, "orders":12345678901234567890})");
+  CHECK_FALSE(state.sink_checkpoint);
+  CHECK_FALSE(parse(R"({"type":"STATE","value":null})").source_state);  // a first run
+  // Anything more than type and value is not a message: the whole object is the state.
+  CHECK(parse(R"({"type":"STATE","value":{},"bookmarks":{}})").format == StoredState::Format::kSingerState);
+}
+
+TEST_CASE("state: read_input_state reads without a lock file and without a checkpoint") {
+  hosttest::TempDir dir;
+  const std::string path = dir.file("state.json");
+  write_file(path, R"({"etlhost_state":1,"source":"demo","state":{"customers":1,"orders":1},"sink":"singer",)"
+                   R"("sink_checkpoint":{"offset":3}})");
+  QuietLogger quiet;
+  const StoredState state = etlhost::read_input_state(path, "demo", "singer", quiet.logger);
+  CHECK(state.source_state == R"({"customers":1,"orders":1})");
+  CHECK_FALSE(state.sink_checkpoint);
+  CHECK_FALSE(hosttest::file_exists(path + ".lock"));
+  // Missing: refused (exit 7), since nothing will create it.
+  try {
+    etlhost::read_input_state(dir.file("missing.json"), "demo", "singer", quiet.logger);
+    FAIL("expected a state file error");
+  } catch (const HostError& error) {
+    CHECK(error.exit_code() == etlhost::exit_code::kStateFile);
+    CHECK(contains(error.what(), "does not exist"));
+  }
+}

@@ -47,9 +47,9 @@ std::string build_config(const etlhost::LoadedPlugin& plugin, const std::string&
   etlhost::ConfigInputs inputs;
   inputs.plugin_name = plugin.name();
   inputs.file_option = "--config";
-  inputs.file_path = dir / "config.json";
+  inputs.file_paths = {dir / "config.json"};
   inputs.enforce_required = enforce_required;
-  write_file(*inputs.file_path, config_json);
+  write_file(inputs.file_paths.front(), config_json);
   const auto no_env = [](const std::string&) { return std::optional<std::string>(); };
   return etlhost::build_config(plugin.config_fields(), inputs, no_env).json_text;
 }

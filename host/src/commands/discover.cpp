@@ -86,7 +86,7 @@ int discover_command(const Command& command, Logger& logger) {
   const auto dirs = default_plugin_search_dirs(command.plugin_path);
   const auto plugin = load_plugin(command.source, PluginKind::kSource, dirs);
   const RoutedSets sets = route_sets(command.sets, plugin->name(), "");
-  ConfigInputs inputs{plugin->name(), "--config", command.config_file, sets.source};
+  ConfigInputs inputs{plugin->name(), "--config", command.config_files, sets.source};
   inputs.enforce_required = false;  // a catalog needs no credentials
   const BuiltConfig config = build_config(plugin->config_fields(), inputs);
   for (const std::string& secret : config.secrets) logger.add_secret(secret);

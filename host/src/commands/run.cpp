@@ -19,18 +19,24 @@ namespace etlhost {
 
 namespace {
 
-std::string describe_start(const LoadedPlugin& source, const LoadedPlugin& sink, const StateStore* store,
+// Where the run starts from, for the first log line. `path` is the state file ("": none).
+std::string describe_resume(const std::string& path, const StoredState& stored) {
+  if (path.empty()) return "no --state: the run starts from scratch and commits nothing";
+  if (!stored.source_state) return "state file " + path + " holds no source state yet: first run";
+  switch (stored.format) {
+    case StoredState::Format::kSingerState: return "resuming from the Singer state in " + path;
+    case StoredState::Format::kStateMessage: return "resuming from the Singer STATE message in " + path;
+    case StoredState::Format::kEnvelope:
+    case StoredState::Format::kMissing: break;
+  }
+  return "resuming from " + path;
+}
+
+std::string describe_start(const Command& command, const LoadedPlugin& source, const LoadedPlugin& sink,
                            const StoredState& stored) {
   std::string text = "run: " + source.name() + " " + source.version() + " -> " + sink.name() + " " + sink.version();
-  if (store == nullptr) return text + "; no --state: the run starts from scratch and commits nothing";
-  switch (stored.format) {
-    case StoredState::Format::kMissing:
-      return text + "; state file " + store->path() + " does not exist yet: first run";
-    case StoredState::Format::kSingerState: return text + "; resuming from the Singer state in " + store->path();
-    case StoredState::Format::kEnvelope:
-      return text + "; resuming from " + store->path() +
-             (stored.source_state ? std::string() : " (no source state committed yet)");
-  }
+  text += "; " + describe_resume(command.state_file.value_or(""), stored);
+  if (command.state_input_only && command.state_file) text += " (input only: never written)";
   return text;
 }
 
@@ -48,10 +54,10 @@ int run_command(const Command& command, Logger& logger) {
   const RoutedSets sets = route_sets(command.sets, source_plugin->name(), sink_plugin->name());
   const BuiltConfig source_config = build_config(
       source_plugin->config_fields(),
-      ConfigInputs{source_plugin->name(), "--config", command.config_file, sets.source});
+      ConfigInputs{source_plugin->name(), "--config", command.config_files, sets.source});
   const BuiltConfig sink_config = build_config(
       sink_plugin->config_fields(),
-      ConfigInputs{sink_plugin->name(), "--sink-config", command.sink_config_file, sets.sink});
+      ConfigInputs{sink_plugin->name(), "--sink-config", as_list(command.sink_config_file), sets.sink});
   // Registered before create(): a plugin may log (or fail) with its config in hand.
   for (const std::string& secret : source_config.secrets) logger.add_secret(secret);
   for (const std::string& secret : sink_config.secrets) logger.add_secret(secret);
@@ -62,17 +68,20 @@ int run_command(const Command& command, Logger& logger) {
   SourceInstance source(source_plugin, source_config.json_text, logger, cancel);
   SinkInstance sink(sink_plugin, sink_config.json_text, logger, cancel);
 
-  // 2. The state file: locked for the whole run, then read.
+  // 2. The state file: locked for the whole run, then read; or, input only, just read.
   StoredState stored;
-  if (command.state_file) {
+  PipelineOptions options{command.checkpoint_interval_s, command.progress_interval_s, ""};
+  if (command.state_file && command.state_input_only) {
+    stored = read_input_state(*command.state_file, source_plugin->name(), sink_plugin->name(), logger);
+    options.input_state_path = *command.state_file;
+  } else if (command.state_file) {
     store.emplace(*command.state_file);
     stored = store->read(source_plugin->name(), sink_plugin->name(), logger);
   }
-  logger.info(describe_start(*source_plugin, *sink_plugin, store ? &*store : nullptr, stored));
+  logger.info(describe_start(command, *source_plugin, *sink_plugin, stored));
 
   // 3-6. Restore, baseline commit, sync, finish.
-  Pipeline pipeline(source, sink, store ? &*store : nullptr, logger, cancel,
-                    PipelineOptions{command.checkpoint_interval_s, command.progress_interval_s});
+  Pipeline pipeline(source, sink, store ? &*store : nullptr, logger, cancel, options);
   return pipeline.run(catalog, stored);
 }
 
