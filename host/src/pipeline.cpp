@@ -146,7 +146,9 @@ void Pipeline::salvage() {
   // Called with failure_ already naming the primary cause, so the sink's and the state
   // file's problems here are logged rather than recorded.
   const CallResult flushed = sink_.flush();
-  if (flushed.status == ETL_E_CLOSED || (!flushed.ok() && flushed.status == failure_status_)) {
+  // A failed target fails its flush too: the run's error already said so.
+  const bool same_target_failure = failure_ == Failure::kTarget && flushed.status == ETL_E_DOWNSTREAM;
+  if (flushed.status == ETL_E_CLOSED || same_target_failure) {
     logger_.debug(sink_failure_text(sink_.name(), flushed, "flush while stopping"));
   } else if (!flushed.ok()) {
     logger_.error(sink_failure_text(sink_.name(), flushed, "flush while stopping") +
