@@ -116,8 +116,9 @@
  * (success, failure or stop) it calls finish(): the sink delivers what it has, lets the
  * downstream finish, and acknowledged() is final after it. What was acknowledged is then
  * committed even when the run failed and the last flush() failed with it: the downstream
- * already has those STATEs (a target that loaded them, then died, keeps them). A sink without acknowledged() (NULL, a 1.0 sink, or
- * one that returns ETL_E_NOT_IMPLEMENTED) keeps the 1.0 rule: flush() is the ack.
+ * already has those STATEs (a target that loaded them, then died, keeps them). A sink
+ * without acknowledged() (NULL, a 1.0 sink, or one that returns ETL_E_NOT_IMPLEMENTED)
+ * keeps the 1.0 rule: flush() is the ack.
  */
 #ifndef ETLHOST_PLUGIN_H
 #define ETLHOST_PLUGIN_H
