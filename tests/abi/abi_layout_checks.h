@@ -103,9 +103,9 @@ ABI_FIELD(etl_sink_api, write, 24);
 ABI_FIELD(etl_sink_api, checkpoint, 32);
 ABI_FIELD(etl_sink_api, flush, 40);
 ABI_FIELD(etl_sink_api, destroy, 48);
-/* Appended in 1.1 (this file is also compiled against the frozen 1.0 header). */
+/* 1.1 appended (the frozen 1.0 header, checked too, has none of it) */
 #if ETL_ABI_MINOR >= 1
-ABI_ASSERT(ETL_E_DOWNSTREAM == 16, "1.1 status code");
+ABI_ASSERT(ETL_E_DOWNSTREAM == 16, "1.1 status codes");
 ABI_ASSERT(ETL_SINK_API_SIZE_1_1 == 72, "etl_sink_api 1.1 size");
 ABI_FIELD(etl_sink_api, acknowledged, 56);
 ABI_FIELD(etl_sink_api, finish, 64);
