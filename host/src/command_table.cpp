@@ -120,6 +120,10 @@ const std::vector<OptionSpec>& option_specs() {
       {"--keep-going", kOptKeepGoing, nullptr, nullptr, nullptr},
       {"--seed", kOptSeed, "N", nullptr, nullptr},
       {"--timeout", kOptTimeout, "SECONDS", nullptr, nullptr},
+      {"--target", kOptTarget, "CMD", nullptr,
+       "run the Singer target CMD (a command line) and feed it\n"
+       "the stream; state advances only as far as the STATEs it\n"
+       "emits back (= --set singer.target=CMD)"},
       {"--help", kOptHelp, nullptr, "-h", "show this help"},
   };
   return specs;
@@ -136,6 +140,7 @@ const std::vector<CommandSpec>& command_specs() {
        kRunHelp,
        {{kOptConfig, nullptr, "the source's config, a JSON object (Singer convention)"},
         {kOptSinkConfig, nullptr, nullptr},
+        {kOptTarget, nullptr, nullptr},
         {kOptSet, nullptr,
          "set one config key (repeatable); PLUGIN is the source's or\n"
          "the sink's name, or `source` / `sink`. Highest priority:\n"
@@ -149,8 +154,8 @@ const std::vector<CommandSpec>& command_specs() {
         {kOptLogLevel, nullptr, nullptr},
         {kOptHelp, nullptr, nullptr}},
        kWideColumn,
-       {kOk, kUsage, kConfig, kPluginLoad, kSourceFailed, kSinkFailed, kStateFile, kInterrupted, kDownstreamClosed,
-        kTerminated},
+       {kOk, kUsage, kConfig, kPluginLoad, kSourceFailed, kSinkFailed, kStateFile, kTargetFailed, kInterrupted,
+        kDownstreamClosed, kTerminated},
        &run_command},
       {CommandKind::kDiscover,
        "discover",

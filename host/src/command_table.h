@@ -27,6 +27,7 @@ enum OptionId {
   kOptKeepGoing,
   kOptSeed,
   kOptTimeout,
+  kOptTarget,
 };
 
 struct OptionSpec {
