@@ -89,7 +89,7 @@ Usage:
 {commands}
 Examples:
   etlhost run fullstory '->' csv --config fullstory.json --state fullstory.state
-  etlhost run fullstory to singer --config fullstory.json | target-postgres
+  etlhost run fullstory to singer --config fullstory.json --target 'target-postgres'
   etlhost run demo:csv --set demo.records=100 --set csv.output_dir=out
 
 Quote the arrow: an unquoted -> is a shell redirection.
