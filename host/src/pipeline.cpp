@@ -1,5 +1,8 @@
 #include "pipeline.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include <nlohmann/json.hpp>
 
 #include "exit_codes.h"
@@ -16,6 +19,13 @@ using Clock = std::chrono::steady_clock;
 
 Clock::duration seconds_to_duration(double seconds) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
+
+/// The error line of a failed sink call. ETL_E_DOWNSTREAM: the sink's message names the
+/// downstream and what happened to it, so it is given as is.
+std::string sink_failure_text(const std::string& sink, const CallResult& result, const char* action) {
+  if (result.status == ETL_E_DOWNSTREAM) return "sink '" + sink + "': " + result.message;
+  return "sink '" + sink + "' failed to " + action + ": " + result.describe();
 }
 
 }  // namespace
@@ -41,11 +51,14 @@ int Pipeline::run(std::string_view catalog_json, const StoredState& stored) {
   const CallResult restored = sink_.restore(committed_.checkpoint.value_or(""));
   if (!restored.ok()) {
     logger_.error("sink '" + sink_.name() + "' failed to restore its committed checkpoint: " + restored.describe());
+    finish_sink(true);
     return exit_code::kSinkFailed;
   }
+  if (!detect_acknowledged_sink()) return finish(CallResult{});
 
   // 4. The baseline commit is due: see commit_baseline(), made right before the first write.
-  baseline_due_ = state_ != nullptr;
+  //    An acknowledged sink gets none: its checkpoint proves nothing until acknowledged.
+  baseline_due_ = state_ != nullptr && !acknowledged_sink_;
   last_commit_ = Clock::now();
 
   // 5. The sync. Everything else happens inside emit().
@@ -62,6 +75,8 @@ int Pipeline::run(std::string_view catalog_json, const StoredState& stored) {
 }
 
 int Pipeline::finish(const CallResult& sync_result) {
+  // "No write follows", on every path; a failure of it on a successful run fails the run.
+  finish_sink(failure_ != Failure::kNone || cancel_.requested() || !sync_result.ok());
   switch (failure_) {
     case Failure::kInternal:
       logger_.error("internal error: " + failure_message_);
@@ -69,8 +84,13 @@ int Pipeline::finish(const CallResult& sync_result) {
       return exit_code::kInternal;
     case Failure::kSink:
       logger_.error(failure_message_);
-      restore_committed();
+      settle_after_sink_failure();
       return exit_code::kSinkFailed;
+    case Failure::kTarget:
+      logger_.error(failure_message_);
+      settle_after_sink_failure();
+      logger_.info(committed_position());
+      return exit_code::kTargetFailed;
     case Failure::kStateCommit:
       logger_.error(failure_message_);
       restore_committed();
@@ -108,10 +128,10 @@ int Pipeline::finish(const CallResult& sync_result) {
     return exit_code::kSourceFailed;
   }
 
-  // Success: the last pending pair becomes durable and committed; without one, the sink is
-  // still flushed so everything written is out.
-  const bool durable = pending_ ? commit_pending(true) : flush_sink();
-  if (!durable) return finish(sync_result);  // failure_ is now set: report it as such
+  // Success: the newest durable pair is committed; without one, the sink is still flushed
+  // so everything written is out.
+  if (!commit_pending(true)) return finish(sync_result);  // failure_ is now set: report it as such
+  warn_unacknowledged();
   log_summary("finished");
   return exit_code::kOk;
 }
@@ -126,22 +146,28 @@ void Pipeline::salvage() {
   // Called with failure_ already naming the primary cause, so the sink's and the state
   // file's problems here are logged rather than recorded.
   const CallResult flushed = sink_.flush();
-  if (flushed.ok()) {
-    // The pending pair's records were written before the failure: they are complete.
-    if (pending_) {
-      if (auto problem = commit_pair(*pending_)) {
-        logger_.error(*problem);
-      } else {
-        pending_.reset();
-      }
-    }
-  } else if (flushed.status == ETL_E_CLOSED) {
-    logger_.debug("sink '" + sink_.name() + "': downstream closed while stopping: " + flushed.message);
-  } else {
-    logger_.error("sink '" + sink_.name() + "' failed to flush while stopping: " + flushed.describe() +
-                  "; the pending state was not committed");
+  if (flushed.status == ETL_E_CLOSED || (!flushed.ok() && flushed.status == failure_status_)) {
+    logger_.debug(sink_failure_text(sink_.name(), flushed, "flush while stopping"));
+  } else if (!flushed.ok()) {
+    logger_.error(sink_failure_text(sink_.name(), flushed, "flush while stopping") +
+                  (acknowledged_sink_ ? "" : "; the pending state was not committed"));
+  }
+  // A 1.0-rule sink: the pending pair's records were written before the failure, and the
+  // flush made them durable. An acknowledged sink: what it acknowledged is durable
+  // downstream whatever its flush says now (a failed target still loaded those STATEs).
+  if (flushed.ok() || (acknowledged_sink_ && flushed.status != ETL_E_CLOSED)) {
+    poll_acknowledged(false);
+    commit_durable(false);
   }
   restore_committed();
+}
+
+void Pipeline::settle_after_sink_failure() {
+  if (acknowledged_sink_) {
+    salvage();
+  } else {
+    restore_committed();  // its flush cannot be trusted any more: nothing further is committed
+  }
 }
 
 void Pipeline::restore_committed() {
@@ -245,12 +271,15 @@ etl_status Pipeline::forward_batch(const etl_message* const* messages, size_t co
     if (!write_to_sink(messages + begin, state_at + 1 - begin)) return failure_status_;
     begin = state_at + 1;
     ++stats_.states_seen;
+    if (!poll_acknowledged(true)) return failure_status_;
     StatePair pair{std::string(etl::view(messages[state_at]->json)), std::nullopt};
     if (state_ != nullptr && !take_checkpoint(&pair.checkpoint)) return failure_status_;
-    pending_ = std::move(pair);
+    push_pending(std::move(pair));
     if (!commit_pending(false)) return failure_status_;
   }
-  if (begin < count && !write_to_sink(messages + begin, count - begin)) return failure_status_;
+  if (begin < count && (!write_to_sink(messages + begin, count - begin) || !poll_acknowledged(true))) {
+    return failure_status_;
+  }
   return ETL_OK;
 }
 
@@ -273,7 +302,19 @@ bool Pipeline::sink_call_succeeded(const CallResult& result, const char* action)
     // Not the sink's fault: the reader of its output went away (see finish()).
     fail(Failure::kDownstreamClosed, ETL_E_CLOSED, "sink '" + sink_.name() + "': " + result.message);
   } else {
-    fail(Failure::kSink, result.status, "sink '" + sink_.name() + "' failed to " + action + ": " + result.describe());
+    const Failure kind = result.status == ETL_E_DOWNSTREAM ? Failure::kTarget : Failure::kSink;
+    fail(kind, result.status, sink_failure_text(sink_.name(), result, action));
+  }
+  return false;
+}
+
+bool Pipeline::sink_call_succeeded(const CallResult& result, const char* action, bool record) {
+  if (record) return sink_call_succeeded(result, action);
+  if (result.ok()) return true;
+  if (result.status == ETL_E_CLOSED) {
+    logger_.debug("sink '" + sink_.name() + "': downstream closed while stopping: " + result.message);
+  } else {
+    logger_.error(sink_failure_text(sink_.name(), result, action));
   }
   return false;
 }
@@ -334,18 +375,93 @@ std::optional<std::string> Pipeline::commit_pair(const StatePair& pair) {
 }
 
 bool Pipeline::commit_pending(bool force) {
-  if (!pending_) return true;
   const auto now = Clock::now();
   if (!force && now - last_commit_ < seconds_to_duration(options_.checkpoint_interval_s)) return true;
   // The durability barrier: nothing is committed unless flush() returned OK.
-  if (!flush_sink()) return false;
-  if (auto problem = commit_pair(*pending_)) {
-    fail(Failure::kStateCommit, ETL_E_IO, *problem);
+  if (!flush_sink() || !poll_acknowledged(true)) return false;
+  last_commit_ = now;
+  return commit_durable(true);
+}
+
+bool Pipeline::commit_durable(bool record) {
+  const uint64_t durable = acknowledged_sink_ ? stats_.states_acknowledged : stats_.states_seen;
+  // pending_ is in write order, so the newest durable pair is the last one numbered <= durable.
+  const auto end = std::find_if(pending_.begin(), pending_.end(),
+                                [&](const PendingPair& entry) { return entry.number > durable; });
+  if (end == pending_.begin()) return true;
+  if (auto problem = commit_pair(std::prev(end)->pair)) {
+    if (record) {
+      fail(Failure::kStateCommit, ETL_E_IO, *problem);
+    } else {
+      logger_.error(*problem);
+    }
     return false;
   }
-  pending_.reset();
-  last_commit_ = now;
+  pending_.erase(pending_.begin(), end);
   return true;
+}
+
+void Pipeline::push_pending(StatePair pair) {
+  PendingPair entry{stats_.states_seen, std::move(pair)};
+  // A 1.0-rule sink's flush makes every pair written before it durable, so only the newest
+  // one matters. An acknowledged sink may lag far behind (a target that loads 100k rows at
+  // a time) or never acknowledge: one pair per STATE would then pile up for the whole run.
+  // When full, the newest entry is replaced: the older ones still commit as acks arrive,
+  // and committing an older state than acknowledged is always safe (what follows it is
+  // delivered again next run), never a loss.
+  if (!pending_.empty() && (!acknowledged_sink_ || pending_.size() >= kMaxPendingStates)) {
+    pending_.back() = std::move(entry);
+  } else {
+    pending_.push_back(std::move(entry));
+  }
+}
+
+bool Pipeline::detect_acknowledged_sink() {
+  uint64_t states = 0;
+  const CallResult result = sink_.acknowledged(&states);
+  if (result.status == ETL_E_NOT_IMPLEMENTED) return true;  // the 1.0 rule: flush is the ack
+  acknowledged_sink_ = true;
+  logger_.debug("sink '" + sink_.name() + "' acknowledges STATEs itself: state moves only as far as it acknowledges");
+  return take_acknowledged(result, states, true);
+}
+
+bool Pipeline::poll_acknowledged(bool record) {
+  if (!acknowledged_sink_) return true;
+  uint64_t states = 0;
+  const CallResult result = sink_.acknowledged(&states);
+  return take_acknowledged(result, states, record);
+}
+
+bool Pipeline::take_acknowledged(CallResult result, uint64_t states, bool record) {
+  const uint64_t before = stats_.states_acknowledged;
+  if (result.ok() && states < before) {
+    result = {ETL_E_INVALID_STATE,
+              "acknowledged() reported " + std::to_string(states) + " after " + std::to_string(before) +
+                  " (it must never decrease)",
+              0};
+  } else if (result.ok() && states > stats_.states_seen) {
+    result = {ETL_E_INVALID_STATE,
+              "acknowledged() reported " + std::to_string(states) + " but only " +
+                  counted(stats_.states_seen, "STATE") + " were written",
+              0};
+  }
+  if (!sink_call_succeeded(result, "report its acknowledged STATEs", record)) return false;
+  stats_.states_acknowledged = states;
+  return true;
+}
+
+void Pipeline::finish_sink(bool aborted) {
+  // Once per run; after the sink itself returned ETL_E_CLOSED it gets no call but destroy.
+  if (sink_finished_ || failure_ == Failure::kDownstreamClosed) return;
+  sink_finished_ = true;
+  sink_call_succeeded(sink_.finish(aborted), "finish", !aborted);
+}
+
+void Pipeline::warn_unacknowledged() {
+  if (!acknowledged_sink_ || state_ == nullptr || stats_.states_acknowledged >= stats_.states_seen) return;
+  logger_.warn("sink '" + sink_.name() + "' acknowledged " + std::to_string(stats_.states_acknowledged) + " of " +
+               counted(stats_.states_seen, "STATE") + " written; " + committed_position() +
+               ". The records after it are delivered again by the next run.");
 }
 
 // ------------------------------------------------------------------------------------------
@@ -366,14 +482,19 @@ std::string Pipeline::committed_position() const {
   return "state committed up to " + abbreviate(*committed_.state, excerpt::kState) + " in " + state_->path();
 }
 
+std::string Pipeline::states_text() const {
+  if (!acknowledged_sink_) return counted(stats_.states_committed, "state") + " committed";
+  return counted(stats_.states_acknowledged, "state") + " acknowledged, " + std::to_string(stats_.states_committed) +
+         " committed";
+}
+
 void Pipeline::log_progress() {
   const double seconds = elapsed_seconds();
   const uint64_t records = stats_.total_records();
   char rate[32];
   std::snprintf(rate, sizeof rate, "%.0f", records_per_second(records, seconds));
   logger_.info("progress: " + std::to_string(records) + " records (" + stats_.records_by_stream() + ") in " +
-               format_duration(seconds) + ", " + rate + " records/s; " + counted(stats_.states_committed, "state") +
-               " committed" + counters_text());
+               format_duration(seconds) + ", " + rate + " records/s; " + states_text() + counters_text());
 }
 
 void Pipeline::log_summary(const char* verb) {
@@ -381,8 +502,12 @@ void Pipeline::log_summary(const char* verb) {
   const uint64_t records = stats_.total_records();
   char rate[32];
   std::snprintf(rate, sizeof rate, "%.0f", records_per_second(records, seconds));
-  std::string states = state_ != nullptr ? counted(stats_.states_committed, "state") + " committed to " + state_->path()
-                                         : counted(stats_.states_seen, "state") + " seen (no --state)";
+  const std::string acknowledged = acknowledged_sink_
+                                       ? ", " + std::to_string(stats_.states_acknowledged) + " acknowledged"
+                                       : std::string();
+  const std::string states = state_ != nullptr
+                                 ? states_text() + " to " + state_->path()
+                                 : counted(stats_.states_seen, "state") + " seen" + acknowledged + " (no --state)";
   logger_.info(std::string(verb) + ": " + std::to_string(records) + " records (" + stats_.records_by_stream() +
                ") in " + format_duration(seconds) + ", " + rate + " records/s; " + states + counters_text());
 }

@@ -7,15 +7,23 @@
 // For every emit() the pipeline checks the whole batch against the protocol first (so a
 // batch reaches the sink whole or not at all), then forwards it to sink.write() in order,
 // split after each STATE. After each STATE it asks the sink for its checkpoint: that
-// (state, checkpoint) pair is *pending*. When --checkpoint-interval has passed since the
-// last commit it calls sink.flush() and, only if that returned OK, commits the pair to the
-// state file atomically.
+// (state, checkpoint) pair is *pending*, numbered 1, 2, ... in write order. When
+// --checkpoint-interval has passed since the last commit it calls sink.flush() and, only
+// if that returned OK, commits the newest pending pair the sink has made durable.
+//
+// Which pairs are durable depends on the sink. A 1.0-rule sink: the flush is the ack, so
+// every pair written before it (only the newest is kept). An acknowledged sink (1.1, its
+// acknowledged() answered right after restore()): the pairs numbered up to what
+// acknowledged() reports; the others stay pending, the run never waits for them, and
+// there is no baseline commit. Every run path but a closed downstream ends with
+// sink.finish(), then a last flush, acknowledged() and commit.
 //
 // Outcomes and exit codes: see finish() in pipeline.cpp and exit_codes.h.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +39,9 @@
 #include "state_store.h"
 
 namespace etlhost {
+
+/// How many pending pairs an acknowledged sink may hold (see Pipeline::push_pending).
+inline constexpr size_t kMaxPendingStates = 10000;
 
 struct PipelineOptions {
   /// Seconds between commits; 0 commits at every STATE.
@@ -60,12 +71,18 @@ class Pipeline {
 
  private:
   /// Why the run cannot go on; the first failure wins and makes every later emit() fail.
-  enum class Failure { kNone, kProtocol, kSink, kDownstreamClosed, kStateCommit, kCancelled, kInternal };
+  /// kTarget: the sink failed with ETL_E_DOWNSTREAM (what it delivers to failed, exit 9).
+  enum class Failure { kNone, kProtocol, kSink, kTarget, kDownstreamClosed, kStateCommit, kCancelled, kInternal };
 
   /// A source state and the sink checkpoint taken right after it.
   struct StatePair {
     std::optional<std::string> state;
     std::optional<std::string> checkpoint;
+  };
+  /// A pending pair and the number of its STATE in this run (1 for the first written).
+  struct PendingPair {
+    uint64_t number = 0;
+    StatePair pair;
   };
 
   etl_status emit(const etl_message* const* messages, size_t count);
@@ -79,19 +96,41 @@ class Pipeline {
   bool write_to_sink(const etl_message* const* messages, size_t count);
   /// The baseline commit (plugin.h, section 7), once, before the first write; false on failure.
   bool commit_baseline();
-  /// The failure path the three share: records a failed `action` ("write") of the sink.
+  /// The failure path the sink calls share: records a failed `action` ("write") of the sink.
   bool sink_call_succeeded(const CallResult& result, const char* action);
+  /// The same, for a call made while the run already stops: only logs, unless `record`.
+  bool sink_call_succeeded(const CallResult& result, const char* action, bool record);
   bool take_checkpoint(std::optional<std::string>* out);
   bool flush_sink();
   /// Writes `pair` to the state file (no-op without one). Call only after a successful
   /// flush. Returns the problem when the commit failed (the old state then stays).
   std::optional<std::string> commit_pair(const StatePair& pair);
-  /// When the interval has passed (or `force`): flush, then commit the pending pair.
+  /// When the interval has passed (or `force`): flush, then commit the newest durable pair.
   bool commit_pending(bool force);
 
-  /// After a source failure or a stop: flush, commit the pending pair if the flush worked,
-  /// then restore the sink to the last committed checkpoint.
+  /// Right after the first restore(): is this an acknowledged sink? false on failure.
+  bool detect_acknowledged_sink();
+  /// Keeps the pair of the STATE just written, within kMaxPendingStates.
+  void push_pending(StatePair pair);
+  /// Reads acknowledged() into stats_ (no-op for a 1.0-rule sink) and checks its promises.
+  bool poll_acknowledged(bool record);
+  /// Takes one answer of acknowledged(): checks it never decreases nor exceeds the STATEs written.
+  bool take_acknowledged(CallResult result, uint64_t states, bool record);
+  /// Commits the newest pending pair the sink made durable (no-op when there is none);
+  /// `record`: a failed commit becomes the run's failure, else it is only logged.
+  bool commit_durable(bool record);
+  /// sink.finish(), once per run; `aborted` when the run failed or was stopped (then a
+  /// failure is only logged: the first cause stays the run's).
+  void finish_sink(bool aborted);
+  /// The end of a successful run that left STATEs unacknowledged: says so.
+  void warn_unacknowledged();
+
+  /// After a source failure or a stop: flush, commit the newest durable pair, then restore
+  /// the sink to the last committed checkpoint.
   void salvage();
+  /// After a sink failure: an acknowledged sink still commits what it acknowledged
+  /// (salvage); a 1.0-rule sink is only restored.
+  void settle_after_sink_failure();
   /// After a sink/commit failure: restore the sink to the last committed checkpoint.
   void restore_committed();
   /// True when a failed sync() is the state file's fault (exit 7), not the source's.
@@ -101,6 +140,8 @@ class Pipeline {
   void log_progress();
   void log_summary(const char* verb);
   std::string counters_text() const;
+  /// "3 states committed", or for an acknowledged sink "4 states acknowledged, 3 committed".
+  std::string states_text() const;
   std::string committed_position() const;
   double elapsed_seconds() const;
 
@@ -117,8 +158,10 @@ class Pipeline {
   std::string failure_message_;
 
   StatePair committed_;
-  std::optional<StatePair> pending_;
+  std::deque<PendingPair> pending_;  // oldest first; a 1.0-rule sink keeps at most one
   bool baseline_due_ = false;
+  bool acknowledged_sink_ = false;
+  bool sink_finished_ = false;
 
   // The emitter may only be called from the thread inside sync() (plugin.h, section 4). A
   // call from another thread is refused without touching any other member.

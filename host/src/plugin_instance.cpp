@@ -132,4 +132,21 @@ CallResult SinkInstance::flush() {
   return buffer.result(plugin_->sink_api()->flush(self_, &buffer.error));
 }
 
+CallResult SinkInstance::acknowledged(uint64_t* out_states) {
+  *out_states = 0;
+  const SinkAcknowledgedFn callback = plugin_->sink_acknowledged();
+  if (callback == nullptr) return CallResult{ETL_E_NOT_IMPLEMENTED, "the sink has no acknowledged()", 0};
+  ErrorBuffer buffer;
+  const PluginCallScope scope(plugin_->name(), "acknowledged()");
+  return buffer.result(callback(self_, out_states, &buffer.error));
+}
+
+CallResult SinkInstance::finish(bool aborted) {
+  const SinkFinishFn callback = plugin_->sink_finish();
+  if (callback == nullptr) return {};
+  ErrorBuffer buffer;
+  const PluginCallScope scope(plugin_->name(), "finish()");
+  return buffer.result(callback(self_, aborted ? ETL_FINISH_ABORTED : 0u, &buffer.error));
+}
+
 }  // namespace etlhost

@@ -80,6 +80,7 @@ class SinkInstance {
 
   bool has_restore() const { return plugin_->sink_api()->restore != nullptr; }
   bool has_checkpoint() const { return plugin_->sink_api()->checkpoint != nullptr; }
+  bool has_finish() const { return plugin_->sink_finish() != nullptr; }
 
   /// No-op (OK) when the sink has no restore.
   CallResult restore(std::string_view checkpoint_json);
@@ -87,6 +88,10 @@ class SinkInstance {
   /// Copies the sink's checkpoint text into *out ("" when the sink has no checkpoint()).
   CallResult checkpoint(std::string* out);
   CallResult flush();
+  /// ABI 1.1. ETL_E_NOT_IMPLEMENTED when the sink has no acknowledged() (flush is its ack).
+  CallResult acknowledged(uint64_t* out_states);
+  /// ABI 1.1. No-op (OK) when the sink has no finish().
+  CallResult finish(bool aborted);
 
  private:
   std::shared_ptr<const LoadedPlugin> plugin_;  // declared first: released last

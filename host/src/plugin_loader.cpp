@@ -183,6 +183,9 @@ void LoadedPlugin::validate(const etl_plugin* descriptor, const std::string& exp
     if (descriptor->source != nullptr) fail(path_, "it declares kind sink but also has a source callback table");
     validate_sink_api(descriptor->sink, path_);
     sink_ = descriptor->sink;
+    // Fields beyond the plugin's struct_size count as NULL (plugin.h, section 2).
+    if (ETL_HAS_FIELD(sink_, etl_sink_api, acknowledged)) sink_acknowledged_ = sink_->acknowledged;
+    if (ETL_HAS_FIELD(sink_, etl_sink_api, finish)) sink_finish_ = sink_->finish;
   } else {
     fail(path_, "its descriptor has unknown kind " + std::to_string(descriptor->kind) +
                     ", expected ETL_KIND_SOURCE (1) or ETL_KIND_SINK (2)");

@@ -17,6 +17,9 @@ namespace etlhost {
 
 enum class PluginKind { kSource, kSink };
 
+using SinkAcknowledgedFn = decltype(etl_sink_api::acknowledged);
+using SinkFinishFn = decltype(etl_sink_api::finish);
+
 /// "source" / "sink".
 const char* kind_name(PluginKind kind);
 
@@ -53,6 +56,10 @@ class LoadedPlugin {
   /// Non-null exactly when kind() is kSource / kSink; every required callback is set.
   const etl_source_api* source_api() const { return source_; }
   const etl_sink_api* sink_api() const { return sink_; }
+  /// The 1.1 sink callbacks, NULL when the plugin's table is too short to hold them (a 1.0
+  /// sink) or leaves them NULL. Never read them from sink_api() directly.
+  SinkAcknowledgedFn sink_acknowledged() const { return sink_acknowledged_; }
+  SinkFinishFn sink_finish() const { return sink_finish_; }
   /// The descriptor the entry point returned (static in the plugin).
   const etl_plugin* descriptor() const { return descriptor_; }
 
@@ -70,6 +77,8 @@ class LoadedPlugin {
   std::vector<ConfigField> fields_;
   const etl_source_api* source_ = nullptr;
   const etl_sink_api* sink_ = nullptr;
+  SinkAcknowledgedFn sink_acknowledged_ = nullptr;
+  SinkFinishFn sink_finish_ = nullptr;
   const etl_plugin* descriptor_ = nullptr;
 };
 

@@ -22,7 +22,9 @@ class RunStats {
   void add_records(size_t index, uint64_t count) { streams_[index].records += count; }
 
   uint64_t total_records() const;
-  uint64_t states_seen = 0;
+  uint64_t states_seen = 0;  // also the number of the last STATE written to the sink
+  /// What an acknowledged sink last reported (plugin.h, etl_sink_api.acknowledged).
+  uint64_t states_acknowledged = 0;
   uint64_t states_committed = 0;
 
   /// "customers 1000, orders 1000" (or "none").

@@ -110,12 +110,14 @@ std::string status_name(etl_status status) {
     case ETL_E_CLOSED: return "ETL_E_CLOSED";
     case ETL_E_ABI_MISMATCH: return "ETL_E_ABI_MISMATCH";
     case ETL_E_INTERNAL: return "ETL_E_INTERNAL";
+    case ETL_E_DOWNSTREAM: return "ETL_E_DOWNSTREAM";
     default: return "status " + std::to_string(status);
   }
 }
 
 etl_status normalize_status(etl_status status) {
-  return (status >= ETL_OK && status <= ETL_E_INTERNAL) ? status : ETL_E_INTERNAL;
+  // ETL_E_DOWNSTREAM (1.1) is the highest status this host knows.
+  return (status >= ETL_OK && status <= ETL_E_DOWNSTREAM) ? status : ETL_E_INTERNAL;
 }
 
 std::string format_duration(double seconds) {

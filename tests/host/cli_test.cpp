@@ -184,7 +184,7 @@ TEST_CASE("cli: the binary prints help and version on stdout and exits 0") {
 
   const auto version = run_etlhost({"--version"});
   CHECK(version.exit_code == 0);
-  CHECK(std::regex_match(version.out, std::regex(R"(etlhost \d+\.\d+\.\d+ \(plugin ABI 1\.0\)\n)")));
+  CHECK(std::regex_match(version.out, std::regex(R"(etlhost \d+\.\d+\.\d+ \(plugin ABI 1\.1\)\n)")));
 }
 
 TEST_CASE("cli: the binary reports usage errors on stderr with exit 2 and nothing on stdout") {

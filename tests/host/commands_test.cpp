@@ -82,14 +82,14 @@ TEST_CASE("plugins --json: search path, shadowed duplicates and broken files") {
   CHECK(demos[0]["path"] == dir.file("etl-demo.so"));
   CHECK(demos[0]["shadowed_by"].is_null());
   CHECK(demos[0]["kind"] == "source");
-  CHECK(demos[0]["abi"] == "1.0");
+  CHECK(demos[0]["abi"] == "1.1");
   CHECK(demos[1]["shadowed_by"] == dir.file("etl-demo.so"));
 }
 
 TEST_CASE("describe: a plugin and its config spec") {
   const auto result = run_etlhost({"describe", "t-script"});
   REQUIRE_MESSAGE(result.exit_code == 0, result.describe());
-  CHECK(contains(result.out, "t-script 0.0.1 (source, plugin ABI 1.0)"));
+  CHECK(contains(result.out, "t-script 0.0.1 (source, plugin ABI 1.1)"));
   CHECK(contains(result.out, "path: " + hosttest::fixture_dir() + "/etl-t-script.so"));
   CHECK(contains(result.out, "KEY"));
   CHECK(contains(result.out, "ENV"));

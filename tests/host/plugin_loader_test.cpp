@@ -51,7 +51,7 @@ TEST_CASE("loader: demo loads and its descriptor is copied out") {
   const auto demo = LoadedPlugin::load(plugin_dir() + "/etl-demo.so", "demo");
   CHECK(demo->name() == "demo");
   CHECK(demo->kind() == PluginKind::kSource);
-  CHECK(demo->abi_text() == "1.0");
+  CHECK(demo->abi_text() == "1.1");
   CHECK_FALSE(demo->version().empty());
   REQUIRE(demo->config_fields().size() == 3);
   CHECK(demo->config_fields()[0].key == "records");
@@ -69,7 +69,7 @@ TEST_CASE("loader: a file that is not a shared library") {
 
 TEST_CASE("loader: each broken descriptor is refused with a precise reason") {
   CHECK(contains(load_error(fixture("t-noentry"), "t-noentry"), "does not export etl_plugin_entry"));
-  CHECK(contains(load_error(fixture("t-abi2"), "t-abi2"), "built for plugin ABI 2.0; this etlhost speaks 1.0"));
+  CHECK(contains(load_error(fixture("t-abi2"), "t-abi2"), "built for plugin ABI 2.0; this etlhost speaks 1.1"));
   CHECK(contains(load_error(fixture("t-entryrefuses"), "t-entryrefuses"),
                  "refused to load (ETL_E_ABI_MISMATCH): t-entry-refuses speaks ABI major 9"));
   CHECK(contains(load_error(fixture("t-nowrite"), "t-nowrite"), "required sink callbacks are NULL: write"));

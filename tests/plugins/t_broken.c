@@ -70,7 +70,7 @@ static const etl_config_field* const* const kFields = NULL;
 
 #if defined(T_NO_WRITE)
 static const etl_sink_api kSinkApi = {
-    ETL_STRUCT_SIZE(etl_sink_api), noop_create, NULL, NULL, NULL, noop_flush, noop_destroy};
+    ETL_STRUCT_SIZE(etl_sink_api), noop_create, NULL, NULL, NULL, noop_flush, noop_destroy, NULL, NULL};
 #define KIND ETL_KIND_SINK
 #define SOURCE_API NULL
 #define SINK_API (&kSinkApi)

@@ -150,8 +150,16 @@ static void rec_destroy(void* self_ptr) {
   free(self);
 }
 
-static const etl_sink_api kApi = {
-    ETL_STRUCT_SIZE(etl_sink_api), rec_create, rec_restore, rec_write, rec_checkpoint, rec_flush, rec_destroy};
+/* The 1.1 fields are NULL: a sink of the 1.0 rule (its flush is its acknowledgement). */
+static const etl_sink_api kApi = {ETL_STRUCT_SIZE(etl_sink_api),
+                                  rec_create,
+                                  rec_restore,
+                                  rec_write,
+                                  rec_checkpoint,
+                                  rec_flush,
+                                  rec_destroy,
+                                  NULL,
+                                  NULL};
 static const etl_plugin kPlugin = {ETL_STRUCT_SIZE(etl_plugin),
                                    ETL_ABI_VERSION,
                                    ETL_KIND_SINK,

@@ -110,11 +110,13 @@
  * reads the sink's output buffers rows and loads them later, and only its own STATE output
  * says what is loaded. Such a sink implements acknowledged(): it numbers the STATE messages
  * it was given in this run 1, 2, 3... in write() order and reports how many are durable
- * downstream. The host then commits the pair of STATE n only when acknowledged() >= n (and
- * a flush() that returned ETL_OK came after its write), keeps streaming while acks are
- * pending, and makes no baseline commit. At the end of every run (success, failure or
- * stop) it calls finish(): the sink delivers what it has, lets the downstream finish, and
- * acknowledged() is final after it. A sink without acknowledged() (NULL, a 1.0 sink, or
+ * downstream. The host then commits the pair of STATE n only when acknowledged() >= n (and,
+ * while the run goes on, a flush() that returned ETL_OK came after its write), keeps
+ * streaming while acks are pending, and makes no baseline commit. At the end of every run
+ * (success, failure or stop) it calls finish(): the sink delivers what it has, lets the
+ * downstream finish, and acknowledged() is final after it. What was acknowledged is then
+ * committed even when the run failed and the last flush() failed with it: the downstream
+ * already has those STATEs (a target that loaded them, then died, keeps them). A sink without acknowledged() (NULL, a 1.0 sink, or
  * one that returns ETL_E_NOT_IMPLEMENTED) keeps the 1.0 rule: flush() is the ack.
  */
 #ifndef ETLHOST_PLUGIN_H
