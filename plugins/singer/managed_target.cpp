@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <string>
 #include <vector>
 
 namespace singer {
@@ -28,7 +29,7 @@ constexpr std::chrono::milliseconds kWaitSlice{100};
 // message must fit the host's error buffer; every line was also relayed to the log).
 constexpr size_t kQuotedStderrBytes = 600;
 
-// "target-postgres" for "target-postgres --config t.json", "/opt/x/bin/t" -> "t"; leading
+// "target-postgres" for "target-postgres --config t.json", "'/opt/x/bin/t'" -> "t"; leading
 // VAR=value assignments are skipped.
 std::string program_name(const std::string& command) {
   size_t start = 0;
@@ -36,8 +37,10 @@ std::string program_name(const std::string& command) {
     start = command.find_first_not_of(" \t", start);
     if (start == std::string::npos) return "target";
     const size_t end = command.find_first_of(" \t", start);
-    const std::string word = command.substr(start, end - start);
+    std::string word = command.substr(start, end - start);
     if (word.find('=') == std::string::npos || end == std::string::npos) {
+      // A quoted program ('/opt/x/bin/t') loses its quotes (it is only a log prefix).
+      std::erase_if(word, [](char c) { return c == '\'' || c == '"'; });
       const size_t slash = word.rfind('/');
       return slash == std::string::npos ? word : word.substr(slash + 1);
     }

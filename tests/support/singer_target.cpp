@@ -5,7 +5,7 @@
 //
 //   etl-test-target --loaded FILE [--batch N] [--state-at-end-only] [--no-state]
 //                   [--fail-at-end] [--kill-after N] [--close-stdin-after N]
-//                   [--load-delay-ms N] [--pid-file FILE]
+//                   [--load-delay-ms N] [--pid-file FILE] [--chatty]
 //
 //   --batch N               buffer N records, then load them and emit the last STATE read
 //                           (pipelinewise-style; default 1); at the end of input the rest
@@ -17,6 +17,8 @@
 //   --close-stdin-after N   close stdin after N records, say so on stderr, exit 0 1 s later
 //   --load-delay-ms N       each load takes N ms more (a slow database: etlhost's writes
 //                           then wait on a full pipe, so tests can stop etlhost mid-run)
+//   --chatty                a line on stderr for every record read (a verbose target:
+//                           its stderr pipe fills while etlhost is writing to it)
 //   --pid-file FILE         writes its pid there first (a test waits for an orphaned
 //                           target to end after killing etlhost)
 //
@@ -46,6 +48,7 @@ struct Options {
   long kill_after = -1;
   long close_stdin_after = -1;
   long load_delay_ms = 0;
+  bool chatty = false;
   std::string pid_path;
 };
 
@@ -76,6 +79,8 @@ Options parse(int argc, char** argv) {
       options.kill_after = number();
     } else if (arg == "--close-stdin-after") {
       options.close_stdin_after = number();
+    } else if (arg == "--chatty") {
+      options.chatty = true;
     } else if (arg == "--load-delay-ms") {
       options.load_delay_ms = number();
     } else if (arg == "--pid-file" && i + 1 < argc) {
@@ -104,6 +109,8 @@ class Target {
   void on_record(const nlohmann::json& message) {
     buffer_.push_back(message.value("stream", "") + "\t" + message.at("record").dump());
     ++records_read_;
+    if (options_.chatty)
+      std::cerr << "read record " << records_read_ << " of stream " << message.value("stream", "") << "\n";
     if (options_.kill_after >= 0 && records_read_ >= options_.kill_after) std::raise(SIGKILL);
     if (options_.close_stdin_after >= 0 && records_read_ >= options_.close_stdin_after) {
       ::close(STDIN_FILENO);
