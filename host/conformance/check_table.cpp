@@ -30,6 +30,9 @@ const std::vector<CheckSpec>& check_table() {
        "after a stop request, sync() returns ETL_E_CANCELLED within 10 s and calls emit() no more"},
       {"sink.write_flush", CheckKind::kSink, true, false, check_sink_write_flush,
        "a full run through the host's pipeline with a state file ends cleanly and flush() succeeds"},
+      {"sink.acknowledged", CheckKind::kSink, true, false, check_sink_acknowledged,
+       "for a sink with acknowledged() (ABI 1.1): in a short run it never decreases, never exceeds the STATEs "
+       "written, is final after finish(), and finish() succeeds once at the end"},
       {"sink.state_ordering", CheckKind::kSink, true, false, check_sink_state_ordering,
        "when the sink writes Singer messages to stdout: every STATE comes after the records before it and before "
        "the ones after it"},

@@ -130,6 +130,59 @@ CheckResult check_sink_write_flush(KitContext& context, const std::string& id) {
 }
 
 // ------------------------------------------------------------------------------------------
+// sink.acknowledged
+// ------------------------------------------------------------------------------------------
+
+namespace {
+
+// The verdict on what the spy saw of acknowledged() and finish() in one successful run.
+CheckResult acknowledged_verdict(const std::string& id, const SpyLog& spy) {
+  if (!spy.acknowledges) {
+    return CheckResult::skip(id, "the sink has no acknowledged() (the 1.0 rule: its flush() is its acknowledgement)");
+  }
+  std::vector<std::string> problems = spy.ack_problems;
+  if (spy.finishes != 1) problems.push_back("finish() was called " + std::to_string(spy.finishes) + " times");
+  if (spy.last_finish != ETL_OK) problems.push_back("finish() at the end of a successful run returned an error");
+  if (problems.empty()) {
+    return CheckResult::pass(id, std::to_string(spy.acknowledged) + " of " + std::to_string(spy.states_written) +
+                                     " STATEs acknowledged; the count never decreased, never ran ahead of the "
+                                     "STATEs written and was final after finish()");
+  }
+  CheckResult fail = CheckResult::fail(
+      id, problems.front(),
+      "acknowledged() never decreases, never exceeds the STATEs written, and is final once finish() returned; "
+      "finish() accepts the end of a run once",
+      std::to_string(problems.size()) + " problem(s):",
+      "Count the STATEs write() was given, 1, 2, 3...; report how many the downstream made durable; deliver and "
+      "settle everything in finish(). See etl_sink_api.acknowledged in plugin.h.");
+  for (size_t i = 0; i < problems.size() && i < 8; ++i) fail.details.push_back(problems[i]);
+  return fail;
+}
+
+}  // namespace
+
+CheckResult check_sink_acknowledged(KitContext& context, const std::string& id) {
+  const KitContext& ctx = context;
+  const std::string state_path = context.temp_dir + "/acknowledged.state";
+  const ChildOutcome outcome = run_check_child(context, id, [&ctx, id, state_path]() -> nlohmann::json {
+    CapturingLogger log(LogLevel::kWarn);
+    for (const std::string& secret : ctx.config.secrets) log.logger().add_secret(secret);
+    const auto plugin = load_spied_plugin(ctx);
+    SyntheticConfig config;
+    config.records = 100;  // 3 STATEs: enough to see the count move, and quick
+    try {
+      run_pipeline(ctx, plugin, config, state_path, log.logger());
+    } catch (const HostError&) {
+      return check_json(CheckResult::skip(id, "the run could not start (see sink.write_flush)"));
+    }
+    // A run the host failed (a broken promise, e.g.) is judged by what the spy saw.
+    return check_json(acknowledged_verdict(id, spy_log()));
+  });
+  if (!outcome.completed()) return abnormal_result(context, id, outcome, "a full run into the sink");
+  return completed_result(id, outcome);
+}
+
+// ------------------------------------------------------------------------------------------
 // sink.state_ordering
 // ------------------------------------------------------------------------------------------
 

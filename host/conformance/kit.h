@@ -116,6 +116,7 @@ CheckResult check_sync_protocol(KitContext& context, const std::string& id);
 CheckResult check_sync_resume(KitContext& context, const std::string& id);
 CheckResult check_sync_cancellation(KitContext& context, const std::string& id);
 CheckResult check_sink_write_flush(KitContext& context, const std::string& id);
+CheckResult check_sink_acknowledged(KitContext& context, const std::string& id);
 CheckResult check_sink_state_ordering(KitContext& context, const std::string& id);
 CheckResult check_sink_error_paths(KitContext& context, const std::string& id);
 CheckResult check_sink_crash_injection(KitContext& context, const std::string& id);

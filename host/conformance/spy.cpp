@@ -3,6 +3,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <optional>
+#include <string>
+
 #include "conformance/child.h"
 
 namespace etlhost::conformance {
@@ -15,6 +18,7 @@ const etl_sink_api* g_sink = nullptr;
 double g_timeout_s = 60;
 SpyLog g_log;
 int g_kill_after_flush = 0;
+std::optional<uint64_t> g_final_acknowledged;  // the first answer after finish()
 etl_source_api g_spy_source{};
 etl_sink_api g_spy_sink{};
 etl_plugin g_spy_descriptor{};
@@ -49,7 +53,12 @@ etl_status sink_restore(void* self, etl_str checkpoint, etl_error* err) {
 etl_status sink_write(void* self, const etl_message* const* messages, size_t count, etl_error* err) {
   CallScope scope("sink.write()", g_timeout_s);
   ++g_log.writes;
-  return g_sink->write(self, messages, count, err);
+  if (g_log.finishes > 0) g_log.ack_problems.emplace_back("the host called write() after finish()");
+  const etl_status status = g_sink->write(self, messages, count, err);
+  for (size_t i = 0; status == ETL_OK && i < count; ++i) {
+    if (messages[i]->kind == ETL_MSG_STATE) ++g_log.states_written;
+  }
+  return status;
 }
 etl_status sink_checkpoint(void* self, etl_str* out, etl_error* err) {
   CallScope scope("sink.checkpoint()", g_timeout_s);
@@ -67,6 +76,42 @@ etl_status sink_flush(void* self, etl_error* err) {
   }
   return status;
 }
+// Checks each answer against the promises of etl_sink_api.acknowledged (plugin.h): never
+// decreases, never exceeds the STATEs written, final once finish() returned.
+void note_acknowledged(uint64_t states) {
+  const std::string answer = "acknowledged() reported " + std::to_string(states);
+  if (g_log.acknowledges && states < g_log.acknowledged) {
+    g_log.ack_problems.push_back(answer + " after " + std::to_string(g_log.acknowledged) + ": it decreased");
+  }
+  if (states > g_log.states_written) {
+    g_log.ack_problems.push_back(answer + " when " + std::to_string(g_log.states_written) + " STATEs were written");
+  }
+  if (g_final_acknowledged && states != *g_final_acknowledged) {
+    g_log.ack_problems.push_back(answer + " after finish() had returned with " + std::to_string(*g_final_acknowledged) +
+                                 ": it must be final by then");
+  }
+  g_log.acknowledges = true;
+  g_log.acknowledged = states;
+}
+etl_status sink_acknowledged(void* self, uint64_t* out_states, etl_error* err) {
+  CallScope scope("sink.acknowledged()", g_timeout_s);
+  const etl_status status = g_real->sink_acknowledged()(self, out_states, err);
+  if (status == ETL_OK) note_acknowledged(*out_states);
+  return status;
+}
+etl_status sink_finish(void* self, uint32_t flags, etl_error* err) {
+  CallScope scope("sink.finish()", g_timeout_s);
+  if (++g_log.finishes > 1) g_log.ack_problems.emplace_back("the host called finish() twice");
+  const etl_status status = g_real->sink_finish()(self, flags, err);
+  g_log.last_finish = status;
+  if (g_real->sink_acknowledged() == nullptr) return status;
+  // The spy's own question right after finish(): every later answer must be the same.
+  uint64_t states = 0;
+  etl_error ignored{};
+  ignored.struct_size = ETL_STRUCT_SIZE(etl_error);
+  if (sink_acknowledged(self, &states, &ignored) == ETL_OK) g_final_acknowledged = states;
+  return status;
+}
 void sink_destroy(void* self) {
   CallScope scope("sink.destroy()", g_timeout_s);
   ++g_log.destroys;
@@ -79,6 +124,7 @@ std::shared_ptr<LoadedPlugin> spy_on(std::shared_ptr<const LoadedPlugin> real, d
   g_real = std::move(real);
   g_timeout_s = timeout_s;
   g_log = SpyLog{};
+  g_final_acknowledged.reset();
   const etl_plugin* d = g_real->descriptor();
   g_spy_descriptor = etl_plugin{};
   g_spy_descriptor.struct_size = ETL_STRUCT_SIZE(etl_plugin);
@@ -103,7 +149,9 @@ std::shared_ptr<LoadedPlugin> spy_on(std::shared_ptr<const LoadedPlugin> real, d
                               &sink_write,
                               g_sink->checkpoint != nullptr ? &sink_checkpoint : nullptr,
                               &sink_flush,
-                              &sink_destroy};
+                              &sink_destroy,
+                              g_real->sink_acknowledged() != nullptr ? &sink_acknowledged : nullptr,
+                              g_real->sink_finish() != nullptr ? &sink_finish : nullptr};
     g_spy_descriptor.sink = &g_spy_sink;
   }
   return LoadedPlugin::from_descriptor(&g_spy_descriptor, g_real->path());

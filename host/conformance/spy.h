@@ -5,6 +5,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "etlhost/plugin.h"
 #include "plugin_loader.h"
@@ -22,6 +24,14 @@ struct SpyLog {
   etl_status last_flush = ETL_OK;
   int restores = 0;
   int checkpoints = 0;
+  // ABI 1.1, for sink.acknowledged:
+  uint64_t states_written = 0;  // STATEs in the write()s that returned ETL_OK
+  bool acknowledges = false;    // acknowledged() answered something but ETL_E_NOT_IMPLEMENTED
+  uint64_t acknowledged = 0;    // its last answer
+  int finishes = 0;
+  etl_status last_finish = ETL_OK;
+  /// Broken promises of acknowledged() / finish(), as the spy saw them, in order.
+  std::vector<std::string> ack_problems;
 };
 
 /// Wraps `real` (kept loaded by the wrapper). `timeout_s` bounds every call.

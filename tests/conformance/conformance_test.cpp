@@ -26,6 +26,10 @@ using etltest::contains;
 using etltest::etlhost_bin;
 
 std::string fixture(const std::string& name) { return std::string(ETLHOST_KIT_FIXTURE_DIR) + "/etl-" + name + ".so"; }
+/// One of the host tests' fixture plugins (tests/plugins).
+std::string test_fixture(const std::string& name) {
+  return std::string(ETLHOST_TEST_FIXTURE_DIR) + "/etl-" + name + ".so";
+}
 
 struct KitRun {
   etltest::ProcessResult process;
@@ -90,7 +94,8 @@ TEST_CASE("null passes, and the checks that need --output are skipped") {
   CHECK(run.has("sink.write_flush", "PASS"));
   CHECK(run.has("sink.crash_injection", "SKIP"));
   CHECK(contains(run.why("sink.crash_injection"), "needs --output"));
-  CHECK(contains(run.process.out, "\n5 passed, 0 failed, 3 skipped\n"));
+  CHECK(run.has("sink.acknowledged", "SKIP"));  // a 1.0-rule sink: its flush is its acknowledgement
+  CHECK(contains(run.process.out, "\n5 passed, 0 failed, 4 skipped\n"));
 }
 
 TEST_CASE("singer --output -: Singer lines in order, no record lost across SIGKILLs (at-least-once)") {
@@ -169,8 +174,8 @@ TEST_CASE("help: test-plugin --help documents the checks, options and exit codes
   REQUIRE(help.exit_code == 0);
   for (const char* id : {"entry.no_side_effects", "descriptor.valid", "config.rejects_bad_values", "create_destroy",
                          "discover.catalog", "sync.protocol", "sync.resume", "sync.cancellation", "sink.write_flush",
-                         "sink.state_ordering", "sink.error_paths", "sink.crash_injection", "--output", "--quick",
-                         "--keep-going", "--json", "--seed", "8 conformance checks failed"}) {
+                         "sink.acknowledged", "sink.state_ordering", "sink.error_paths", "sink.crash_injection",
+                         "--output", "--quick", "--keep-going", "--json", "--seed", "8 conformance checks failed"}) {
     CHECK_MESSAGE(contains(help.out, id), id);
   }
   const auto main_help = etltest::run_process(etlhost_bin(), {"--help"});
@@ -294,6 +299,24 @@ TEST_CASE("a sink whose flush() lies loses records after a crash: sink.crash_inj
   CHECK(std::regex_search(run.why("sink.crash_injection"), std::regex("[1-9][0-9]* records lost")));
   CHECK(run.has("sink.error_paths", "FAIL"));
   CHECK(contains(run.why("sink.error_paths"), "flush() reported success for writes that failed"));
+}
+
+TEST_CASE("an acknowledged sink passes sink.acknowledged") {
+  etltest::TempDir dir;
+  const KitRun run = kit(
+      {test_fixture("t-acksink"), "--set", "path=" + (dir / "journal"), "--set", "ack_every=2", "--keep-going"});
+  CHECK_MESSAGE(run.has("sink.acknowledged", "PASS"), run.process.describe());
+  CHECK(contains(run.why("sink.acknowledged"), "3 of 3 STATEs acknowledged"));
+  CHECK(run.has("sink.write_flush", "PASS"));
+}
+
+TEST_CASE("a sink that acknowledges more STATEs than it was given fails sink.acknowledged") {
+  etltest::TempDir dir;
+  const KitRun run = kit(
+      {test_fixture("t-acksink"), "--set", "path=" + (dir / "journal"), "--set", "overshoot=1", "--keep-going"});
+  CHECK_MESSAGE(run.process.exit_code == 8, run.process.describe());
+  CHECK(run.has("sink.acknowledged", "FAIL"));
+  CHECK(contains(run.why("sink.acknowledged"), "acknowledged() reported 1 when 0 STATEs were written"));
 }
 
 TEST_CASE("a Singer sink that writes STATE ahead of its buffered records fails sink.state_ordering") {

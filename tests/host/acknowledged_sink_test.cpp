@@ -15,11 +15,7 @@ using hosttest::read_file;
 
 namespace {
 
-struct AckScenario {
-  hosttest::TempDir dir;
-  std::string journal = dir.file("journal");
-  std::string state = dir.file("state.json");
-
+struct AckScenario : hosttest::RunFiles {
   std::vector<std::string> args(const std::vector<std::string>& extra, const std::string& source = "t-script") const {
     std::vector<std::string> out{"run",     source, "->", "t-acksink", "--set", "t-acksink.path=" + journal,
                                  "--state", state};
@@ -30,7 +26,6 @@ struct AckScenario {
   etltest::Process start(const std::vector<std::string>& extra) const {
     return etltest::Process::start(hosttest::etlhost_bin(), args(extra), hosttest::etlhost_options());
   }
-  std::vector<std::string> journal_lines() const { return lines_of(read_file(journal)); }
   nlohmann::json committed_state() const { return nlohmann::json::parse(read_file(state))["state"]; }
   size_t finish_calls() const {
     const auto lines = journal_lines();

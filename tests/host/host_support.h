@@ -20,6 +20,15 @@ using etltest::read_file;
 using etltest::TempDir;
 using etltest::write_file;
 
+/// A temp dir with a test sink's journal and a state file, for the pipeline tests.
+struct RunFiles {
+  TempDir dir;
+  std::string journal = dir.file("journal");
+  std::string state = dir.file("state.json");
+
+  std::vector<std::string> journal_lines() const { return lines_of(read_file(journal)); }
+};
+
 /// The build's real plugin directory (etl-demo.so, ...).
 std::string plugin_dir();
 /// The directory of the test-fixture plugins (etl-t-script.so, ...).

@@ -16,11 +16,7 @@ using hosttest::read_file;
 namespace {
 
 // One scenario's files and the command line around them.
-struct Scenario {
-  hosttest::TempDir dir;
-  std::string journal = dir.file("journal");
-  std::string state = dir.file("state.json");
-
+struct Scenario : hosttest::RunFiles {
   std::vector<std::string> args(const std::vector<std::string>& extra, bool with_state = true) const {
     std::vector<std::string> out{"run",   "t-script",
                                  "->",    "t-recsink",
@@ -36,7 +32,6 @@ struct Scenario {
   etltest::ProcessResult run(const std::vector<std::string>& extra, bool with_state = true) const {
     return hosttest::run_etlhost(args(extra, with_state));
   }
-  std::vector<std::string> journal_lines() const { return lines_of(read_file(journal)); }
   nlohmann::json state_json() const { return nlohmann::json::parse(read_file(state)); }
 };
 

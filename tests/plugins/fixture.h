@@ -55,4 +55,13 @@ static inline etl_message fixture_message(uint32_t kind, const char* stream, con
   return m;
 }
 
+/* A fixture's entry point: hands out its static descriptor `plugin`, whatever the host. */
+#define FIXTURE_ENTRY_POINT(plugin)                                                                                  \
+  ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin, etl_error* err) { \
+    (void)host_abi_version;                                                                                          \
+    (void)err;                                                                                                       \
+    *out_plugin = &(plugin);                                                                                         \
+    return ETL_OK;                                                                                                   \
+  }
+
 #endif

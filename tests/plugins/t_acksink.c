@@ -1,7 +1,7 @@
 /*
  * t-acksink: an acknowledged sink (ABI 1.1: acknowledged() and finish()) whose answers
  * are scripted by config, standing in for a Singer target that loads rows in its own time.
- * It numbers the STATEs it is given 1, 2, ... and journals (config `path`) one line per:
+ * It numbers the STATEs it is given 1, 2, ... and journals (config `path`, absolute) one line per:
  *   restore <checkpoint or (empty)> | STATE <json> | flush | finish | finish aborted
  *   | finish FAILED | write FAILED | destroy
  * Config keys say when a STATE counts as acknowledged:
@@ -25,9 +25,10 @@ typedef struct acksink {
   FILE* journal;
   int64_t ack_every, ack_delay_ms, ack_on_finish, finish_fails, downstream_at_write, not_implemented, overshoot;
   int64_t writes;
-  pthread_mutex_t lock; /* guards the three below: the ack thread reads and writes them */
+  pthread_mutex_t lock; /* guards the four below: the ack thread reads and writes them */
   uint64_t written, acked;
-  int stopping;
+  int stopping; /* finish(): deliver the last acks, then end */
+  int quit;     /* destroy(): end now */
   pthread_t thread;
   int has_thread;
 } acksink;
@@ -59,12 +60,22 @@ static void sleep_ms(int64_t ms) {
   nanosleep(&t, NULL);
 }
 
+static int quitting(acksink* self) {
+  pthread_mutex_lock(&self->lock);
+  const int quit = self->quit;
+  pthread_mutex_unlock(&self->lock);
+  return quit;
+}
+
 /* The "target": every ack_delay_ms it acknowledges what had been written one round before. */
 static void* ack_thread(void* arg) {
   acksink* self = (acksink*)arg;
   uint64_t seen = 0;
   for (;;) {
-    sleep_ms(self->ack_delay_ms);
+    for (int64_t slept = 0; slept < self->ack_delay_ms; slept += 5) {
+      if (quitting(self)) return NULL;
+      sleep_ms(5);
+    }
     pthread_mutex_lock(&self->lock);
     if (seen > self->acked) self->acked = seen;
     const int stop = self->stopping && self->acked == self->written;
@@ -78,6 +89,11 @@ static etl_status ack_create(const etl_host_api* host, etl_str config, void** ou
   (void)host;
   char path[512];
   fixture_string(config, "path", "", path, sizeof path);
+  /* Absolute only: the conformance kit tries odd values for every string key, and a
+   * relative one would litter the working directory with journals. */
+  if (path[0] != '/') {
+    return etl_set_error(err, ETL_E_INVALID_ARGUMENT, 0, "t-acksink config: 'path' must be absolute, got '%s'", path);
+  }
   acksink* self = (acksink*)calloc(1, sizeof *self);
   if (self == NULL) return etl_set_error(err, ETL_E_INTERNAL, 0, "out of memory");
   self->journal = fopen(path, "a");
@@ -141,10 +157,12 @@ static etl_status ack_acknowledged(void* self_ptr, uint64_t* out_states, etl_err
   return ETL_OK;
 }
 
-static void join_ack_thread(acksink* self) {
+/* `now`: end without the last acks (destroy), else after them (finish). */
+static void join_ack_thread(acksink* self, int now) {
   if (!self->has_thread) return;
   pthread_mutex_lock(&self->lock);
   self->stopping = 1;
+  if (now) self->quit = 1;
   pthread_mutex_unlock(&self->lock);
   pthread_join(self->thread, NULL);
   self->has_thread = 0;
@@ -153,7 +171,7 @@ static void join_ack_thread(acksink* self) {
 static etl_status ack_finish(void* self_ptr, uint32_t flags, etl_error* err) {
   acksink* self = (acksink*)self_ptr;
   const int aborted = (flags & ETL_FINISH_ABORTED) != 0;
-  join_ack_thread(self);
+  join_ack_thread(self, 0);
   pthread_mutex_lock(&self->lock);
   uint64_t target = self->ack_on_finish < 0 ? self->written : (uint64_t)self->ack_on_finish;
   if (target > self->written) target = self->written;
@@ -169,7 +187,7 @@ static etl_status ack_finish(void* self_ptr, uint32_t flags, etl_error* err) {
 
 static void ack_destroy(void* self_ptr) {
   acksink* self = (acksink*)self_ptr;
-  join_ack_thread(self);
+  join_ack_thread(self, 1);
   line(self, "destroy", "", 0);
   fclose(self->journal);
   pthread_mutex_destroy(&self->lock);
@@ -196,9 +214,4 @@ static const etl_plugin kPlugin = {ETL_STRUCT_SIZE(etl_plugin),
                                    NULL,
                                    &kApi};
 
-ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin, etl_error* err) {
-  (void)host_abi_version;
-  (void)err;
-  *out_plugin = &kPlugin;
-  return ETL_OK;
-}
+FIXTURE_ENTRY_POINT(kPlugin)

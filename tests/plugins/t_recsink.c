@@ -171,9 +171,4 @@ static const etl_plugin kPlugin = {ETL_STRUCT_SIZE(etl_plugin),
                                    NULL,
                                    &kApi};
 
-ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin, etl_error* err) {
-  (void)host_abi_version;
-  (void)err;
-  *out_plugin = &kPlugin;
-  return ETL_OK;
-}
+FIXTURE_ENTRY_POINT(kPlugin)
