@@ -412,6 +412,8 @@ Command parse_command_line(const std::vector<std::string>& args) {
       case kOptConfig: command.config_files.push_back(value); break;
       case kOptSinkConfig: command.sink_config_file = value; break;
       case kOptSet: command.sets.push_back(parse_set(value, command.kind == CommandKind::kTestPlugin)); break;
+      // The singer sink's managed target: a shorthand for --set singer.target=CMD.
+      case kOptTarget: command.sets.push_back(SetArgument{"sink", "target", value, "singer.target"}); break;
       case kOptState: command.state_file = value; break;
       case kOptCatalog:
       case kOptProperties: set_catalog(command, option, value); break;

@@ -111,7 +111,7 @@ Usage:
 {commands}
 Examples:
   etlhost run fullstory '->' csv --config fullstory.json --state fullstory.state
-  etlhost run fullstory to singer --config fullstory.json | target-postgres
+  etlhost run fullstory to singer --config fullstory.json --target 'target-postgres'
   etlhost run demo:csv --set demo.records=100 --set csv.output_dir=out
 
 Quote the arrow: an unquoted -> is a shell redirection.
@@ -147,6 +147,10 @@ const std::vector<OptionSpec>& option_specs() {
       {"--keep-going", kOptKeepGoing, nullptr, nullptr, nullptr},
       {"--seed", kOptSeed, "N", nullptr, nullptr},
       {"--timeout", kOptTimeout, "SECONDS", nullptr, nullptr},
+      {"--target", kOptTarget, "CMD", nullptr,
+       "run the Singer target CMD (a command line) and feed it\n"
+       "the stream; state advances only as far as the STATEs it\n"
+       "emits back (= --set singer.target=CMD)"},
       {"--help", kOptHelp, nullptr, "-h", "show this help"},
   };
   return specs;
@@ -163,6 +167,7 @@ const std::vector<CommandSpec>& command_specs() {
        kRunHelp,
        {{kOptConfig, nullptr, "the source's config, a JSON object (Singer convention)"},
         {kOptSinkConfig, nullptr, nullptr},
+        {kOptTarget, nullptr, nullptr},
         {kOptSet, nullptr,
          "set one config key (repeatable); PLUGIN is the source's or\n"
          "the sink's name, or `source` / `sink`. Highest priority:\n"
@@ -177,8 +182,8 @@ const std::vector<CommandSpec>& command_specs() {
         {kOptLogLevel, nullptr, nullptr},
         {kOptHelp, nullptr, nullptr}},
        kWideColumn,
-       {kOk, kUsage, kConfig, kPluginLoad, kSourceFailed, kSinkFailed, kStateFile, kInterrupted, kDownstreamClosed,
-        kTerminated},
+       {kOk, kUsage, kConfig, kPluginLoad, kSourceFailed, kSinkFailed, kStateFile, kTargetFailed, kInterrupted,
+        kDownstreamClosed, kTerminated},
        &run_command},
       {CommandKind::kTap,
        "tap",

@@ -32,6 +32,7 @@ enum OptionId {
   kOptAbout,
   kOptFormat,
   kOptVersion,
+  kOptTarget,
 };
 
 struct OptionSpec {

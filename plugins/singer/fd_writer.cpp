@@ -1,5 +1,6 @@
 #include "fd_writer.h"
 
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,7 +11,13 @@
 
 namespace singer {
 
-FdWriter::FdWriter(int fd, size_t buffer_size) : fd_(fd), capacity_(buffer_size) {
+namespace {
+// How often a blocked write looks up from its poll() to run `while_blocked`.
+constexpr int kBlockedPollMs = 100;
+}  // namespace
+
+FdWriter::FdWriter(int fd, std::string name, std::function<void()> while_blocked, size_t buffer_size)
+    : fd_(fd), name_(std::move(name)), while_blocked_(std::move(while_blocked)), capacity_(buffer_size) {
   struct stat info {};
   is_regular_file_ = fstat(fd, &info) == 0 && S_ISREG(info.st_mode);
   buffer_.reserve(capacity_);
@@ -35,9 +42,21 @@ void FdWriter::write_all(std::string_view bytes) {
       continue;
     }
     if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      wait_writable();
+      continue;
+    }
     const int error = errno;
-    if (error == EPIPE) throw etl::Error(ETL_E_CLOSED, "stdout was closed by the reader", error);
-    throw etl::Error(ETL_E_IO, std::string("writing to stdout failed: ") + std::strerror(error), error);
+    if (error == EPIPE) throw etl::Error(ETL_E_CLOSED, name_ + " was closed by the reader", error);
+    throw etl::Error(ETL_E_IO, "writing to " + name_ + " failed: " + std::strerror(error), error);
+  }
+}
+
+void FdWriter::wait_writable() {
+  pollfd target{fd_, POLLOUT, 0};
+  // POLLERR / POLLHUP (the reader is gone) also end the wait: the next write() says EPIPE.
+  while (::poll(&target, 1, kBlockedPollMs) == 0) {
+    if (while_blocked_) while_blocked_();
   }
 }
 
@@ -45,7 +64,7 @@ void FdWriter::flush() {
   drain();
   // A pipe has nothing more to make durable; a redirected file does.
   if (is_regular_file_ && ::fdatasync(fd_) != 0) {
-    throw etl::Error(ETL_E_IO, std::string("fdatasync of stdout failed: ") + std::strerror(errno), errno);
+    throw etl::Error(ETL_E_IO, "fdatasync of " + name_ + " failed: " + std::strerror(errno), errno);
   }
 }
 

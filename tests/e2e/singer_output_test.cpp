@@ -90,9 +90,14 @@ TEST_CASE("demo -> singer: Singer messages only, each record once and right, eac
 TEST_CASE("demo -> singer: a run resumed from --state emits only what came after the committed state") {
   etltest::TempDir dir;
   const std::string state = dir.file("state.json");
-  const auto first = e2e::run_etlhost({"run", "demo", "to", "singer", "--set", "demo.records=300", "--state", state});
+  // commit_when_written: without it, stdout never advances the state (stdout_mode_test.cpp).
+  const auto run = [&](const std::string& records) {
+    return e2e::run_etlhost({"run", "demo", "to", "singer", "--set", "demo.records=" + records, "--set",
+                             "singer.commit_when_written=true", "--state", state});
+  };
+  const auto first = run("300");
   REQUIRE_MESSAGE(first.exit_code == 0, first.describe());
-  const auto second = e2e::run_etlhost({"run", "demo", "to", "singer", "--set", "demo.records=450", "--state", state});
+  const auto second = run("450");
   REQUIRE_MESSAGE(second.exit_code == 0, second.describe());
 
   std::map<std::string, std::vector<int64_t>> ids;

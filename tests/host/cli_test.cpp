@@ -93,6 +93,17 @@ TEST_CASE("cli: --set keeps '=' inside the value and refuses a malformed target"
   CHECK(contains(usage_error({"run", "a:b", "--set", "a.records"}), "there is no '='"));
 }
 
+TEST_CASE("cli: --target CMD is the sink's target key, the command line kept whole") {
+  const Command command = parse_command_line(
+      {"run", "fullstory", "to", "singer", "--target", "target-postgres --config target.json"});
+  REQUIRE(command.sets.size() == 1);
+  CHECK(command.sets[0].target == "sink");
+  CHECK(command.sets[0].key == "target");
+  CHECK(command.sets[0].value == "target-postgres --config target.json");
+  CHECK(contains(usage_error({"discover", "demo", "--target", "x"}),
+                 "option --target does not apply to etlhost discover"));
+}
+
 TEST_CASE("cli: a lone '-' explains the unquoted arrow") {
   const std::string message = usage_error({"run", "fullstory", "-"});
   CHECK(contains(message, "unquoted '->'"));

@@ -128,8 +128,8 @@ TEST_CASE("e2e: fullstory -> singer emits exactly the simulator's events and com
   const std::vector<std::string> args = {"--bundles", "3", "--events-per-bundle", "400,0,900", "--seed", "11"};
   Simulator sim(args);
   Workspace work;
-  const auto run = work.run(
-      {"run", "fullstory", "to", "singer", "--config", work.write_config(sim), "--state", work.state_path()});
+  const auto run = work.run({"run", "fullstory", "to", "singer", "--config", work.write_config(sim), "--set",
+                             "singer.commit_when_written=true", "--state", work.state_path()});
   REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
   // Singer re-serialises the record object; compare values (exact int64s through nlohmann).
   const auto got = singer_records(run.result.out);
