@@ -113,6 +113,9 @@ int tap_command(const Command& command, Logger& logger) {
   sync.kind = CommandKind::kRun;
   sync.sink = kTapSink;
   sync.state_input_only = true;  // the orchestrator keeps the state: the target's STATE lines
+  // Nothing is committed in tap mode, so the singer sink's stdout notice ("this run never
+  // advances --state ...") would only mislead: the orchestrator already keeps what it prints.
+  sync.sets.push_back(SetArgument{"sink", "commit_when_written", "true", "singer.commit_when_written"});
   return run_command(sync, logger);
 }
 
