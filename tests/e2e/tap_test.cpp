@@ -100,6 +100,8 @@ class TapWorkspace {
     CHECK(read_file(state_path()) == state);
     CHECK(etltest::list_dir(dir_.path().string()) == before);  // no .lock, no .tmp
     CHECK_FALSE(contains(result.err, etltest::kApiKey));
+    // The orchestrator keeps the state: no notice about a --state this run "never advances".
+    CHECK_FALSE(contains(result.err, "never advances"));
     return singer_messages(result.out);
   }
 
