@@ -497,3 +497,84 @@ TEST_CASE("e2e: an event nested 100k levels deep is refused as invalid JSON, not
   CHECK(contains(run.result.err, "too deep"));
   if (!run.state.empty()) CHECK_FALSE(contains(run.state, "last_bundle_id"));
 }
+
+namespace {
+
+// The singer stream's lines as JSON, in order.
+std::vector<json> singer_messages(const std::string& out) {
+  std::vector<json> messages;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) messages.push_back(json::parse(line));
+  return messages;
+}
+
+}  // namespace
+
+TEST_CASE("e2e: fullstory -> singer declares every field before its first RECORD, and csv gets each as a column") {
+  // One event per bundle: custom variables and new fields turn up bundle by bundle.
+  const std::vector<std::string> args = {"--bundles", "10", "--events-per-bundle", "1", "--seed", "4"};
+  Simulator sim(args);
+  Workspace work;
+  const auto run = work.run(
+      {"run", "fullstory", "to", "singer", "--config", work.write_config(sim), "--state", work.state_path()});
+  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  json properties;
+  size_t schemas = 0;
+  for (const json& message : singer_messages(run.result.out)) {
+    if (message["type"] == "SCHEMA") {
+      ++schemas;
+      properties = message["schema"]["properties"];
+      CHECK(message["key_properties"] == json({"event_id"}));
+    }
+    if (message["type"] != "RECORD") continue;
+    for (const auto& [name, value] : message["record"].items()) {
+      if (!value.is_null() && !properties.contains(name)) FAIL("'" << name << "' used before its SCHEMA");
+    }
+  }
+  CHECK(schemas > 2);
+  CHECK(properties.contains("user_plan_str"));
+  CHECK(contains(run.state, R"("fields":["user_plan_str")"));
+
+  // The same bundles into csv: the custom variables are columns, not _extra text.
+  Workspace csv;
+  const auto to_csv = csv.to_csv(sim);
+  REQUIRE_MESSAGE(to_csv.result.exit_code == 0, to_csv.result.describe());
+  check_csv_events(csv.csv_path(), Simulator::dump_events(args));
+  const auto rows = csv_generations(csv.csv_path());
+  REQUIRE_FALSE(rows.empty());
+  std::set<std::string> columns;
+  for (const CsvCell& cell : rows.back().first) columns.insert(cell.text);
+  for (const auto& [name, type] : properties.items()) CHECK_MESSAGE(columns.count(name) == 1, name);
+}
+
+TEST_CASE("e2e: --catalog deselecting UserEmail drops it from singer and csv, the automatic EventStart stays") {
+  const std::vector<std::string> args = {"--bundles", "2", "--events-per-bundle", "60,40", "--seed", "3"};
+  Simulator sim(args);
+  Workspace work;
+  const std::string catalog = work.dir().file("catalog.json");
+  etltest::write_file(catalog, R"({"streams":[{"tap_stream_id":"events","metadata":[
+      {"breadcrumb":[],"metadata":{"selected":true}},
+      {"breadcrumb":["properties","UserEmail"],"metadata":{"selected":false}},
+      {"breadcrumb":["properties","EventStart"],"metadata":{"selected":false}}]}]})");
+  const auto run = work.run(
+      {"run", "fullstory", "to", "singer", "--config", work.write_config(sim), "--catalog", catalog});
+  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  CHECK(contains(run.result.err, "'EventStart' of stream 'events' is deselected, but its inclusion is automatic"));
+  CHECK_FALSE(contains(run.result.out, "UserEmail"));
+  size_t records = 0;
+  for (const json& message : singer_messages(run.result.out)) {
+    if (message["type"] == "RECORD") records += message["record"].contains("EventStart") ? 1 : 0;
+  }
+  CHECK(records == 100);
+
+  const auto to_csv = work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(sim), "--catalog",
+                                catalog, "--set", "csv.output_dir=" + work.csv_dir()});
+  REQUIRE_MESSAGE(to_csv.result.exit_code == 0, to_csv.result.describe());
+  const auto rows = csv_generations(work.csv_path());
+  REQUIRE(rows.size() == 100);
+  for (const auto& [header, row] : rows) {
+    for (const CsvCell& cell : header) CHECK(cell.text != "UserEmail");
+    for (const CsvCell& cell : row) CHECK_FALSE(contains(cell.text, "UserEmail"));
+  }
+  CHECK_FALSE(contains(read_file(work.csv_path()), "@example."));  // no address, in any column
+}
