@@ -93,9 +93,9 @@ EventsSchema::EventsSchema(std::string key_field, std::set<std::string> deselect
           (automatic == key_field_ ? "the key" : "the replication key") + "): it is kept");
   }
   deselected_ = std::move(deselected);
-  for (const std::string& name : deselected_) fields_.emplace(name, Known{kAnyKind, true, SIZE_MAX});
-  if (!key_field_.empty()) fields_.emplace(key_field_, Known{kAnyKind, false, SIZE_MAX});
-  for (const Field& field : kFields) fields_.emplace(field.name, Known{kAnyKind, false, SIZE_MAX});
+  for (const std::string& name : deselected_) fields_.emplace(name, known(kAnyKind, true, SIZE_MAX));
+  if (!key_field_.empty()) fields_.emplace(key_field_, known(kAnyKind, false, SIZE_MAX));
+  for (const Field& field : kFields) fields_.emplace(field.name, known(kAnyKind, false, SIZE_MAX));
 }
 
 void EventsSchema::declare(const std::vector<ExtraField>& fields) {
@@ -116,23 +116,32 @@ void EventsSchema::declare(const std::vector<ExtraField>& fields) {
   changed_ = false;
 }
 
+EventsSchema::Known EventsSchema::known(JsonKinds kinds, bool deselected, size_t extra) {
+  Known entry;
+  entry.kinds = kinds;
+  entry.deselected = deselected;
+  entry.extra = extra;
+  return entry;
+}
+
 bool EventsSchema::learn(std::string_view name, JsonKind kind) {
   if (custom_variable_type(name)) {
     add_extra(ExtraField{std::string(name), 0});
   } else if (kind == JsonKind::kNull) {
     // No type to declare yet: remembered as seen, declared with its first value.
-    fields_.emplace(std::string(name), Known{kind_bit(JsonKind::kNull), false, SIZE_MAX});
+    fields_.emplace(std::string(name), known(kind_bit(JsonKind::kNull), false, SIZE_MAX));
   } else {
     add_extra(ExtraField{std::string(name), kind_bit(kind)});
   }
+  previous_ = &fields_.find(name)->second;  // every branch above made an entry
   return true;
 }
 
-void EventsSchema::widen(std::string_view name, Known& known, JsonKind kind) {
-  if (known.extra == SIZE_MAX) return add_extra(ExtraField{std::string(name), kind_bit(kind)});  // was only null
+void EventsSchema::widen(std::string_view name, Known& entry, JsonKind kind) {
+  if (entry.extra == SIZE_MAX) return add_extra(ExtraField{std::string(name), kind_bit(kind)});  // was only null
   // A field seen with another JSON type: the declared type grows to take both.
-  extras_[known.extra].kinds |= kind_bit(kind);
-  known.kinds |= kind_bit(kind);
+  extras_[entry.extra].kinds |= kind_bit(kind);
+  entry.kinds |= kind_bit(kind);
   changed_ = true;
 }
 
@@ -146,11 +155,11 @@ void EventsSchema::add_extra(const ExtraField& field) {
             "them (additionalProperties; the csv sink puts them in _extra). Deselect fields you do not need in the "
             "catalog, or start again with a fresh state to forget fields no longer sent");
     }
-    fields_.insert_or_assign(field.name, Known{kAnyKind, false, SIZE_MAX});
+    fields_.insert_or_assign(field.name, known(kAnyKind, false, SIZE_MAX));
     return;
   }
   const JsonKinds kinds = field.kinds == 0 ? kAnyKind : static_cast<JsonKinds>(field.kinds | kind_bit(JsonKind::kNull));
-  fields_.insert_or_assign(field.name, Known{kinds, false, extras_.size()});
+  fields_.insert_or_assign(field.name, known(kinds, false, extras_.size()));
   extras_.push_back(field);
   changed_ = true;
 }

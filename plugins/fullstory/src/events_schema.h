@@ -44,13 +44,24 @@ class EventsSchema {
   /// Declares fields from config or state, in order (no change is reported for them).
   void declare(const std::vector<ExtraField>& fields);
 
-  /// Notes that a record carries top-level `name` with a value of `kind`; false when the
-  /// field is deselected (the record must drop it). Cheap for a known field: one lookup.
+  /// Call before each record's observe() calls.
+  void begin_record() { previous_ = &start_; }
+  /// Notes that a record carries top-level `name` with a value of `kind` (after the field
+  /// of the previous call); false when the field is deselected (the record must drop it).
+  /// Events mostly repeat the key order of the ones before: each field remembers the field
+  /// that followed it last, so a key that follows the same one again costs a compare, any
+  /// other a hash lookup.
   bool observe(std::string_view name, JsonKind kind) {
-    const auto found = fields_.find(name);
-    if (found == fields_.end()) return learn(name, kind);
-    if (found->second.deselected) return false;
-    if ((found->second.kinds & kind_bit(kind)) == 0) widen(found->first, found->second, kind);
+    Known* entry = previous_->next;
+    if (entry == nullptr || previous_->next_name != name) {
+      const auto found = fields_.find(name);
+      if (found == fields_.end()) return learn(name, kind);
+      previous_->next = entry = &found->second;
+      previous_->next_name = found->first;
+    }
+    previous_ = entry;
+    if (entry->deselected) return false;
+    if ((entry->kinds & kind_bit(kind)) == 0) widen(name, *entry, kind);
     return true;
   }
 
@@ -77,17 +88,20 @@ class EventsSchema {
 
  private:
   struct Known {
-    JsonKinds kinds;  // the types declared; every type for a field typed by its name
-    bool deselected;
-    size_t extra;  // index in extras_, or SIZE_MAX
+    JsonKinds kinds = 0;  // the types declared; every type for a field typed by its name
+    bool deselected = false;
+    size_t extra = SIZE_MAX;  // index in extras_, or SIZE_MAX
+    Known* next = nullptr;    // the field that followed this one last (map nodes do not move)
+    std::string_view next_name;
   };
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>()(text); }
   };
 
+  static Known known(JsonKinds kinds, bool deselected, size_t extra);
   bool learn(std::string_view name, JsonKind kind);
-  void widen(std::string_view name, Known& known, JsonKind kind);
+  void widen(std::string_view name, Known& entry, JsonKind kind);
   void add_extra(const ExtraField& field);
   nlohmann::ordered_json schema_message() const;
 
@@ -96,6 +110,8 @@ class EventsSchema {
   Warn warn_;
   std::unordered_map<std::string, Known, Hash, std::equal_to<>> fields_;
   std::vector<ExtraField> extras_;
+  Known start_;  // before a record's first field
+  Known* previous_ = &start_;
   bool changed_ = false;
   bool warned_limit_ = false;
 };

@@ -1,5 +1,7 @@
 #include "record_shaper.h"
 
+#include <charconv>
+
 #include "member_filter.h"
 
 namespace fullstory {
@@ -11,10 +13,19 @@ bool empty_object_body(std::string_view body) {
   return first == std::string_view::npos || body[first] == '}';
 }
 
+void append_event_id(std::string& out, int64_t bundle_id, uint64_t position) {
+  char digits[24];  // an int64 or a uint64 in decimal
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, bundle_id).ptr);
+  out += ':';
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, position).ptr);
+}
+
 }  // namespace
 
 std::string event_id(int64_t bundle_id, uint64_t position) {
-  return std::to_string(bundle_id) + ":" + std::to_string(position);
+  std::string id;
+  append_event_id(id, bundle_id, position);
+  return id;
 }
 
 std::string_view RecordShaper::shape(std::string_view event, int64_t bundle_id, uint64_t position) {
@@ -27,7 +38,7 @@ std::string_view RecordShaper::shape(std::string_view event, int64_t bundle_id, 
     out_ += '"';
     out_ += key;
     out_ += "\":\"";
-    out_ += event_id(bundle_id, position);
+    append_event_id(out_, bundle_id, position);
     out_ += '"';
   }
   if (drops_) {

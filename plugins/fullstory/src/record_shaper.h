@@ -26,7 +26,10 @@ class RecordShaper final : public EventMembers {
   explicit RecordShaper(EventsSchema& schema) : schema_(schema) {}
 
   /// Call before validating each event with this shaper as its EventMembers.
-  void begin_event() { drops_ = false; }
+  void begin_event() {
+    drops_ = false;
+    schema_.begin_record();
+  }
   void member(std::string_view name, JsonKind kind) override {
     if (!schema_.observe(name, kind)) drops_ = true;
   }
