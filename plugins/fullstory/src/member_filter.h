@@ -1,9 +1,7 @@
 // member_filter.h: copies the top-level members of a JSON object text, leaving some out,
 // without re-serialising anything (numbers keep every digit, strings every escape).
 //
-// Only for text a JSON parser accepted already (EventValidator): it finds the members'
-// ends by strings, escapes and bracket depth, and checks nothing else. On other input it
-// stays within the text but its output means nothing.
+// Only for text a JSON parser accepted already (EventValidator): see etlhost/json_members.h.
 #pragma once
 
 #include <functional>

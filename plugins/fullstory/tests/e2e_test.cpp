@@ -107,6 +107,12 @@ class Workspace {
     return run({"run", "fullstory", "->", "csv", "--config", write_config(sim, std::move(extra)), "--state",
                 state_path(), "--set", "csv.output_dir=" + csv_dir()});
   }
+  /// `etlhost run fullstory to singer` against `sim`, with this workspace's state; must succeed.
+  HostRun to_singer(const Simulator& sim) {
+    HostRun done = run({"run", "fullstory", "to", "singer", "--config", write_config(sim), "--state", state_path()});
+    REQUIRE_MESSAGE(done.result.exit_code == 0, done.result.describe());
+    return done;
+  }
   std::string state_path() const { return dir_.file("fullstory.state"); }
   std::string csv_dir() const { return dir_.file("csv"); }
   std::string csv_path() const { return dir_.file("csv/events.csv"); }
@@ -143,9 +149,7 @@ TEST_CASE("e2e: fullstory -> singer emits exactly the simulator's events and com
   const std::vector<std::string> args = {"--bundles", "3", "--events-per-bundle", "400,0,900", "--seed", "11"};
   Simulator sim(args);
   Workspace work;
-  const auto run = work.run(
-      {"run", "fullstory", "to", "singer", "--config", work.write_config(sim), "--state", work.state_path()});
-  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  const auto run = work.to_singer(sim);
   // Singer re-serialises the record object; compare values (exact int64s through nlohmann).
   const auto got = singer_records(run.result.out);
   const auto expected = Simulator::dump_events(args);
@@ -515,9 +519,7 @@ TEST_CASE("e2e: fullstory -> singer declares every field before its first RECORD
   const std::vector<std::string> args = {"--bundles", "10", "--events-per-bundle", "1", "--seed", "4"};
   Simulator sim(args);
   Workspace work;
-  const auto run = work.run(
-      {"run", "fullstory", "to", "singer", "--config", work.write_config(sim), "--state", work.state_path()});
-  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  const auto run = work.to_singer(sim);
   json properties;
   size_t schemas = 0;
   for (const json& message : singer_messages(run.result.out)) {

@@ -9,6 +9,13 @@
 
 namespace fstest {
 
+RunResult sync_ok(PluginHarness& plugin, const std::string& config_json, const std::string& state_json,
+                  const std::string& catalog_json) {
+  RunResult result = plugin.sync(config_json, state_json, catalog_json);
+  REQUIRE_MESSAGE(result.status == ETL_OK, result.describe());
+  return result;
+}
+
 std::string without_event_id(const std::string& record, std::string* id) {
   const std::string prefix = R"({"event_id":")";
   REQUIRE_MESSAGE(record.rfind(prefix, 0) == 0, "no event_id first in " << record.substr(0, 200));

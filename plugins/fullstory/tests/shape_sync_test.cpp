@@ -58,8 +58,7 @@ TEST_CASE("key: event_id is bundle:position, the same across downloads, a retrie
   const std::vector<std::string> args = {"--bundles", "3", "--events-per-bundle", "300,1500,400", "--seed", "21"};
   Simulator sim(args);
   PluginHarness plugin;
-  const auto first = plugin.sync(plugin_config(sim));
-  REQUIRE_MESSAGE(first.status == ETL_OK, first.describe());
+  const auto first = sync_ok(plugin, plugin_config(sim));
   const auto records = first.records();
   REQUIRE(records.size() == 2200);
   const size_t sizes[] = {300, 1500, 400};
@@ -73,13 +72,12 @@ TEST_CASE("key: event_id is bundle:position, the same across downloads, a retrie
   }
 
   // Downloaded again from scratch: the very same records.
-  CHECK(plugin.sync(plugin_config(sim)).records() == records);
+  CHECK(sync_ok(plugin, plugin_config(sim)).records() == records);
 
   // Bundle 1's body is cut halfway: the retry emits the rest at the same positions.
   Simulator cut({"--bundles", "3", "--events-per-bundle", "300,1500,400", "--seed", "21", "--fault",
                  "get:truncate:1@" + std::to_string(bundle_id(1))});
-  const auto retried = plugin.sync(plugin_config(cut));
-  REQUIRE_MESSAGE(retried.status == ETL_OK, retried.describe());
+  const auto retried = sync_ok(plugin, plugin_config(cut));
   CHECK(contains(retried.everything(), "2 attempts"));
   CHECK(retried.records() == records);
 
@@ -91,8 +89,7 @@ TEST_CASE("key: event_id is bundle:position, the same across downloads, a retrie
   });
   REQUIRE(failed.status == ETL_E_IO);
   auto delivered = records_through(failed, failed.states().at(0));
-  const auto resumed = plugin.sync(plugin_config(sim), failed.states().at(0));
-  REQUIRE_MESSAGE(resumed.status == ETL_OK, resumed.describe());
+  const auto resumed = sync_ok(plugin, plugin_config(sim), failed.states().at(0));
   for (const auto& record : resumed.records()) delivered.push_back(record);
   CHECK(delivered == records);
 }
@@ -100,8 +97,7 @@ TEST_CASE("key: event_id is bundle:position, the same across downloads, a retrie
 TEST_CASE("key: unique across a bundle of identical events, whose fields cannot tell them apart") {
   Simulator sim({"--bundles", "2", "--events-per-bundle", "50", "--identical-events"});
   PluginHarness plugin;
-  const auto result = plugin.sync(plugin_config(sim));
-  REQUIRE_MESSAGE(result.status == ETL_OK, result.describe());
+  const auto result = sync_ok(plugin, plugin_config(sim));
   const auto records = result.records();
   REQUIRE(records.size() == 100);
   std::set<std::string> ids;
@@ -121,8 +117,7 @@ TEST_CASE("key: event_key none is Stitch's keyless shape, FullStory's bytes unch
   const std::vector<std::string> args = {"--bundles", "2", "--events-per-bundle", "40,60"};
   Simulator sim(args);
   PluginHarness plugin;
-  const auto result = plugin.sync(plugin_config(sim, {{"event_key", "none"}}));
-  REQUIRE_MESSAGE(result.status == ETL_OK, result.describe());
+  const auto result = sync_ok(plugin, plugin_config(sim, {{"event_key", "none"}}));
   CHECK(result.records() == Simulator::dump_events(args));
   for (const auto& m : result.messages) {
     if (m.kind != ETL_MSG_SCHEMA) continue;
@@ -139,8 +134,7 @@ TEST_CASE("schema growth: every field is declared before its first use, and a la
   const std::vector<std::string> args = {"--bundles", "12", "--events-per-bundle", "1", "--seed", "4"};
   Simulator sim(args);
   PluginHarness plugin;
-  const auto first = plugin.sync(plugin_config(sim));
-  REQUIRE_MESSAGE(first.status == ETL_OK, first.describe());
+  const auto first = sync_ok(plugin, plugin_config(sim));
   const json declared = check_declared_before_use(first);
   CHECK(first.schema_count() > 2);  // it grew more than once
   std::set<std::string> seen;
@@ -158,8 +152,7 @@ TEST_CASE("schema growth: every field is declared before its first use, and a la
   // brought, in the same order.
   const std::string state = first.states().at(5);
   CHECK(contains(state, R"("fields":[)"));
-  const auto second = plugin.sync(plugin_config(sim), state);
-  REQUIRE_MESSAGE(second.status == ETL_OK, second.describe());
+  const auto second = sync_ok(plugin, plugin_config(sim), state);
   REQUIRE(second.messages.at(0).kind == ETL_MSG_SCHEMA);
   const auto first_schema = nlohmann::ordered_json::parse(second.messages[0].json)["schema"]["properties"];
   nlohmann::ordered_json at_state;
@@ -185,8 +178,7 @@ TEST_CASE("schema growth: custom_fields are declared in the first SCHEMA, before
   Simulator sim({"--bundles", "1", "--events-per-bundle", "5"});
   PluginHarness plugin;
   const json fields = {"user_vip_bool", {{"name", "AccountTier"}, {"type", "string"}}};
-  const auto result = plugin.sync(plugin_config(sim, {{"custom_fields", fields}}));
-  REQUIRE_MESSAGE(result.status == ETL_OK, result.describe());
+  const auto result = sync_ok(plugin, plugin_config(sim, {{"custom_fields", fields}}));
   const auto properties = json::parse(result.messages.at(0).json)["schema"]["properties"];
   CHECK(properties["user_vip_bool"]["type"] == json({"null", "boolean"}));
   CHECK(properties["AccountTier"]["type"] == json({"null", "string"}));
@@ -200,8 +192,7 @@ TEST_CASE("selection: deselected properties leave SCHEMA and every RECORD, autom
   const std::string catalog = catalog_with({deselect("UserEmail"), deselect("user_plan_str"),
                                             deselect("PageNewField2026"), deselect("EventStart"),
                                             deselect("event_id")});
-  const auto result = plugin.sync(plugin_config(sim), "", catalog);
-  REQUIRE_MESSAGE(result.status == ETL_OK, result.describe());
+  const auto result = sync_ok(plugin, plugin_config(sim), "", catalog);
   CHECK(contains(result.everything(), "property 'EventStart' of stream 'events' is deselected, but its inclusion is "
                                       "automatic (the replication key): it is kept"));
   CHECK(contains(result.everything(), "property 'event_id' of stream 'events' is deselected"));
