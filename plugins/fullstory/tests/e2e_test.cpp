@@ -130,11 +130,17 @@ void check_no_key(const HostRun& run, const std::vector<std::string>& files = {}
   for (const auto& file : files) CHECK_FALSE(contains(read_file(file), kApiKey));
 }
 
+// The singer stream's lines as JSON, in order.
+std::vector<json> singer_messages(const std::string& out) {
+  std::vector<json> messages;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) messages.push_back(json::parse(line));
+  return messages;
+}
+
 std::vector<std::string> singer_records(const std::string& out) {
   std::vector<std::string> records;
-  std::istringstream lines(out);
-  for (std::string line; std::getline(lines, line);) {
-    const json message = json::parse(line);
+  for (const json& message : singer_messages(out)) {
     if (message["type"] == "RECORD") {
       CHECK(message["stream"] == "events");
       records.push_back(message["record"].dump());
@@ -501,18 +507,6 @@ TEST_CASE("e2e: an event nested 100k levels deep is refused as invalid JSON, not
   CHECK(contains(run.result.err, "too deep"));
   if (!run.state.empty()) CHECK_FALSE(contains(run.state, "last_bundle_id"));
 }
-
-namespace {
-
-// The singer stream's lines as JSON, in order.
-std::vector<json> singer_messages(const std::string& out) {
-  std::vector<json> messages;
-  std::istringstream lines(out);
-  for (std::string line; std::getline(lines, line);) messages.push_back(json::parse(line));
-  return messages;
-}
-
-}  // namespace
 
 TEST_CASE("e2e: fullstory -> singer declares every field before its first RECORD, and csv gets each as a column") {
   // One event per bundle: custom variables and new fields turn up bundle by bundle.
