@@ -44,7 +44,7 @@ bench_fullstory_setup() {
   work=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
   sim_pid=
   trap bench_fullstory_cleanup EXIT INT TERM
-  export FULLSTORY_API_KEY=bench-key FULLSTORY_SIM_API_KEY=bench-key
+  export FULLSTORY_API_KEY=bench-key-not-a-secret FULLSTORY_SIM_API_KEY=bench-key-not-a-secret
 }
 bench_fullstory_cleanup() {
   [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null

@@ -120,7 +120,7 @@ TEST_CASE("the quick start's main job runs fullstory -> csv against the simulato
   CHECK(result.err.find("FULLSTORY_API_KEY is not set, so this run talks to the FullStory simulator") !=
         std::string::npos);
   const std::string csv = etltest::read_file(dir.file("main-job/csv/events.csv"));
-  CHECK(csv.rfind("IndvId,UserId,SessionId,PageId,EventStart,", 0) == 0);
+  CHECK(csv.rfind("event_id,IndvId,UserId,SessionId,PageId,EventStart,", 0) == 0);  // the key first
   const auto state = nlohmann::json::parse(etltest::read_file(dir.file("main-job/fullstory.state.json")));
   CHECK(state["source"] == "fullstory");
   CHECK(state["sink"] == "csv");

@@ -18,5 +18,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::check(again && again->last_bundle_stop == bookmark->last_bundle_stop &&
                   again->last_bundle_id == bookmark->last_bundle_id && !again->from_tap_fullstory,
               "a parsed bookmark written back parses to the same bookmark");
+  fuzz::check(again->fields.size() == bookmark->fields.size(), "the fields seen are written back, all of them");
+  for (size_t i = 0; i < bookmark->fields.size(); ++i) {
+    fuzz::check(
+        again->fields[i].name == bookmark->fields[i].name && again->fields[i].kinds == bookmark->fields[i].kinds,
+        "each field written back is the same field with the same types");
+  }
   return 0;
 }

@@ -3,14 +3,15 @@
 #include <nlohmann/json.hpp>
 
 #include "etlhost/plugin.hpp"
+#include "events_schema.h"
 #include "timestamps.h"
 
 namespace fullstory {
 namespace {
 
-constexpr const char* kAccepted =
-    "expected {\"bookmarks\":{\"events\":{\"last_bundle_stop\":\"<RFC 3339 time>\",\"last_bundle_id\":<integer>}}} "
-    "or tap-fullstory's {\"events\":\"<RFC 3339 time>\"}";
+constexpr const char* kAccepted = "expected {\"bookmarks\":{\"events\":{\"last_bundle_stop\":\"<RFC 3339 "
+                                  "time>\",\"last_bundle_id\":<integer>,\"fields\":[...]}}} "
+                                  "or tap-fullstory's {\"events\":\"<RFC 3339 time>\"}";
 
 [[noreturn]] void reject(const std::string& found) {
   throw etl::Error(ETL_E_INVALID_STATE, std::string("state: ") + kAccepted + ", found " + found);
@@ -47,6 +48,9 @@ Bookmark parse_ours(const nlohmann::json& bookmarks) {
     if (key == "last_bundle_stop") {
       bookmark.last_bundle_stop = parse_time(value, "bookmarks.events.last_bundle_stop");
       has_stop = true;
+    } else if (key == "fields") {
+      bookmark.fields = read_extra_fields(value, "state: bookmarks.events.fields", ETL_E_INVALID_STATE,
+                                          kMaxExtraFields);
     } else if (key == "last_bundle_id") {
       if (!value.is_number_integer() || (value.is_number_unsigned() && value.get<uint64_t>() > INT64_MAX)) {
         reject("bookmarks.events.last_bundle_id = " + excerpt(value) + " (not an int64)");
@@ -93,6 +97,10 @@ std::string bookmark_state_json(const Bookmark& bookmark) {
   if (bookmark.last_bundle_id) {
     out += R"(,"last_bundle_id":)";
     out += std::to_string(*bookmark.last_bundle_id);
+  }
+  if (!bookmark.fields.empty()) {
+    out += R"(,"fields":)";
+    out += extra_fields_json(bookmark.fields);
   }
   out += "}}}";
   return out;

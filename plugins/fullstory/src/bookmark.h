@@ -1,7 +1,10 @@
 // bookmark.h: the plugin's STATE, and the tap-fullstory state it also accepts.
 //
 // Ours:           {"bookmarks":{"events":{"last_bundle_stop":"2023-11-16T00:00:00Z",
-//                                         "last_bundle_id":9007199254741993}}}
+//                                         "last_bundle_id":9007199254741993,
+//                                         "fields":["user_plan_str",{"name":"EventSubType","type":["string"]}]}}}
+//                 ("fields": the fields declared beyond the documented ones, see
+//                 events_schema.h; absent when none, and in older states)
 // tap-fullstory:  {"events":"2017-01-17T20:32:05Z"}   (fractional seconds accepted too)
 //
 // Both mean "every bundle whose Stop is at or before this time was delivered"; the next run
@@ -12,6 +15,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "field_types.h"
 
 namespace fullstory {
 
@@ -19,6 +25,7 @@ struct Bookmark {
   int64_t last_bundle_stop = 0;           // Unix seconds
   std::optional<int64_t> last_bundle_id;  // absent when taken over from tap-fullstory
   bool from_tap_fullstory = false;
+  std::vector<ExtraField> fields;  // declared beyond the documented ones, in first-seen order
 };
 
 /// nullopt for a first run (empty text, `{}`). Throws etl::Error(ETL_E_INVALID_STATE)

@@ -8,13 +8,15 @@
 
 namespace fullstory {
 
-BundleReader::BundleReader(ExportApi& api, etl::Emitter& out, const etl::Host& host, const SourceConfig& config)
+BundleReader::BundleReader(ExportApi& api, etl::Emitter& out, const etl::Host& host, const SourceConfig& config,
+                           RecordShaper& shaper)
     : api_(api),
       out_(out),
       host_(host),
       config_(config),
       splitter_(*this, static_cast<size_t>(config.max_event_bytes)),
-      decoder_(splitter_) {}
+      decoder_(splitter_),
+      shaper_(shaper) {}
 
 BundleStats BundleReader::read(const BundleRef& bundle) {
   bundle_ = bundle;
@@ -91,8 +93,12 @@ std::string BundleReader::where_event() const {
 
 void BundleReader::element(std::string_view json) {
   if (!guard_.admit(json)) return;  // emitted by an earlier attempt (and verified)
-  if (auto problem = validator_.problem(json)) malformed(where_event() + " is " + *problem);
-  out_.record(kEventsStream, json, time_extracted_ms_);
+  shaper_.begin_event();
+  if (auto problem = validator_.problem(json, &shaper_)) malformed(where_event() + " is " + *problem);
+  if (shaper_.schema().take_change()) out_.schema(kEventsStream, shaper_.schema().message());
+  // The guard counts every event of the bundle so far, skipped ones too: this one's position.
+  const uint64_t position = guard_.emitted() - 1;
+  out_.record(kEventsStream, shaper_.shape(json, bundle_.id, position), time_extracted_ms_);
 }
 
 void BundleReader::oversized_element(uint64_t bytes) {

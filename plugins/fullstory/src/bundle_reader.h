@@ -1,5 +1,5 @@
 // bundle_reader.h: one bundle from bytes to RECORDs: body -> BodyDecoder ->
-// JsonArraySplitter -> EventValidator -> ReplayGuard -> etl::Emitter.
+// JsonArraySplitter -> ReplayGuard -> EventValidator -> RecordShaper -> etl::Emitter.
 //
 // Records leave as the body streams in (memory stays one event plus fixed buffers, from
 // 10 k to millions of events per bundle; an event over max_event_bytes is never held: it
@@ -15,6 +15,7 @@
 #include "event_validator.h"
 #include "export_api.h"
 #include "json_array_splitter.h"
+#include "record_shaper.h"
 #include "replay_guard.h"
 #include "source_config.h"
 
@@ -31,11 +32,13 @@ struct BundleStats {
 
 class BundleReader final : private BodyConsumer, private ElementSink {
  public:
-  /// `config` (max_event_bytes, skip_oversized_events) and `host` (warnings, counters)
-  /// must outlive the reader.
-  BundleReader(ExportApi& api, etl::Emitter& out, const etl::Host& host, const SourceConfig& config);
+  /// `config` (max_event_bytes, skip_oversized_events), `host` (warnings, counters) and
+  /// `shaper` (key, selection, schema growth) must outlive the reader.
+  BundleReader(ExportApi& api, etl::Emitter& out, const etl::Host& host, const SourceConfig& config,
+               RecordShaper& shaper);
 
-  /// Emits every event of `bundle` as a RECORD of stream "events" (no STATE). Throws
+  /// Emits every event of `bundle` as a RECORD of stream "events" (no STATE), each after
+  /// the SCHEMA that declares its fields when one of them is new. Throws
   /// etl::Error: ETL_E_INVALID_DATA for a malformed or changed bundle, or the code of an
   /// exhausted retry budget.
   BundleStats read(const BundleRef& bundle);
@@ -57,6 +60,7 @@ class BundleReader final : private BodyConsumer, private ElementSink {
   BodyDecoder decoder_;
   EventValidator validator_;
   ReplayGuard guard_;
+  RecordShaper& shaper_;
   BundleRef bundle_;
   BundleStats stats_;
   int64_t time_extracted_ms_ = 0;

@@ -18,12 +18,32 @@ constexpr size_t kKeptParserCapacity = size_t{1} << 20;
 
 static_assert(JsonArraySplitter::kTailPadding >= simdjson::SIMDJSON_PADDING);
 
+JsonKind kind_of(simdjson::dom::element_type type) {
+  using Type = simdjson::dom::element_type;
+  switch (type) {
+    case Type::ARRAY: return JsonKind::kArray;
+    case Type::OBJECT: return JsonKind::kObject;
+    case Type::INT64:
+    case Type::UINT64: return JsonKind::kInteger;
+    case Type::DOUBLE: return JsonKind::kNumber;
+    case Type::STRING: return JsonKind::kString;
+    case Type::BOOL: return JsonKind::kBoolean;
+    case Type::NULL_VALUE: return JsonKind::kNull;
+  }
+  return JsonKind::kNull;
+}
+
+// Iterates the DOM's tape: keys and value types only, no value is converted.
+void visit(const simdjson::dom::object& object, EventMembers& members) {
+  for (const auto field : object) members.member(field.key, kind_of(field.value.type()));
+}
+
 }  // namespace
 
 EventValidator::EventValidator() : impl_(std::make_unique<Impl>()) {}
 EventValidator::~EventValidator() = default;
 
-std::optional<std::string> EventValidator::problem(std::string_view json) {
+std::optional<std::string> EventValidator::problem(std::string_view json, EventMembers* members) {
   if (json.empty() || json.front() != '{') {
     return "not a JSON object (it starts with " +
            (json.empty() ? std::string("nothing") : "'" + std::string(json.substr(0, 1)) + "'") + ")";
@@ -36,6 +56,8 @@ std::optional<std::string> EventValidator::problem(std::string_view json) {
     problem = std::string("invalid JSON: ") + simdjson::error_message(result.error());
   } else if (!result.value_unsafe().is_object()) {
     problem = "not a JSON object";
+  } else if (members != nullptr) {
+    visit(result.value_unsafe().get_object().value_unsafe(), *members);
   }
   if (impl_->parser.capacity() > kKeptParserCapacity) impl_->parser = simdjson::dom::parser();
   return problem;

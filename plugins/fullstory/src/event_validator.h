@@ -11,7 +11,18 @@
 #include <string>
 #include <string_view>
 
+#include "field_types.h"
+
 namespace fullstory {
+
+/// Sees the top-level members of a valid event, from the parse the validation did anyway.
+class EventMembers {
+ public:
+  virtual void member(std::string_view name, JsonKind kind) = 0;
+
+ protected:
+  ~EventMembers() = default;
+};
 
 class EventValidator {
  public:
@@ -20,9 +31,10 @@ class EventValidator {
   EventValidator(const EventValidator&) = delete;
   EventValidator& operator=(const EventValidator&) = delete;
 
-  /// nullopt when `json` is one JSON object; otherwise what is wrong with it. `json` must be
-  /// followed by JsonArraySplitter::kTailPadding readable bytes (see ElementSink).
-  std::optional<std::string> problem(std::string_view json);
+  /// nullopt when `json` is one JSON object (then `members`, when given, sees each of its
+  /// top-level members, in order); otherwise what is wrong with it. `json` must be followed
+  /// by JsonArraySplitter::kTailPadding readable bytes (see ElementSink).
+  std::optional<std::string> problem(std::string_view json, EventMembers* members = nullptr);
 
  private:
   struct Impl;

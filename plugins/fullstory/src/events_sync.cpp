@@ -55,7 +55,7 @@ void EventsSync::run(const std::optional<Bookmark>& resume) {
   // start_date nor a tap-fullstory state is known to be one (users set the tap's "events"
   // time by hand to choose where to begin): the first bundle may begin before or after it.
   bool contiguous = resume.has_value() && !resume->from_tap_fullstory;
-  BundleReader reader(api_, out_, host_, config_);
+  BundleReader reader(api_, out_, host_, config_, shaper_);
   uint64_t bundles = 0;
   uint64_t events = 0;
   for (;;) {
@@ -65,7 +65,7 @@ void EventsSync::run(const std::optional<Bookmark>& resume) {
     for (const BundleRef& bundle : page.bundles) {
       const BundleStats stats = reader.read(bundle);
       // The bundle's records are all emitted: the host commits this once the sink has them.
-      out_.state(bookmark_state_json(Bookmark{bundle.stop, bundle.id, false}));
+      out_.state(bookmark_state_json(Bookmark{bundle.stop, bundle.id, false, shaper_.schema().extra_fields()}));
       cursor = bundle.stop;
       contiguous = true;
       ++bundles;

@@ -1,5 +1,5 @@
 // events_sync.h: the `events` stream's main loop: page through export/list from the
-// bookmark, read each bundle, and emit STATE right after its last record.
+// bookmark, read each bundle, and emit STATE (bookmark and fields seen) right after its last record.
 #pragma once
 
 #include <optional>
@@ -7,14 +7,15 @@
 #include "bookmark.h"
 #include "etlhost/plugin.hpp"
 #include "export_api.h"
+#include "record_shaper.h"
 #include "source_config.h"
 
 namespace fullstory {
 
 class EventsSync {
  public:
-  EventsSync(const SourceConfig& config, const etl::Host& host, ExportApi& api, etl::Emitter& out)
-      : config_(config), host_(host), api_(api), out_(out) {}
+  EventsSync(const SourceConfig& config, const etl::Host& host, ExportApi& api, etl::Emitter& out, RecordShaper& shaper)
+      : config_(config), host_(host), api_(api), out_(out), shaper_(shaper) {}
 
   /// Emits every bundle that ends after `resume` (or after start_date on a first run).
   void run(const std::optional<Bookmark>& resume);
@@ -24,6 +25,7 @@ class EventsSync {
   const etl::Host& host_;
   ExportApi& api_;
   etl::Emitter& out_;
+  RecordShaper& shaper_;
 };
 
 }  // namespace fullstory

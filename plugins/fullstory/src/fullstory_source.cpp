@@ -11,10 +11,12 @@
 
 #include "bookmark.h"
 #include "cancel_watch.h"
+#include "catalog_selection.h"
 #include "events_schema.h"
 #include "events_sync.h"
 #include "export_api.h"
 #include "fullstory_version.h"
+#include "record_shaper.h"
 #include "source_config.h"
 #include "tls_context.h"
 
@@ -29,22 +31,39 @@ class FullStorySource final : public etl::Source {
         // Loaded here, in create(), so a ca_file OpenSSL cannot load is a config error.
         tls_(config_.base_url.tls ? std::make_unique<TlsContext>(config_.ca_file) : nullptr) {}
 
-  void discover(etl::Emitter& out) override { out.schema(kEventsStream, events_catalog_message()); }
+  void discover(etl::Emitter& out) override {
+    const EventsSchema schema = schema_for({}, {});
+    out.schema(kEventsStream, schema.catalog_message());
+  }
 
   void sync(const etl::SyncRequest& request, etl::Emitter& out) override {
-    if (!request.selected(kEventsStream)) {
+    const CatalogSelection selection = read_catalog_selection(request.catalog_json(), kEventsStream);
+    if (!selection.stream_selected) {
       host_.info("stream 'events' is not selected in the catalog: nothing to do");
       return;
     }
     require_api_key(config_);
     const std::optional<Bookmark> resume = parse_bookmark(request.state_json());
-    out.schema(kEventsStream, events_schema_message());
+    EventsSchema schema = schema_for(selection.deselected_properties, resume ? resume->fields : ExtraFields());
+    out.schema(kEventsStream, schema.message());
+    RecordShaper shaper(schema);
     CancelWatch watch(host_);  // declared first: outlives the connection it watches
     ExportApi api(config_, tls_.get(), host_, watch);
-    EventsSync(config_, host_, api, out).run(resume);
+    EventsSync(config_, host_, api, out, shaper).run(resume);
   }
 
  private:
+  using ExtraFields = std::vector<ExtraField>;
+
+  // The fields an earlier run saw first (their order is the columns'), then the config's.
+  EventsSchema schema_for(std::set<std::string> deselected, const ExtraFields& remembered) const {
+    EventsSchema schema(config_.key_field, std::move(deselected),
+                        [this](const std::string& line) { host_.warn(line); });
+    schema.declare(remembered);
+    schema.declare(config_.custom_fields);
+    return schema;
+  }
+
   etl::Host host_;
   SourceConfig config_;
   std::unique_ptr<TlsContext> tls_;  // null for plain http

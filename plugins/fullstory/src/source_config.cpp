@@ -4,6 +4,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "events_schema.h"
 #include "timestamps.h"
 
 namespace fullstory {
@@ -101,6 +102,26 @@ std::chrono::milliseconds read_retry_max_delay(const etl::Config& config, std::c
   return std::chrono::milliseconds(max_delay);
 }
 
+// Spliced into records unescaped (record_shaper.cpp), so a name that needs no escape.
+std::string read_key_field(const etl::Config& config) {
+  const std::string name = config.string("event_key");
+  if (name == kNoEventKey) return {};
+  const bool plain = !name.empty() && name.size() <= 64 &&
+                     name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
+                         std::string::npos;
+  if (!plain) reject("event_key", "\"none\" or a field name of 1 to 64 letters, digits and '_'", in_quotes(name));
+  if (is_documented_field(name) || custom_variable_type(name)) {
+    reject("event_key", "a name FullStory does not use for a field of its own", in_quotes(name));
+  }
+  return name;
+}
+
+std::vector<ExtraField> read_custom_fields(const etl::Config& config) {
+  if (!config.has("custom_fields")) return {};
+  return read_extra_fields(config.json().at("custom_fields"), "config key 'custom_fields'", ETL_E_INVALID_ARGUMENT,
+                           kMaxExtraFields);
+}
+
 }  // namespace
 
 SourceConfig read_source_config(const etl::Config& config, std::chrono::system_clock::time_point now) {
@@ -112,6 +133,8 @@ SourceConfig read_source_config(const etl::Config& config, std::chrono::system_c
   out.user_agent = read_user_agent(config);
   out.ca_file = read_ca_file(config);
   out.retry_max_delay = read_retry_max_delay(config, out.retry_base_delay);
+  out.key_field = read_key_field(config);
+  out.custom_fields = read_custom_fields(config);
   return out;
 }
 

@@ -10,9 +10,11 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "base_url.h"
 #include "etlhost/plugin.hpp"
+#include "field_types.h"
 #include "fullstory_version.h"
 
 namespace fullstory {
@@ -36,7 +38,12 @@ struct SourceConfig {
   bool allow_bundle_gaps{};    // see ListingCheck
   int64_t max_event_bytes{};
   bool skip_oversized_events{};
+  std::string key_field;                  // from event_key; empty: no key (Stitch's shape)
+  std::vector<ExtraField> custom_fields;  // declared from the first SCHEMA on
 };
+
+/// event_key's value for Stitch's keyless shape.
+inline constexpr const char* kNoEventKey = "none";
 
 /// The longest retry wait, for retry_base_delay_ms and retry_max_delay_ms alike.
 inline constexpr int64_t kMaxRetryDelayMs = 3'600'000;
@@ -117,6 +124,16 @@ inline constexpr etl::ConfigMap kSourceConfig{{
         "Skip an event over max_event_bytes with a warning naming it (bundle, event, size) and count it in the run "
         "report, instead of failing the bundle on every run.")
         .defaults_to(false),
+    etl::custom_key<SourceConfig>(
+        ETL_CONFIG_STRING, "event_key",
+        "Name of the stable key field added to every record and declared in key_properties: "
+        "\"<bundle Id>:<position in the bundle>\". \"none\": no key, key_properties [] (Stitch's shape).")
+        .defaults_to("event_id"),
+    etl::custom_key<SourceConfig>(
+        ETL_CONFIG_JSON, "custom_fields",
+        "Fields to declare in the schema from the first SCHEMA on, beyond the documented ones: custom variable "
+        "names (typed by suffix) or {\"name\":..,\"type\":[\"string\",..]}. Others are declared when first "
+        "seen."),
 }};
 
 /// Reads and checks every key. `now` fixes the default start_date (one year before now,

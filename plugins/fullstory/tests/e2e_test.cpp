@@ -25,17 +25,30 @@ using etltest::CsvCell;
 using etltest::CsvRow;
 using etltest::parse_csv;
 
-// Checks the csv sink's events.csv holds exactly `expected`, value for value: schema columns
-// as text (missing = empty unquoted cell, "" = quoted empty), everything else in _extra.
+// The rows of events.csv and of its later generations (events.2.csv, ...: the csv sink starts
+// one when the schema gains a column), in order, each with its file's header.
+std::vector<std::pair<CsvRow, CsvRow>> csv_generations(const std::string& csv_path) {
+  std::vector<std::pair<CsvRow, CsvRow>> rows;
+  const std::string stem = csv_path.substr(0, csv_path.size() - 4);  // without ".csv"
+  std::string path = csv_path;
+  for (int generation = 2; etltest::file_exists(path); path = stem + "." + std::to_string(generation++) + ".csv") {
+    const auto file = parse_csv(read_file(path));
+    REQUIRE(!file.empty());
+    for (size_t r = 1; r < file.size(); ++r) rows.emplace_back(file[0], file[r]);
+  }
+  return rows;
+}
+
+// Checks the csv sink's events.csv (and generations) holds exactly `expected`, value for
+// value: schema columns as text (missing = empty unquoted cell, "" = quoted empty), the
+// event_id key filled, everything else in _extra.
 void check_csv_events(const std::string& csv_path, const std::vector<std::string>& expected) {
-  const auto rows = parse_csv(read_file(csv_path));
-  REQUIRE(!rows.empty());
-  const CsvRow& header = rows[0];
-  REQUIRE(rows.size() - 1 == expected.size());
+  const auto rows = csv_generations(csv_path);
+  REQUIRE(rows.size() == expected.size());
   size_t mismatches = 0;
-  for (size_t r = 1; r < rows.size(); ++r) {
-    const json event = json::parse(expected[r - 1]);
-    const CsvRow& row = rows[r];
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const json event = json::parse(expected[r]);
+    const auto& [header, row] = rows[r];
     REQUIRE(row.size() == header.size());
     json extra = json::object();
     std::set<std::string> columns;
@@ -47,7 +60,9 @@ void check_csv_events(const std::string& csv_path, const std::vector<std::string
       const std::string& name = header[c].text;
       const CsvCell& cell = row[c];
       bool same = true;
-      if (name == "_extra") {
+      if (name == "event_id") {
+        same = !cell.text.empty();
+      } else if (name == "_extra") {
         same = extra.empty() ? (cell.text.empty() && !cell.quoted) : json::parse(cell.text) == extra;
       } else if (!event.contains(name)) {
         same = cell.text.empty() && !cell.quoted;
@@ -92,6 +107,14 @@ class Workspace {
     return run({"run", "fullstory", "->", "csv", "--config", write_config(sim, std::move(extra)), "--state",
                 state_path(), "--set", "csv.output_dir=" + csv_dir()});
   }
+  /// `etlhost run fullstory to singer` against `sim`, with this workspace's state; must succeed.
+  HostRun to_singer(const Simulator& sim) {
+    // Into a file the test reads: commit_when_written lets the state move as it did in 1.0.
+    HostRun done = run({"run", "fullstory", "to", "singer", "--config", write_config(sim), "--set",
+                        "singer.commit_when_written=true", "--state", state_path()});
+    REQUIRE_MESSAGE(done.result.exit_code == 0, done.result.describe());
+    return done;
+  }
   std::string state_path() const { return dir_.file("fullstory.state"); }
   std::string csv_dir() const { return dir_.file("csv"); }
   std::string csv_path() const { return dir_.file("csv/events.csv"); }
@@ -109,11 +132,17 @@ void check_no_key(const HostRun& run, const std::vector<std::string>& files = {}
   for (const auto& file : files) CHECK_FALSE(contains(read_file(file), kApiKey));
 }
 
+// The singer stream's lines as JSON, in order.
+std::vector<json> singer_messages(const std::string& out) {
+  std::vector<json> messages;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) messages.push_back(json::parse(line));
+  return messages;
+}
+
 std::vector<std::string> singer_records(const std::string& out) {
   std::vector<std::string> records;
-  std::istringstream lines(out);
-  for (std::string line; std::getline(lines, line);) {
-    const json message = json::parse(line);
+  for (const json& message : singer_messages(out)) {
     if (message["type"] == "RECORD") {
       CHECK(message["stream"] == "events");
       records.push_back(message["record"].dump());
@@ -128,15 +157,15 @@ TEST_CASE("e2e: fullstory -> singer emits exactly the simulator's events and com
   const std::vector<std::string> args = {"--bundles", "3", "--events-per-bundle", "400,0,900", "--seed", "11"};
   Simulator sim(args);
   Workspace work;
-  const auto run = work.run({"run", "fullstory", "to", "singer", "--config", work.write_config(sim), "--set",
-                             "singer.commit_when_written=true", "--state", work.state_path()});
-  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  const auto run = work.to_singer(sim);
   // Singer re-serialises the record object; compare values (exact int64s through nlohmann).
   const auto got = singer_records(run.result.out);
   const auto expected = Simulator::dump_events(args);
   REQUIRE(got.size() == expected.size());
   for (size_t i = 0; i < got.size(); ++i) {
-    if (json::parse(got[i]) != json::parse(expected[i])) FAIL("event " << i << " differs");
+    json record = json::parse(got[i]);
+    CHECK(record.erase("event_id") == 1);
+    if (record != json::parse(expected[i])) FAIL("event " << i << " differs");
   }
   CHECK(json::parse(run.state)["state"]["bookmarks"]["events"]["last_bundle_id"] == bundle_id(2));
   check_no_key(run);
@@ -479,4 +508,71 @@ TEST_CASE("e2e: an event nested 100k levels deep is refused as invalid JSON, not
   CHECK(contains(run.result.err, "is invalid JSON: "));
   CHECK(contains(run.result.err, "too deep"));
   if (!run.state.empty()) CHECK_FALSE(contains(run.state, "last_bundle_id"));
+}
+
+TEST_CASE("e2e: fullstory -> singer declares every field before its first RECORD, and csv gets each as a column") {
+  // One event per bundle: custom variables and new fields turn up bundle by bundle.
+  const std::vector<std::string> args = {"--bundles", "10", "--events-per-bundle", "1", "--seed", "4"};
+  Simulator sim(args);
+  Workspace work;
+  const auto run = work.to_singer(sim);
+  json properties;
+  size_t schemas = 0;
+  for (const json& message : singer_messages(run.result.out)) {
+    if (message["type"] == "SCHEMA") {
+      ++schemas;
+      properties = message["schema"]["properties"];
+      CHECK(message["key_properties"] == json({"event_id"}));
+    }
+    if (message["type"] != "RECORD") continue;
+    for (const auto& [name, value] : message["record"].items()) {
+      if (!value.is_null() && !properties.contains(name)) FAIL("'" << name << "' used before its SCHEMA");
+    }
+  }
+  CHECK(schemas > 2);
+  CHECK(properties.contains("user_plan_str"));
+  CHECK(contains(run.state, R"("fields":["user_plan_str")"));
+
+  // The same bundles into csv: the custom variables are columns, not _extra text.
+  Workspace csv;
+  const auto to_csv = csv.to_csv(sim);
+  REQUIRE_MESSAGE(to_csv.result.exit_code == 0, to_csv.result.describe());
+  check_csv_events(csv.csv_path(), Simulator::dump_events(args));
+  const auto rows = csv_generations(csv.csv_path());
+  REQUIRE_FALSE(rows.empty());
+  std::set<std::string> columns;
+  for (const CsvCell& cell : rows.back().first) columns.insert(cell.text);
+  for (const auto& [name, type] : properties.items()) CHECK_MESSAGE(columns.count(name) == 1, name);
+}
+
+TEST_CASE("e2e: --catalog deselecting UserEmail drops it from singer and csv, the automatic EventStart stays") {
+  const std::vector<std::string> args = {"--bundles", "2", "--events-per-bundle", "60,40", "--seed", "3"};
+  Simulator sim(args);
+  Workspace work;
+  const std::string catalog = work.dir().file("catalog.json");
+  etltest::write_file(catalog, R"({"streams":[{"tap_stream_id":"events","metadata":[
+      {"breadcrumb":[],"metadata":{"selected":true}},
+      {"breadcrumb":["properties","UserEmail"],"metadata":{"selected":false}},
+      {"breadcrumb":["properties","EventStart"],"metadata":{"selected":false}}]}]})");
+  const auto run = work.run(
+      {"run", "fullstory", "to", "singer", "--config", work.write_config(sim), "--catalog", catalog});
+  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  CHECK(contains(run.result.err, "'EventStart' of stream 'events' is deselected, but its inclusion is automatic"));
+  CHECK_FALSE(contains(run.result.out, "UserEmail"));
+  size_t records = 0;
+  for (const json& message : singer_messages(run.result.out)) {
+    if (message["type"] == "RECORD") records += message["record"].contains("EventStart") ? 1 : 0;
+  }
+  CHECK(records == 100);
+
+  const auto to_csv = work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(sim), "--catalog",
+                                catalog, "--set", "csv.output_dir=" + work.csv_dir()});
+  REQUIRE_MESSAGE(to_csv.result.exit_code == 0, to_csv.result.describe());
+  const auto rows = csv_generations(work.csv_path());
+  REQUIRE(rows.size() == 100);
+  for (const auto& [header, row] : rows) {
+    for (const CsvCell& cell : header) CHECK(cell.text != "UserEmail");
+    for (const CsvCell& cell : row) CHECK_FALSE(contains(cell.text, "UserEmail"));
+  }
+  CHECK_FALSE(contains(read_file(work.csv_path()), "@example."));  // no address, in any column
 }

@@ -101,7 +101,7 @@ TEST_CASE("timestamps: a time outside years 0001-9999 is not read, so every book
 }
 
 TEST_CASE("bookmark: ours round-trips, ids above 2^53 exact") {
-  const Bookmark mark{1'700'092'800, 9'007'199'254'741'993, false};
+  const Bookmark mark{1'700'092'800, 9'007'199'254'741'993, false, {}};
   const std::string text = bookmark_state_json(mark);
   CHECK(text ==
         R"({"bookmarks":{"events":{"last_bundle_stop":"2023-11-16T00:00:00Z","last_bundle_id":9007199254741993}}})");
@@ -159,7 +159,8 @@ TEST_CASE("config: defaults") {
 }
 
 TEST_CASE("config table: the spec carries each default and range once, reading enforces the range") {
-  CHECK(kSourceConfig.fields().size() == 16);
+  CHECK(kSourceConfig.fields().size() == 18);
+  CHECK(std::strcmp(spec_of("event_key").default_json, "\"event_id\"") == 0);
   CHECK(std::strcmp(spec_of("allow_bundle_gaps").default_json, "false") == 0);
   CHECK(std::strcmp(spec_of("request_timeout_seconds").default_json, "300") == 0);
   CHECK(std::strcmp(spec_of("max_event_bytes").default_json, "67108864") == 0);
@@ -239,6 +240,25 @@ TEST_CASE("config: bad values name the key, what was expected and what was found
     CHECK(e.code() == ETL_E_INVALID_ARGUMENT);
     CHECK(contains(e.what(), "FULLSTORY_API_KEY"));
   }
+}
+
+TEST_CASE("config: event_key names the key or turns it off, custom_fields declares fields up front") {
+  const std::string key = R"("api_key":"na1.secret-key",)";
+  CHECK(config_from("{" + key.substr(0, key.size() - 1) + "}").key_field == "event_id");
+  CHECK(config_from("{" + key + R"("event_key":"none"})").key_field.empty());
+  CHECK(config_from("{" + key + R"("event_key":"fs_event_key"})").key_field == "fs_event_key");
+  CHECK(contains(config_error("{" + key + R"("event_key":"a b"})"),
+                 "config key 'event_key': expected \"none\" or a field name of 1 to 64 letters"));
+  CHECK(contains(config_error("{" + key + R"("event_key":"UserId"})"), "a name FullStory does not use"));
+  const SourceConfig read = config_from(
+      "{" + key + R"("custom_fields":["user_plan_str",{"name":"EventSubType","type":"string"}]})");
+  REQUIRE(read.custom_fields.size() == 2);
+  CHECK(read.custom_fields[0].kinds == 0);
+  CHECK(read.custom_fields[1].kinds == kind_bit(JsonKind::kString));
+  CHECK(contains(config_error("{" + key + R"("custom_fields":["EventSubType"]})"),
+                 "config key 'custom_fields' entry 0: 'EventSubType' is not a custom variable"));
+  CHECK(contains(config_error("{" + key + R"("custom_fields":"user_plan_str"})"),
+                 "config key 'custom_fields': expected an array of fields, found string"));
 }
 
 TEST_CASE("base_url: accepted forms") {
@@ -339,24 +359,26 @@ TEST_CASE("validator: objects pass, everything else is named") {
 }
 
 TEST_CASE("schema: documented fields typed and nullable, custom vars by suffix, extras allowed") {
-  const auto message = nlohmann::json::parse(events_schema_message());
-  CHECK(message["key_properties"] == nlohmann::json::array());
+  const EventsSchema events("event_id", {}, [](const std::string& line) { FAIL("warned: " << line); });
+  const auto message = nlohmann::json::parse(events.message());
+  CHECK(message["key_properties"] == nlohmann::json({"event_id"}));
   const auto& schema = message["schema"];
   CHECK(schema["additionalProperties"] == true);
+  CHECK(schema["properties"]["event_id"]["type"] == "string");
   CHECK(schema["properties"]["UserId"]["type"] == nlohmann::json({"null", "integer"}));
   CHECK(schema["properties"]["EventStart"]["format"] == "date-time");
   CHECK(schema["properties"]["EventCustomName"]["type"] == nlohmann::json({"null", "string"}));
   CHECK(schema["properties"]["LoadFirstPaintTime"]["type"] == nlohmann::json({"null", "integer"}));
-  CHECK(schema["properties"].size() == 33);
+  CHECK(schema["properties"].size() == 34);
   CHECK(schema["patternProperties"]["^(user|evt|page)_.+_reals$"]["items"]["type"] ==
         nlohmann::json({"null", "number"}));
   CHECK_FALSE(message.contains("metadata"));
 
-  const auto catalog = nlohmann::json::parse(events_catalog_message());
+  const auto catalog = nlohmann::json::parse(events.catalog_message());
   const auto& root = catalog["metadata"][0];
   CHECK(root["breadcrumb"] == nlohmann::json::array());
   CHECK(root["metadata"]["forced-replication-method"] == "INCREMENTAL");
   CHECK(root["metadata"]["valid-replication-keys"] == nlohmann::json({"EventStart"}));
-  CHECK(root["metadata"]["table-key-properties"] == nlohmann::json::array());
-  CHECK(catalog["metadata"].size() == 34);
+  CHECK(root["metadata"]["table-key-properties"] == nlohmann::json({"event_id"}));
+  CHECK(catalog["metadata"].size() == 35);
 }

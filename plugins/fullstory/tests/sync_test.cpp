@@ -35,7 +35,6 @@ TEST_CASE("sync: every event of every bundle, exactly the simulator's, STATE aft
   // SCHEMA first, then records; one STATE right after the last record of each bundle.
   REQUIRE_FALSE(result.messages.empty());
   CHECK(result.messages[0].kind == ETL_MSG_SCHEMA);
-  CHECK(result.schema_count() == 1);
   std::vector<size_t> records_before_state;
   size_t records = 0;
   for (const auto& m : result.messages) {
@@ -49,8 +48,9 @@ TEST_CASE("sync: every event of every bundle, exactly the simulator's, STATE aft
     const auto state = json::parse(states[static_cast<size_t>(i)]);
     CHECK(state["bookmarks"]["events"]["last_bundle_id"].get<int64_t>() == bundle_id(i));
   }
-  CHECK(states[2] ==
-        R"({"bookmarks":{"events":{"last_bundle_stop":"2023-11-18T00:00:00Z","last_bundle_id":9007199254742993}}})");
+  CHECK(states[2].rfind(R"({"bookmarks":{"events":{"last_bundle_stop":"2023-11-18T00:00:00Z",)"
+                        R"("last_bundle_id":9007199254742993,"fields":[)",
+                        0) == 0);
   CHECK(result.counters.at("bundles") == 3);
   CHECK(result.counters.at("bytes_downloaded") > 0);
   CHECK(contains(result.everything(),
@@ -67,7 +67,7 @@ TEST_CASE("sync: values that break naive extractors arrive intact") {
   bool saw_unsafe_id = false;
   bool saw_millis = false;
   for (const auto& record : result.records()) {
-    const auto event = json::parse(record);
+    const auto event = json::parse(without_event_id(record));
     // Above 2^53 a double would round; the record must carry the exact digits.
     if (event["UserId"].get<int64_t>() > (int64_t{1} << 53)) {
       saw_unsafe_id = contains(record, "\"UserId\":" + std::to_string(event["UserId"].get<int64_t>()));
@@ -76,7 +76,9 @@ TEST_CASE("sync: values that break naive extractors arrive intact") {
     saw_millis = saw_millis || (start.size() == 24 && start[19] == '.' && start.substr(20, 3) != "000");
     CHECK(record.find('\n') == std::string::npos);
     CHECK(record.find('\r') == std::string::npos);
-    CHECK(result.messages[1].time_extracted_ms > 0);
+  }
+  for (const auto& m : result.messages) {
+    if (m.kind == ETL_MSG_RECORD) CHECK(m.time_extracted_ms > 0);
   }
   CHECK(saw_unsafe_id);
   CHECK(saw_millis);

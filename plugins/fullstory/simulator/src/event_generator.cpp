@@ -199,6 +199,7 @@ void write_unknown_fields(JsonWriter& json, SplitMix64& rng) {
 }  // namespace
 
 void EventGenerator::append_event(std::string& out, const Bundle& bundle, std::uint64_t index) const {
+  if (odd_.identical) index = 0;
   if (!is_odd_event(odd_, bundle, index)) return append_normal_event(out, bundle, index);
   std::string normal;
   append_normal_event(normal, bundle, index);

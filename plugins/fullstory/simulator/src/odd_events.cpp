@@ -35,7 +35,8 @@ void append_odd_event(std::string& out, const OddEvents& odd, std::string_view n
 }
 
 std::string describe_odd_events(const OddEvents& odd) {
-  return "huge-event-bytes " + std::to_string(odd.huge_bytes) + " deep-event-depth " + std::to_string(odd.deep_depth);
+  return "huge-event-bytes " + std::to_string(odd.huge_bytes) + " deep-event-depth " + std::to_string(odd.deep_depth) +
+         (odd.identical ? " identical-events" : "");
 }
 
 }  // namespace fssim

@@ -1,6 +1,7 @@
 // odd_events.h: events no healthy bundle holds (--huge-event-bytes, --deep-event-depth), so
 // tests and benchmarks can prove what one event may cost a client: memory, a size limit, a
-// nesting limit.
+// nesting limit; and bundles of identical events (--identical-events), which only a key
+// that does not depend on the event's fields can tell apart.
 //
 // The odd event is event N/3 of the first bundle (N events): events before and after it show
 // that nothing else is lost or repeated around it, and a body cut in half (--fault truncate,
@@ -18,6 +19,7 @@ namespace fssim {
 struct OddEvents {
   std::uint64_t huge_bytes = 0;  // 0: none; else the odd event is padded to at least this size
   unsigned deep_depth = 0;       // 0: none; else the odd event holds arrays nested this deep
+  bool identical = false;        // every event of a bundle is a copy of its event 0
 
   bool any() const { return huge_bytes > 0 || deep_depth > 0; }
 };

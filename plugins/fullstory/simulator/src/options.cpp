@@ -51,6 +51,8 @@ Bundles and events:
                            event E/3 of the first bundle's E events; default 0, none
   --deep-event-depth D     the same event holds a "SimDeep" member of arrays nested D
                            deep; default 0, none
+  --identical-events       every event of a bundle is a copy of its first (same bytes), as
+                           a client keying events by their fields would find them
 
 Responses:
   --gzip MODE              how export/get sends its gzip body (default negotiate):
@@ -253,7 +255,10 @@ void apply_flag(SimOptions& options, std::string_view flag, ArgCursor& args) {
     set_offline(options, flag, {OfflineCommand::Kind::kDumpEvents, std::string(value())});
   else if (flag == "--dump-bundles")
     set_offline(options, flag, {OfflineCommand::Kind::kDumpBundles, std::string(value())});
-  else if (flag == "--verbose") {
+  else if (flag == "--identical-events") {
+    args.expect_no_value(flag);
+    options.odd_events.identical = true;
+  } else if (flag == "--verbose") {
     args.expect_no_value(flag);
     options.verbose = true;
   } else {
