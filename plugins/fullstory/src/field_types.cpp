@@ -7,7 +7,7 @@
 namespace fullstory {
 namespace {
 
-using ordered = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 struct Suffix {
   const char* suffix;
@@ -28,13 +28,13 @@ constexpr std::array<const char*, 3> kPrefixes = {"user_", "evt_", "page_"};
 // Index order of JsonKind: the names JSON Schema gives them.
 constexpr std::array<const char*, 7> kKindNames = {"null", "boolean", "integer", "number", "string", "array", "object"};
 
-ordered element_type(const Suffix& suffix) {
-  ordered element = {{"type", {"null", suffix.type}}};
+OrderedJson element_type(const Suffix& suffix) {
+  OrderedJson element = {{"type", {"null", suffix.type}}};
   if (suffix.format != nullptr) element["format"] = suffix.format;
   return element;
 }
 
-ordered array_of(const Suffix& suffix) { return {{"type", {"null", "array"}}, {"items", element_type(suffix)}}; }
+OrderedJson array_of(const Suffix& suffix) { return {{"type", {"null", "array"}}, {"items", element_type(suffix)}}; }
 
 bool ends_with(std::string_view text, std::string_view end) {
   return text.size() >= end.size() && text.substr(text.size() - end.size()) == end;
@@ -84,8 +84,8 @@ ExtraField read_extra_field(const nlohmann::json& entry, const std::string& wher
 
 }  // namespace
 
-ordered custom_variable_patterns() {
-  ordered patterns = ordered::object();
+OrderedJson custom_variable_patterns() {
+  OrderedJson patterns = OrderedJson::object();
   for (const Suffix& suffix : kSuffixes) {
     const std::string stem = std::string("^(user|evt|page)_.+_") + suffix.suffix;
     patterns[stem + "$"] = element_type(suffix);
@@ -95,7 +95,7 @@ ordered custom_variable_patterns() {
 }
 
 // The patterns above, matched without a regex (this runs once per new field name).
-std::optional<ordered> custom_variable_type(std::string_view name) {
+std::optional<OrderedJson> custom_variable_type(std::string_view name) {
   for (const char* prefix : kPrefixes) {
     const std::string_view start(prefix);
     if (name.substr(0, start.size()) != start) continue;
@@ -111,8 +111,8 @@ std::optional<ordered> custom_variable_type(std::string_view name) {
   return std::nullopt;
 }
 
-ordered type_of_kinds(JsonKinds kinds) {
-  ordered types = ordered::array({"null"});
+OrderedJson type_of_kinds(JsonKinds kinds) {
+  OrderedJson types = OrderedJson::array({"null"});
   for (size_t i = 1; i < kKindNames.size(); ++i) {
     if ((kinds & kind_bit(static_cast<JsonKind>(i))) != 0) types.push_back(kKindNames[i]);
   }
