@@ -15,10 +15,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   std::string text;
   etl_csv::write_checkpoint(text, checkpoint.output_dir, [&](auto&& emit) {
-    for (const auto& [name, length] : checkpoint.files) emit(name, length);
+    for (const auto& entry : checkpoint.files) {
+      const auto columns = checkpoint.columns.find(entry.first);
+      emit(entry.first, entry.second, columns == checkpoint.columns.end() ? nullptr : &columns->second);
+    }
   });
   const etl_csv::Checkpoint again = etl_csv::parse_checkpoint(text);
-  fuzz::check(again.output_dir == checkpoint.output_dir && again.files == checkpoint.files,
-              "a checkpoint written back parses to the same checkpoint");
+  fuzz::check(again.output_dir == checkpoint.output_dir && again.files == checkpoint.files &&
+                  again.columns == checkpoint.columns,
+              "a checkpoint written back parses to the same checkpoint, headers included");
   return 0;
 }
