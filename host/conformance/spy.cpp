@@ -137,9 +137,14 @@ std::shared_ptr<LoadedPlugin> spy_on(std::shared_ptr<const LoadedPlugin> real, d
   g_spy_descriptor.config_field_count = d->config_field_count;
   if (g_real->source_api() != nullptr) {
     g_source = g_real->source_api();
-    g_spy_source = etl_source_api{ETL_STRUCT_SIZE(etl_source_api), &source_create,
-                                  g_source->discover != nullptr ? &source_discover : nullptr, &source_sync,
-                                  &source_destroy};
+    g_spy_source = etl_source_api{ETL_STRUCT_SIZE(etl_source_api),
+                                  &source_create,
+                                  g_source->discover != nullptr ? &source_discover : nullptr,
+                                  &source_sync,
+                                  &source_destroy,
+                                  nullptr,
+                                  nullptr,
+                                  nullptr};  // 1.2: not spied (yet)
     g_spy_descriptor.source = &g_spy_source;
   } else {
     g_sink = g_real->sink_api();
@@ -151,7 +156,9 @@ std::shared_ptr<LoadedPlugin> spy_on(std::shared_ptr<const LoadedPlugin> real, d
                               &sink_flush,
                               &sink_destroy,
                               g_real->sink_acknowledged() != nullptr ? &sink_acknowledged : nullptr,
-                              g_real->sink_finish() != nullptr ? &sink_finish : nullptr};
+                              g_real->sink_finish() != nullptr ? &sink_finish : nullptr,
+                              nullptr,   // 1.2 identity: not spied (yet)
+                              nullptr};  // 1.2 reset: not spied (yet)
     g_spy_descriptor.sink = &g_spy_sink;
   }
   return LoadedPlugin::from_descriptor(&g_spy_descriptor, g_real->path());

@@ -199,10 +199,14 @@ const std::array<std::string, kSyntheticStreamCount>& synthetic_streams() {
 
 const etl_plugin* synthetic_source_descriptor() {
   static constexpr auto fields = etl::detail::pointers_to(kFields);
-  static constexpr etl_source_api api = {ETL_STRUCT_SIZE(etl_source_api), &etl::detail::create<SyntheticSource>,
+  static constexpr etl_source_api api = {ETL_STRUCT_SIZE(etl_source_api),
+                                         &etl::detail::create<SyntheticSource>,
                                          &etl::detail::SourceCallbacks<SyntheticSource>::discover,
                                          &etl::detail::SourceCallbacks<SyntheticSource>::sync,
-                                         &etl::detail::destroy<SyntheticSource>};
+                                         &etl::detail::destroy<SyntheticSource>,
+                                         &etl::detail::SourceCallbacks<SyntheticSource>::check,
+                                         &etl::detail::SourceCallbacks<SyntheticSource>::identity,
+                                         &etl::detail::SourceCallbacks<SyntheticSource>::plan};
   static constexpr etl_plugin plugin = {ETL_STRUCT_SIZE(etl_plugin),
                                         ETL_ABI_VERSION,
                                         ETL_KIND_SOURCE,

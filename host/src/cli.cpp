@@ -6,8 +6,10 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <stdexcept>
+#include <utility>
 
 #include "command_table.h"
 #include "etlhost/plugin.h"
@@ -185,6 +187,19 @@ AboutFormat parse_about_format(const std::string& text) {
   if (text == "markdown") return AboutFormat::kMarkdown;
   if (text == "json") return AboutFormat::kJson;
   throw UsageError("--format expects markdown or json, found '" + abbreviate(text, excerpt::kName) + "'", "tap");
+}
+
+// The value of an option that names one of a few choices.
+template <class Choice>
+Choice parse_choice(const std::string& option, const std::string& value,
+                    std::initializer_list<std::pair<const char*, Choice>> choices, const std::string& command) {
+  std::vector<std::string> names;
+  for (const auto& [choice_name, choice] : choices) {
+    if (value == choice_name) return choice;
+    names.emplace_back(choice_name);
+  }
+  throw UsageError(option + " expects " + join(names, ", ") + "; found '" + abbreviate(value, excerpt::kName) + "'",
+                   command);
 }
 
 // tap's modes exclude each other, and --format belongs to --about.
@@ -429,6 +444,25 @@ Command parse_command_line(const std::vector<std::string>& args) {
           throw UsageError("--log-level expects error, warn, info or debug, found '" + value + "'", name);
         }
         break;
+      case kOptVerbose: command.log_level = LogLevel::kDebug; break;
+      case kOptQuiet: command.log_level = LogLevel::kWarn; break;
+      case kOptLogFormat:
+        command.log_format = parse_choice<LogFormat>(option, value,
+                                                     {{"text", LogFormat::kText}, {"json", LogFormat::kJson}}, name);
+        break;
+      case kOptProgress:
+        command.progress = parse_choice<ProgressMode>(option, value,
+                                                      {{"auto", ProgressMode::kAuto},
+                                                       {"tty", ProgressMode::kTty},
+                                                       {"plain", ProgressMode::kPlain},
+                                                       {"json", ProgressMode::kJson},
+                                                       {"off", ProgressMode::kOff}},
+                                                      name);
+        break;
+      case kOptProgressFile: command.progress_file = value; break;
+      case kOptReport: command.report_file = value; break;
+      case kOptFullRefresh: command.full_refresh = true; break;
+      case kOptDryRun: command.dry_run = true; break;
       case kOptJson: command.json = true; break;
       case kOptHelp: wants_help = true; break;
       case kOptOutput: command.output = value; break;

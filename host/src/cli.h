@@ -18,6 +18,10 @@ enum class CommandKind { kHelp, kVersion, kRun, kTap, kDiscover, kPlugins, kDesc
 /// What `etlhost tap --about` prints.
 enum class AboutFormat { kMarkdown, kJson };
 
+/// --progress: how a run shows its progress. kAuto: a live line when stderr is a
+/// terminal, plain log lines at --progress-interval otherwise.
+enum class ProgressMode { kAuto, kTty, kPlain, kJson, kOff };
+
 /// One --set PLUGIN.KEY=VALUE as written; routed to the source or sink later, once their
 /// names are known.
 struct SetArgument {
@@ -45,8 +49,16 @@ struct Command {
   std::vector<std::string> plugin_path;  // each --plugin-path value (colon-separated dirs)
   double checkpoint_interval_s = 1.0;
   double progress_interval_s = 10.0;
-  LogLevel log_level = LogLevel::kInfo;
+  LogLevel log_level = LogLevel::kInfo;  // --log-level, -v (debug), -q (warn)
+  LogFormat log_format = LogFormat::kText;
   bool json = false;
+  // run: what the user sees and keeps
+  ProgressMode progress = ProgressMode::kAuto;
+  std::optional<std::string> progress_file;  // --progress-file: where json progress goes (default stderr)
+  std::optional<std::string> report_file;    // --report: the run's record is written here too
+  // run: what the run does
+  bool full_refresh = false;  // start from the source's beginning, the sink's output replaced
+  bool dry_run = false;       // print what would be fetched; fetch nothing, move no state
   // tap: the singer-python / Meltano SDK modes instead of a sync
   bool discover = false;
   bool about = false;

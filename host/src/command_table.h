@@ -33,6 +33,14 @@ enum OptionId {
   kOptFormat,
   kOptVersion,
   kOptTarget,
+  kOptProgress,
+  kOptProgressFile,
+  kOptReport,
+  kOptFullRefresh,
+  kOptDryRun,
+  kOptVerbose,
+  kOptQuiet,
+  kOptLogFormat,
 };
 
 struct OptionSpec {

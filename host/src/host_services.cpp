@@ -6,6 +6,21 @@
 
 namespace etlhost {
 
+namespace {
+
+// A service must never throw into the plugin: anything that fails here is dropped.
+template <class Body>
+void guarded_service(void* ctx, Body&& body) noexcept {
+  if (ctx == nullptr) return;
+  try {
+    body(*static_cast<HostServices*>(ctx));
+  } catch (...) {
+    // Out of memory for a progress detail: drop it, never the run.
+  }
+}
+
+}  // namespace
+
 HostServices::HostServices(std::string plugin_name, Logger& logger, const CancelFlag& cancel)
     : plugin_name_(std::move(plugin_name)), logger_(logger), cancel_(cancel) {
   api_.struct_size = ETL_STRUCT_SIZE(etl_host_api);
@@ -14,6 +29,9 @@ HostServices::HostServices(std::string plugin_name, Logger& logger, const Cancel
   api_.log = &HostServices::log_service;
   api_.is_cancelled = &HostServices::is_cancelled_service;
   api_.count = &HostServices::count_service;
+  api_.plan = &HostServices::plan_service;
+  api_.activity = &HostServices::activity_service;
+  api_.report_unit = &HostServices::report_unit_service;
 }
 
 std::vector<std::pair<std::string, int64_t>> HostServices::counters() const {
@@ -55,6 +73,21 @@ void HostServices::count_service(void* ctx, etl_str counter, int64_t delta) noex
   } catch (...) {
     // Out of memory for a counter name: drop the count, never the run.
   }
+}
+
+void HostServices::plan_service(void* ctx, etl_str counter, int64_t total, int64_t min_ms_per_unit) noexcept {
+  if (counter.data == nullptr) return;
+  guarded_service(ctx, [&](HostServices& self) { self.work_.plan(etl::view(counter), total, min_ms_per_unit); });
+}
+
+void HostServices::activity_service(void* ctx, uint32_t activity, etl_str what, int64_t until_ms) noexcept {
+  if (what.data == nullptr && what.size > 0) return;
+  guarded_service(ctx, [&](HostServices& self) { self.work_.activity(activity, etl::view(what), until_ms); });
+}
+
+void HostServices::report_unit_service(void* ctx, etl_str unit_json) noexcept {
+  if (unit_json.data == nullptr) return;
+  guarded_service(ctx, [&](HostServices& self) { self.work_.report_unit(etl::view(unit_json)); });
 }
 
 }  // namespace etlhost

@@ -19,6 +19,9 @@ enum class LogLevel { kError = 1, kWarn = 2, kInfo = 3, kDebug = 4 };
 /// "error", "warn", "info", "debug" -> level; false for anything else.
 bool parse_log_level(std::string_view text, LogLevel* out);
 
+/// --log-format: text lines (the default) or one JSON object per line.
+enum class LogFormat { kText, kJson };
+
 class Logger {
  public:
   /// Receives one finished line, newline included. Called under the logger's lock.

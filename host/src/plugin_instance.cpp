@@ -54,6 +54,34 @@ void* create_instance(const Api* api, const LoadedPlugin& plugin, const HostServ
   return self;
 }
 
+// Copies the text a callback returned through an out-parameter (owned by the plugin, valid
+// only until its next call) into *out, after checking it.
+CallResult take_text(ErrorBuffer& buffer, etl_status status, etl_str text, const char* callback, std::string* out) {
+  if (status != ETL_OK) return buffer.result(status);
+  if (text.data == nullptr && text.size > 0) {
+    return CallResult{ETL_E_INTERNAL,
+                      std::string(callback) + " returned a NULL text of size " + std::to_string(text.size), 0};
+  }
+  out->assign(etl::view(text));
+  return {};
+}
+
+// A 1.2 identity() callback: "" and OK when there is none or it answers ETL_E_NOT_IMPLEMENTED.
+template <class Fn>
+CallResult call_identity(Fn callback, void* self, const std::string& plugin_name, std::string* out) {
+  out->clear();
+  if (callback == nullptr) return {};
+  ErrorBuffer buffer;
+  etl_str text{nullptr, 0};
+  etl_status status = ETL_OK;
+  {
+    const PluginCallScope scope(plugin_name, "identity()");
+    status = callback(self, &text, &buffer.error);
+  }
+  if (status == ETL_E_NOT_IMPLEMENTED) return {};
+  return take_text(buffer, status, text, "identity()", out);
+}
+
 }  // namespace
 
 SourceInstance::SourceInstance(std::shared_ptr<const LoadedPlugin> plugin, const std::string& config_json,
@@ -81,6 +109,32 @@ CallResult SourceInstance::sync(std::string_view catalog_json, std::string_view 
   const PluginCallScope scope(plugin_->name(), "sync()");
   return buffer.result(
       plugin_->source_api()->sync(self_, to_str(catalog_json), to_str(state_json), emitter, &buffer.error));
+}
+
+CallResult SourceInstance::check() {
+  const SourceCheckFn callback = plugin_->source_check();
+  if (callback == nullptr) return CallResult{ETL_E_NOT_IMPLEMENTED, "the source has no check()", 0};
+  ErrorBuffer buffer;
+  const PluginCallScope scope(plugin_->name(), "check()");
+  return buffer.result(callback(self_, &buffer.error));
+}
+
+CallResult SourceInstance::identity(std::string* out) {
+  return call_identity(plugin_->source_identity(), self_, plugin_->name(), out);
+}
+
+CallResult SourceInstance::plan(std::string_view catalog_json, std::string_view state_json, std::string* out) {
+  out->clear();
+  const SourcePlanFn callback = plugin_->source_plan();
+  if (callback == nullptr) return CallResult{ETL_E_NOT_IMPLEMENTED, "the source has no plan()", 0};
+  ErrorBuffer buffer;
+  etl_str text{nullptr, 0};
+  etl_status status = ETL_OK;
+  {
+    const PluginCallScope scope(plugin_->name(), "plan()");
+    status = callback(self_, to_str(catalog_json), to_str(state_json), &text, &buffer.error);
+  }
+  return take_text(buffer, status, text, "plan()", out);
 }
 
 SinkInstance::SinkInstance(std::shared_ptr<const LoadedPlugin> plugin, const std::string& config_json, Logger& logger,
@@ -118,12 +172,7 @@ CallResult SinkInstance::checkpoint(std::string* out) {
     const PluginCallScope scope(plugin_->name(), "checkpoint()");
     status = plugin_->sink_api()->checkpoint(self_, &text, &buffer.error);
   }
-  if (status != ETL_OK) return buffer.result(status);
-  if (text.data == nullptr && text.size > 0) {
-    return CallResult{ETL_E_INTERNAL, "checkpoint() returned a NULL text of size " + std::to_string(text.size), 0};
-  }
-  out->assign(etl::view(text));  // the sink may reuse its buffer after this call
-  return {};
+  return take_text(buffer, status, text, "checkpoint()", out);  // the sink may reuse its buffer after this call
 }
 
 CallResult SinkInstance::flush() {
@@ -147,6 +196,18 @@ CallResult SinkInstance::finish(bool aborted) {
   ErrorBuffer buffer;
   const PluginCallScope scope(plugin_->name(), "finish()");
   return buffer.result(callback(self_, aborted ? ETL_FINISH_ABORTED : 0u, &buffer.error));
+}
+
+CallResult SinkInstance::identity(std::string* out) {
+  return call_identity(plugin_->sink_identity(), self_, plugin_->name(), out);
+}
+
+CallResult SinkInstance::reset() {
+  const SinkResetFn callback = plugin_->sink_reset();
+  if (callback == nullptr) return CallResult{ETL_E_NOT_IMPLEMENTED, "the sink has no reset()", 0};
+  ErrorBuffer buffer;
+  const PluginCallScope scope(plugin_->name(), "reset()");
+  return buffer.result(callback(self_, &buffer.error));
 }
 
 }  // namespace etlhost

@@ -58,6 +58,12 @@ class SourceInstance {
   bool has_discover() const { return plugin_->source_api()->discover != nullptr; }
   CallResult discover(const etl_emitter* emitter);
   CallResult sync(std::string_view catalog_json, std::string_view state_json, const etl_emitter* emitter);
+  /// ABI 1.2. ETL_E_NOT_IMPLEMENTED when the source has no check().
+  CallResult check();
+  /// ABI 1.2. Copies the identity JSON into *out; "" (and OK) when the source records none.
+  CallResult identity(std::string* out);
+  /// ABI 1.2. Copies the plan JSON into *out. ETL_E_NOT_IMPLEMENTED when the source has no plan().
+  CallResult plan(std::string_view catalog_json, std::string_view state_json, std::string* out);
 
  private:
   std::shared_ptr<const LoadedPlugin> plugin_;  // declared first: released last
@@ -92,6 +98,11 @@ class SinkInstance {
   CallResult acknowledged(uint64_t* out_states);
   /// ABI 1.1. No-op (OK) when the sink has no finish().
   CallResult finish(bool aborted);
+  /// ABI 1.2. Copies the identity JSON into *out; "" (and OK) when the sink records none.
+  CallResult identity(std::string* out);
+  bool has_reset() const { return plugin_->sink_reset() != nullptr; }
+  /// ABI 1.2. ETL_E_NOT_IMPLEMENTED when the sink has no reset().
+  CallResult reset();
 
  private:
   std::shared_ptr<const LoadedPlugin> plugin_;  // declared first: released last

@@ -178,6 +178,10 @@ void LoadedPlugin::validate(const etl_plugin* descriptor, const std::string& exp
     if (descriptor->sink != nullptr) fail(path_, "it declares kind source but also has a sink callback table");
     validate_source_api(descriptor->source, path_);
     source_ = descriptor->source;
+    // Fields beyond the plugin's struct_size count as NULL (plugin.h, section 2).
+    if (ETL_HAS_FIELD(source_, etl_source_api, check)) source_check_ = source_->check;
+    if (ETL_HAS_FIELD(source_, etl_source_api, identity)) source_identity_ = source_->identity;
+    if (ETL_HAS_FIELD(source_, etl_source_api, plan)) source_plan_ = source_->plan;
   } else if (descriptor->kind == ETL_KIND_SINK) {
     kind_ = PluginKind::kSink;
     if (descriptor->source != nullptr) fail(path_, "it declares kind sink but also has a source callback table");
@@ -186,6 +190,8 @@ void LoadedPlugin::validate(const etl_plugin* descriptor, const std::string& exp
     // Fields beyond the plugin's struct_size count as NULL (plugin.h, section 2).
     if (ETL_HAS_FIELD(sink_, etl_sink_api, acknowledged)) sink_acknowledged_ = sink_->acknowledged;
     if (ETL_HAS_FIELD(sink_, etl_sink_api, finish)) sink_finish_ = sink_->finish;
+    if (ETL_HAS_FIELD(sink_, etl_sink_api, identity)) sink_identity_ = sink_->identity;
+    if (ETL_HAS_FIELD(sink_, etl_sink_api, reset)) sink_reset_ = sink_->reset;
   } else {
     fail(path_, "its descriptor has unknown kind " + std::to_string(descriptor->kind) +
                     ", expected ETL_KIND_SOURCE (1) or ETL_KIND_SINK (2)");

@@ -19,6 +19,11 @@ enum class PluginKind { kSource, kSink };
 
 using SinkAcknowledgedFn = decltype(etl_sink_api::acknowledged);
 using SinkFinishFn = decltype(etl_sink_api::finish);
+using SinkIdentityFn = decltype(etl_sink_api::identity);
+using SinkResetFn = decltype(etl_sink_api::reset);
+using SourceCheckFn = decltype(etl_source_api::check);
+using SourceIdentityFn = decltype(etl_source_api::identity);
+using SourcePlanFn = decltype(etl_source_api::plan);
 
 /// "source" / "sink".
 const char* kind_name(PluginKind kind);
@@ -60,6 +65,12 @@ class LoadedPlugin {
   /// sink) or leaves them NULL. Never read them from sink_api() directly.
   SinkAcknowledgedFn sink_acknowledged() const { return sink_acknowledged_; }
   SinkFinishFn sink_finish() const { return sink_finish_; }
+  /// The 1.2 callbacks, by the same rule.
+  SinkIdentityFn sink_identity() const { return sink_identity_; }
+  SinkResetFn sink_reset() const { return sink_reset_; }
+  SourceCheckFn source_check() const { return source_check_; }
+  SourceIdentityFn source_identity() const { return source_identity_; }
+  SourcePlanFn source_plan() const { return source_plan_; }
   /// The descriptor the entry point returned (static in the plugin).
   const etl_plugin* descriptor() const { return descriptor_; }
 
@@ -79,6 +90,11 @@ class LoadedPlugin {
   const etl_sink_api* sink_ = nullptr;
   SinkAcknowledgedFn sink_acknowledged_ = nullptr;
   SinkFinishFn sink_finish_ = nullptr;
+  SinkIdentityFn sink_identity_ = nullptr;
+  SinkResetFn sink_reset_ = nullptr;
+  SourceCheckFn source_check_ = nullptr;
+  SourceIdentityFn source_identity_ = nullptr;
+  SourcePlanFn source_plan_ = nullptr;
   const etl_plugin* descriptor_ = nullptr;
 };
 

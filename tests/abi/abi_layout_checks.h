@@ -1,5 +1,5 @@
 /*
- * The frozen layout of ABI 1.0 (and what 1.1 appended) on LP64 platforms (x86_64, aarch64 Linux), checked at
+ * The frozen layout of ABI 1.0 (and what 1.1 and 1.2 appended) on LP64 platforms (x86_64, aarch64 Linux), checked at
  * compile time in C (abi_layout_c.c) and in C++ (abi_layout_cpp.cpp).
  *
  * If one of these fails, a change broke binary compatibility with plugins already built:
@@ -110,6 +110,21 @@ ABI_ASSERT(ETL_SINK_API_SIZE_1_1 == 72, "etl_sink_api 1.1 size");
 ABI_FIELD(etl_sink_api, acknowledged, 56);
 ABI_FIELD(etl_sink_api, finish, 64);
 ABI_ASSERT(ETL_FINISH_ABORTED == 1, "finish flags");
+#endif
+/* 1.2 appended */
+#if ETL_ABI_MINOR >= 2
+ABI_ASSERT(ETL_HOST_API_SIZE_1_2 == 64, "etl_host_api 1.2 size");
+ABI_FIELD(etl_host_api, plan, 40);
+ABI_FIELD(etl_host_api, activity, 48);
+ABI_FIELD(etl_host_api, report_unit, 56);
+ABI_ASSERT(ETL_ACTIVITY_WORKING == 1 && ETL_ACTIVITY_WAITING == 2 && ETL_ACTIVITY_RETRYING == 3, "activities");
+ABI_ASSERT(ETL_SOURCE_API_SIZE_1_2 == 64, "etl_source_api 1.2 size");
+ABI_FIELD(etl_source_api, check, 40);
+ABI_FIELD(etl_source_api, identity, 48);
+ABI_FIELD(etl_source_api, plan, 56);
+ABI_ASSERT(ETL_SINK_API_SIZE_1_2 == 88, "etl_sink_api 1.2 size");
+ABI_FIELD(etl_sink_api, identity, 72);
+ABI_FIELD(etl_sink_api, reset, 80);
 #endif
 
 /* etl_plugin */

@@ -202,7 +202,9 @@ static const etl_sink_api kApi = {ETL_STRUCT_SIZE(etl_sink_api),
                                   ack_flush,
                                   ack_destroy,
                                   ack_acknowledged,
-                                  ack_finish};
+                                  ack_finish,
+                                  NULL,
+                                  NULL};
 static const etl_plugin kPlugin = {ETL_STRUCT_SIZE(etl_plugin),
                                    ETL_ABI_VERSION,
                                    ETL_KIND_SINK,

@@ -70,12 +70,13 @@ static const etl_config_field* const* const kFields = NULL;
 
 #if defined(T_NO_WRITE)
 static const etl_sink_api kSinkApi = {
-    ETL_STRUCT_SIZE(etl_sink_api), noop_create, NULL, NULL, NULL, noop_flush, noop_destroy, NULL, NULL};
+    ETL_STRUCT_SIZE(etl_sink_api), noop_create, NULL, NULL, NULL, noop_flush, noop_destroy, NULL, NULL, NULL, NULL};
 #define KIND ETL_KIND_SINK
 #define SOURCE_API NULL
 #define SINK_API (&kSinkApi)
 #else
-static const etl_source_api kSourceApi = {ETL_STRUCT_SIZE(etl_source_api), noop_create, NULL, noop_sync, noop_destroy};
+static const etl_source_api kSourceApi = {
+    ETL_STRUCT_SIZE(etl_source_api), noop_create, NULL, noop_sync, noop_destroy, NULL, NULL, NULL};
 #define KIND ETL_KIND_SOURCE
 #define SOURCE_API (&kSourceApi)
 #define SINK_API NULL

@@ -159,6 +159,8 @@ static const etl_sink_api kApi = {ETL_STRUCT_SIZE(etl_sink_api),
                                   rec_flush,
                                   rec_destroy,
                                   NULL,
+                                  NULL,
+                                  NULL,
                                   NULL};
 static const etl_plugin kPlugin = {ETL_STRUCT_SIZE(etl_plugin),
                                    ETL_ABI_VERSION,

@@ -269,7 +269,8 @@ static etl_status script_sync(void* self_ptr, etl_str catalog, etl_str state, co
   return etl_set_error(err, ETL_E_INVALID_ARGUMENT, 0, "t-script: unknown mode '%s'", mode);
 }
 
-static const etl_source_api kApi = {ETL_STRUCT_SIZE(etl_source_api), script_create, NULL, script_sync, script_destroy};
+static const etl_source_api kApi = {
+    ETL_STRUCT_SIZE(etl_source_api), script_create, NULL, script_sync, script_destroy, NULL, NULL, NULL};
 static const etl_plugin kPlugin = {ETL_STRUCT_SIZE(etl_plugin),
                                    ETL_ABI_VERSION,
                                    ETL_KIND_SOURCE,

@@ -36,7 +36,8 @@ void no_destroy(void*) {}
 // as it does for the real plugin (whose entry point is not in etl_fullstory_core).
 const etl_plugin& spec_only_plugin() {
   static constexpr auto kFields = etl::detail::pointers_to(kSourceConfig);
-  static const etl_source_api kApi{ETL_STRUCT_SIZE(etl_source_api), &no_create, nullptr, &no_sync, &no_destroy};
+  static const etl_source_api kApi{
+      ETL_STRUCT_SIZE(etl_source_api), &no_create, nullptr, &no_sync, &no_destroy, nullptr, nullptr, nullptr};
   static const etl_plugin kPlugin{
       ETL_STRUCT_SIZE(etl_plugin), ETL_ABI_VERSION, ETL_KIND_SOURCE, "fullstory", ETL_FULLSTORY_VERSION,
       "kSourceConfig only",        kFields.data(),  kFields.size(),  &kApi,       nullptr};

@@ -1,5 +1,5 @@
 /*
- * etlhost/plugin.h: the etlhost plugin ABI, version 1.1.
+ * etlhost/plugin.h: the etlhost plugin ABI, version 1.2.
  *
  * This header is the whole contract between the `etlhost` executable (the host) and the
  * plugins it loads with dlopen (sources, which read data, and sinks, which write it). It is
@@ -119,6 +119,28 @@
  * already has those STATEs (a target that loaded them, then died, keeps them). A sink
  * without acknowledged() (NULL, a 1.0 sink, or one that returns ETL_E_NOT_IMPLEMENTED)
  * keeps the 1.0 rule: flush() is the ack.
+ *
+ * Identity (1.2): a state belongs to one account and one output. A source's identity()
+ * (where the data comes from: an API address and a fingerprint of the account) and a
+ * sink's identity() (where it goes: an output directory) are recorded in the state file
+ * with every commit; a later run whose identities differ is refused before any data
+ * moves, so a simulator's bookmark never resumes a real account and two accounts never
+ * share one output by accident. Full refresh (1.2, `--full-refresh`): the host first
+ * commits an empty state (no source state, no checkpoint), then calls the sink's reset()
+ * and restore(empty); a crash during the refresh thus leaves a state that starts over.
+ *
+ * ----------------------------------------------------------------------------------------
+ * 8. Telling the user what is going on (1.2)
+ * ----------------------------------------------------------------------------------------
+ * A run can take hours, most of it waiting for a rate limit. Three host services let the
+ * host show a live progress line (on a terminal), periodic lines (in logs), an ETA and a
+ * run record (`etlhost history`) without knowing the source: plan() says how much work
+ * there is and the fastest it can go, activity() says what the source is doing now
+ * (working, waiting for a slot, retrying), report_unit() describes each finished piece of
+ * work (a bundle: its id, range, bytes, records, attempts, waits). A source that calls none
+ * of them still runs; the host then shows only counters. Two source callbacks serve the
+ * commands that move no data: check() (`etlhost check`: does the config work?) and plan()
+ * (`etlhost run --dry-run`: what would a run fetch?).
  */
 #ifndef ETLHOST_PLUGIN_H
 #define ETLHOST_PLUGIN_H
@@ -135,7 +157,7 @@ extern "C" {
  * ------------------------------------------------------------------------------------- */
 
 #define ETL_ABI_MAJOR 1u
-#define ETL_ABI_MINOR 1u
+#define ETL_ABI_MINOR 2u
 /* Casts that compile cleanly as C and as C++ (where -Wold-style-cast is common). */
 #ifdef __cplusplus
 #define ETL_CAST(type, value) (static_cast<type>(value))
@@ -291,9 +313,46 @@ typedef struct etl_host_api {
    * the call; use a small fixed set of names, [a-z0-9_]. Threads: any thread.
    */
   void (*count)(void* host_ctx, etl_str counter, int64_t delta);
+
+  /* ---- Added in 1.2 (section 8; check ETL_HAS_FIELD before calling) ---- */
+
+  /**
+   * Declares how much work this run has for the counter `counter` (a name count() uses):
+   * `total` units (e.g. 365 "bundles"), none done in less than `min_ms_per_unit` ms (a
+   * rate limit's floor: 30000 for 2 downloads a minute; 0 when there is none). The host
+   * shows done / total and an ETA of remaining x max(observed ms per unit, the floor).
+   * Call it once the work is known (after listing) and again when it changes; the last
+   * call wins. `counter` is borrowed for the call. Threads: any thread.
+   */
+  void (*plan)(void* host_ctx, etl_str counter, int64_t total, int64_t min_ms_per_unit);
+  /**
+   * Says what the source does from now on, until its next activity() call: `activity` is
+   * an ETL_ACTIVITY_* value, `what` (borrowed; one short line, no secrets) says what
+   * ("downloading bundle 1718928000 (2 of 365)", "HTTP 503 from export/get"), and
+   * `until_ms` is when a wait ends (Unix epoch ms; 0 when unknown or not a wait). The host
+   * shows it on the progress line and sums the time spent in ETL_ACTIVITY_WAITING and
+   * ETL_ACTIVITY_RETRYING as the run's time waiting for the API. Threads: any thread.
+   */
+  void (*activity)(void* host_ctx, uint32_t activity, etl_str what, int64_t until_ms);
+  /**
+   * Records one finished unit of work in the run's record (`etlhost history`, --report):
+   * `unit_json` (borrowed) is one JSON object, by convention with "stream", "id" and any of
+   * "start", "end" (RFC 3339), "bytes", "records", "attempts", "wait_ms". The host keeps a
+   * bounded number per run and counts the rest. Report a unit once its records were
+   * emitted. Threads: any thread.
+   */
+  void (*report_unit)(void* host_ctx, etl_str unit_json);
 } etl_host_api;
 
 #define ETL_HOST_API_SIZE_1_0 ETL_CAST(uint32_t, offsetof(etl_host_api, count) + sizeof(void*))
+#define ETL_HOST_API_SIZE_1_2 ETL_CAST(uint32_t, offsetof(etl_host_api, report_unit) + sizeof(void*))
+
+/** activity(): doing the work itself (listing, downloading, decoding). */
+#define ETL_ACTIVITY_WORKING 1u
+/** activity(): waiting for the remote side: a rate-limit slot, an export being prepared. */
+#define ETL_ACTIVITY_WAITING 2u
+/** activity(): waiting before another attempt after a transient failure (`what` names it). */
+#define ETL_ACTIVITY_RETRYING 3u
 
 /* ---------------------------------------------------------------------------------------
  * Messages and the emitter (source -> host -> sink)
@@ -455,9 +514,41 @@ typedef struct etl_source_api {
   etl_status (*sync)(void* self, etl_str catalog_json, etl_str state_json, const etl_emitter* emitter, etl_error* err);
   /** Frees the instance and joins its threads. Must not fail; never called with NULL. */
   void (*destroy)(void* self);
+
+  /* ---- Added in 1.2 (read only when ETL_HAS_FIELD says the plugin filled them) ---- */
+
+  /**
+   * Optional (NULL: `etlhost check` reports that the source cannot be checked). Verifies
+   * that the config works with the cheapest real request the source can make (for an API:
+   * address, TLS, credentials, entitlement), and returns ETL_OK or the failure sync() would
+   * meet, with the same status and message. Fast: permanent failures (an unknown host, a
+   * TLS mismatch, a rejected key) at once, transient ones retried for seconds, not minutes.
+   * Logs what it verified at INFO. Emits nothing, writes nothing. Gets every required key.
+   */
+  etl_status (*check)(void* self, etl_error* err);
+  /**
+   * Optional (NULL or ETL_E_NOT_IMPLEMENTED: no identity, nothing is compared). Where the
+   * data comes from, as one JSON object in *out_identity: owned by the instance, valid
+   * until the next call on it. Members are compared as they are, so keep them canonical
+   * (e.g. {"base_url": "https://api.fullstory.com", "account": "<fingerprint>"}); an
+   * optional "location" string is what the host shows the user. Never a secret, nor
+   * anything a secret can be recovered from (a fingerprint is a salted hash, truncated).
+   * No I/O: computed from the config. The host records it in the state file (section 7).
+   */
+  etl_status (*identity)(void* self, etl_str* out_identity, etl_error* err);
+  /**
+   * Optional (NULL: `--dry-run` is refused for this source). What sync() would fetch given
+   * the same `catalog_json` and `state_json`, without fetching data, emitting or changing
+   * anything: one JSON object in *out_plan (owned by the instance, valid until the next
+   * call): {"summary": "one line", "units": [{"stream", "id", "start", "end"}, ...],
+   * "estimated_ms": N}, "units" and "estimated_ms" optional. Cheap metadata requests (a
+   * listing) are allowed, so it fails as sync() would (status and message).
+   */
+  etl_status (*plan)(void* self, etl_str catalog_json, etl_str state_json, etl_str* out_plan, etl_error* err);
 } etl_source_api;
 
 #define ETL_SOURCE_API_SIZE_1_0 ETL_CAST(uint32_t, offsetof(etl_source_api, destroy) + sizeof(void*))
+#define ETL_SOURCE_API_SIZE_1_2 ETL_CAST(uint32_t, offsetof(etl_source_api, plan) + sizeof(void*))
 
 /**
  * A sink's callbacks. Static in the plugin. Required: create, write, flush, destroy.
@@ -466,8 +557,8 @@ typedef struct etl_source_api {
  * crashes) leaves restore and checkpoint NULL, or has checkpoint return empty text (what
  * the C++ layer does by default).
  *
- * Call order on one instance:
- *   create -> restore(committed or empty) -> [acknowledged]
+ * Call order on one instance (identity() may come at any point between create and destroy):
+ *   create -> [reset (--full-refresh)] -> restore(committed or empty) -> [acknowledged]
  *          -> { write | checkpoint | flush | acknowledged }* -> [finish] -> [flush | acknowledged]*
  *          -> [restore(committed) when the run failed or was stopped] -> destroy
  * After the sink itself returned ETL_E_CLOSED the host makes no further call but destroy.
@@ -540,10 +631,30 @@ typedef struct etl_sink_api {
    * ETL_E_DOWNSTREAM; what was acknowledged before the failure still counts.
    */
   etl_status (*finish)(void* self, uint32_t flags, etl_error* err);
+
+  /* ---- Added in 1.2 ---- */
+
+  /**
+   * Optional (NULL or ETL_E_NOT_IMPLEMENTED: no identity). Where the output goes, as one
+   * JSON object in *out_identity, owned by the instance, valid until the next call: e.g.
+   * {"location": "/abs/path/of/output_dir"} (absolute, canonical). "location" is what the
+   * host shows the user as where the data went. As etl_source_api.identity otherwise: no
+   * I/O beyond resolving a path, no secrets, recorded in the state file (section 7).
+   */
+  etl_status (*identity)(void* self, etl_str* out_identity, etl_error* err);
+  /**
+   * Optional (NULL: `--full-refresh` is refused for this sink). Discards the output this
+   * instance's config addresses (csv: removes its files), so the run writes it afresh.
+   * Called at most once, right after create() and before restore(empty), and only after
+   * the host committed an empty state (section 7). A sink whose output already left the
+   * process (singer) returns ETL_OK and logs what the downstream must do.
+   */
+  etl_status (*reset)(void* self, etl_error* err);
 } etl_sink_api;
 
 #define ETL_SINK_API_SIZE_1_0 ETL_CAST(uint32_t, offsetof(etl_sink_api, destroy) + sizeof(void*))
 #define ETL_SINK_API_SIZE_1_1 ETL_CAST(uint32_t, offsetof(etl_sink_api, finish) + sizeof(void*))
+#define ETL_SINK_API_SIZE_1_2 ETL_CAST(uint32_t, offsetof(etl_sink_api, reset) + sizeof(void*))
 
 /** finish() flag: the run failed or was stopped; no further STATE will be written. */
 #define ETL_FINISH_ABORTED 0x1u

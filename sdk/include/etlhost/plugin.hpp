@@ -170,9 +170,33 @@ class Host {
   void count(std::string_view counter, int64_t delta) const noexcept {
     if (api_ != nullptr && api_->count != nullptr) api_->count(api_->host_ctx, str(counter), delta);
   }
+  // ABI 1.2 (plugin.h section 8); each is a no-op on an older host.
+  /// etl_host_api.plan: `total` units of `counter` this run, none faster than `min_per_unit`.
+  void plan(std::string_view counter, int64_t total,
+            std::chrono::milliseconds min_per_unit = std::chrono::milliseconds(0)) const noexcept {
+    if (has(offsetof(etl_host_api, plan)) && api_->plan != nullptr) {
+      api_->plan(api_->host_ctx, str(counter), total, static_cast<int64_t>(min_per_unit.count()));
+    }
+  }
+  /// etl_host_api.activity: ETL_ACTIVITY_WORKING / _WAITING / _RETRYING from now on;
+  /// `until_ms` (Unix epoch ms) is when a wait ends, 0 when unknown.
+  void activity(uint32_t kind, std::string_view what, int64_t until_ms = 0) const noexcept {
+    if (has(offsetof(etl_host_api, activity)) && api_->activity != nullptr) {
+      api_->activity(api_->host_ctx, kind, str(what), until_ms);
+    }
+  }
+  /// etl_host_api.report_unit: one finished unit of work (a JSON object) for the run record.
+  void report_unit(std::string_view unit_json) const noexcept {
+    if (has(offsetof(etl_host_api, report_unit)) && api_->report_unit != nullptr) {
+      api_->report_unit(api_->host_ctx, str(unit_json));
+    }
+  }
   const etl_host_api* api() const noexcept { return api_; }
 
  private:
+  // True when the host filled the field at `offset` (a pointer-sized service).
+  bool has(size_t offset) const noexcept { return api_ != nullptr && api_->struct_size >= offset + sizeof(void*); }
+
   const etl_host_api* api_;
 };
 
@@ -693,6 +717,16 @@ class Source {
   /// Emit one SCHEMA per stream, with "metadata". Default: no catalog.
   virtual void discover(Emitter&) { throw Error(ETL_E_NOT_IMPLEMENTED, "this source has no catalog"); }
   virtual void sync(const SyncRequest& request, Emitter& out) = 0;
+  /// ABI 1.2, `etlhost check`: the cheapest real request; throw the failure sync() would meet.
+  virtual void check() { throw Error(ETL_E_NOT_IMPLEMENTED, "this source cannot be checked"); }
+  /// ABI 1.2: where the data comes from, a JSON object (etl_source_api.identity); the text
+  /// must outlive the call (keep it in a member). Empty (the default): no identity.
+  virtual std::string_view identity() { return {}; }
+  /// ABI 1.2, `--dry-run`: what sync(request) would fetch, a JSON object (etl_source_api.plan);
+  /// the text must outlive the call.
+  virtual std::string_view plan(const SyncRequest&) {
+    throw Error(ETL_E_NOT_IMPLEMENTED, "this source cannot plan a run (no --dry-run)");
+  }
 };
 
 // ----------------------------------------------------------------------------------------
@@ -758,6 +792,11 @@ class Sink {
   /// ABI 1.1: no write() follows; deliver everything and let the downstream finish, so that
   /// acknowledged() is final. `aborted`: the run failed or was stopped. See etl_sink_api.finish.
   virtual void finish(bool /*aborted*/) {}
+  /// ABI 1.2: where the output goes, a JSON object such as {"location": "/abs/dir"}
+  /// (etl_sink_api.identity); must outlive the call. Empty (the default): no identity.
+  virtual std::string_view identity() { return {}; }
+  /// ABI 1.2, `--full-refresh`: discard this config's output (etl_sink_api.reset).
+  virtual void reset() { throw Error(ETL_E_NOT_IMPLEMENTED, "this sink cannot discard its output"); }
 };
 
 // ----------------------------------------------------------------------------------------
@@ -795,6 +834,17 @@ void destroy(void* self) noexcept {
   delete static_cast<T*>(self);
 }
 
+// identity() of a source or a sink: empty text is "no identity" (ETL_E_NOT_IMPLEMENTED).
+template <class T>
+etl_status identity_of(T* self, etl_str* out, etl_error* err) noexcept {
+  std::string_view text;
+  const etl_status status = guarded(err, [&] { text = self->identity(); });
+  if (status != ETL_OK) return status;
+  if (text.empty()) return set_error(err, ETL_E_NOT_IMPLEMENTED, "this plugin records no identity");
+  *out = str(text);
+  return ETL_OK;
+}
+
 template <class T>
 struct SourceCallbacks {
   static etl_status discover(void* self, const etl_emitter* emitter, etl_error* err) noexcept {
@@ -811,6 +861,18 @@ struct SourceCallbacks {
       Emitter out(emitter, err);
       static_cast<T*>(self)->sync(request, out);
       out.flush();
+    });
+  }
+  static etl_status check(void* self, etl_error* err) noexcept {
+    return guarded(err, [&] { static_cast<T*>(self)->check(); });
+  }
+  static etl_status identity(void* self, etl_str* out, etl_error* err) noexcept {
+    return identity_of(static_cast<T*>(self), out, err);
+  }
+  static etl_status plan(void* self, etl_str catalog, etl_str state, etl_str* out, etl_error* err) noexcept {
+    return guarded(err, [&] {
+      const SyncRequest request(view(catalog), view(state));
+      *out = str(static_cast<T*>(self)->plan(request));
     });
   }
 };
@@ -839,6 +901,12 @@ struct SinkCallbacks {
   }
   static etl_status finish(void* self, uint32_t flags, etl_error* err) noexcept {
     return guarded(err, [&] { static_cast<T*>(self)->finish((flags & ETL_FINISH_ABORTED) != 0); });
+  }
+  static etl_status identity(void* self, etl_str* out, etl_error* err) noexcept {
+    return identity_of(static_cast<T*>(self), out, err);
+  }
+  static etl_status reset(void* self, etl_error* err) noexcept {
+    return guarded(err, [&] { static_cast<T*>(self)->reset(); });
   }
 };
 
@@ -878,10 +946,14 @@ inline etl_status entry(uint32_t host_abi_version, const etl_plugin& plugin, con
   extern "C" ETL_EXPORT etl_status etl_plugin_entry(uint32_t host_abi_version, const etl_plugin** out_plugin, \
                                                     etl_error* err) {                                         \
     static constexpr auto fields = ::etl::detail::pointers_to(FIELDS);                                        \
-    static constexpr etl_source_api api = {ETL_STRUCT_SIZE(etl_source_api), &::etl::detail::create<Class>,    \
+    static constexpr etl_source_api api = {ETL_STRUCT_SIZE(etl_source_api),                                   \
+                                           &::etl::detail::create<Class>,                                     \
                                            &::etl::detail::SourceCallbacks<Class>::discover,                  \
                                            &::etl::detail::SourceCallbacks<Class>::sync,                      \
-                                           &::etl::detail::destroy<Class>};                                   \
+                                           &::etl::detail::destroy<Class>,                                    \
+                                           &::etl::detail::SourceCallbacks<Class>::check,                     \
+                                           &::etl::detail::SourceCallbacks<Class>::identity,                  \
+                                           &::etl::detail::SourceCallbacks<Class>::plan};                     \
     static constexpr etl_plugin plugin = {ETL_STRUCT_SIZE(etl_plugin),                                        \
                                           ETL_ABI_VERSION,                                                    \
                                           ETL_KIND_SOURCE,                                                    \
@@ -908,7 +980,9 @@ inline etl_status entry(uint32_t host_abi_version, const etl_plugin& plugin, con
                                          &::etl::detail::SinkCallbacks<Class>::flush,                         \
                                          &::etl::detail::destroy<Class>,                                      \
                                          &::etl::detail::SinkCallbacks<Class>::acknowledged,                  \
-                                         &::etl::detail::SinkCallbacks<Class>::finish};                       \
+                                         &::etl::detail::SinkCallbacks<Class>::finish,                        \
+                                         &::etl::detail::SinkCallbacks<Class>::identity,                      \
+                                         &::etl::detail::SinkCallbacks<Class>::reset};                        \
     static constexpr etl_plugin plugin = {ETL_STRUCT_SIZE(etl_plugin),                                        \
                                           ETL_ABI_VERSION,                                                    \
                                           ETL_KIND_SINK,                                                      \

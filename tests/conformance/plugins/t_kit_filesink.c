@@ -185,8 +185,17 @@ static void fs_destroy(void* self_ptr) {
 }
 
 /* The 1.1 fields are NULL: a sink of the 1.0 rule (its flush is its acknowledgement). */
-static const etl_sink_api kApi = {
-    ETL_STRUCT_SIZE(etl_sink_api), fs_create, fs_restore, fs_write, fs_checkpoint, fs_flush, fs_destroy, NULL, NULL};
+static const etl_sink_api kApi = {ETL_STRUCT_SIZE(etl_sink_api),
+                                  fs_create,
+                                  fs_restore,
+                                  fs_write,
+                                  fs_checkpoint,
+                                  fs_flush,
+                                  fs_destroy,
+                                  NULL,
+                                  NULL,
+                                  NULL,
+                                  NULL};
 static const etl_plugin kPlugin = {ETL_STRUCT_SIZE(etl_plugin),
                                    ETL_ABI_VERSION,
                                    ETL_KIND_SINK,

@@ -140,7 +140,8 @@ static etl_status ks_sync(void* self_ptr, etl_str catalog, etl_str state, const 
 
 static void ks_destroy(void* self) { free(self); }
 
-static const etl_source_api kApi = {ETL_STRUCT_SIZE(etl_source_api), ks_create, NULL, ks_sync, ks_destroy};
+static const etl_source_api kApi = {
+    ETL_STRUCT_SIZE(etl_source_api), ks_create, NULL, ks_sync, ks_destroy, NULL, NULL, NULL};
 static const etl_plugin kPlugin = {ETL_STRUCT_SIZE(etl_plugin),
                                    ETL_ABI_VERSION,
                                    ETL_KIND_SOURCE,
