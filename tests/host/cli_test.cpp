@@ -16,6 +16,7 @@ using etlhost::CommandKind;
 using etlhost::parse_command_line;
 using etlhost::UsageError;
 using hosttest::contains;
+using hosttest::current_abi_text;
 using hosttest::run_etlhost;
 
 namespace {
@@ -184,7 +185,8 @@ TEST_CASE("cli: the binary prints help and version on stdout and exits 0") {
 
   const auto version = run_etlhost({"--version"});
   CHECK(version.exit_code == 0);
-  CHECK(std::regex_match(version.out, std::regex(R"(etlhost \d+\.\d+\.\d+ \(plugin ABI 1\.1\)\n)")));
+  CHECK(std::regex_match(version.out,
+                         std::regex(R"(etlhost \d+\.\d+\.\d+ \(plugin ABI )" + current_abi_text() + "\\)\n")));
 }
 
 TEST_CASE("cli: the binary reports usage errors on stderr with exit 2 and nothing on stdout") {

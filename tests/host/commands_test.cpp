@@ -8,6 +8,7 @@
 #include "host_support.h"
 
 using hosttest::contains;
+using hosttest::current_abi_text;
 using hosttest::lines_of;
 using hosttest::run_etlhost;
 
@@ -82,14 +83,14 @@ TEST_CASE("plugins --json: search path, shadowed duplicates and broken files") {
   CHECK(demos[0]["path"] == dir.file("etl-demo.so"));
   CHECK(demos[0]["shadowed_by"].is_null());
   CHECK(demos[0]["kind"] == "source");
-  CHECK(demos[0]["abi"] == "1.1");
+  CHECK(demos[0]["abi"] == current_abi_text());
   CHECK(demos[1]["shadowed_by"] == dir.file("etl-demo.so"));
 }
 
 TEST_CASE("describe: a plugin and its config spec") {
   const auto result = run_etlhost({"describe", "t-script"});
   REQUIRE_MESSAGE(result.exit_code == 0, result.describe());
-  CHECK(contains(result.out, "t-script 0.0.1 (source, plugin ABI 1.1)"));
+  CHECK(contains(result.out, "t-script 0.0.1 (source, plugin ABI " + current_abi_text() + ")"));
   CHECK(contains(result.out, "path: " + hosttest::fixture_dir() + "/etl-t-script.so"));
   CHECK(contains(result.out, "KEY"));
   CHECK(contains(result.out, "ENV"));

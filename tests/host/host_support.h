@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "etlhost/plugin.h"
 #include "etlhost_bin.h"
 #include "files.h"
 #include "process.h"
@@ -30,6 +31,9 @@ struct RunFiles {
 };
 
 /// The build's real plugin directory (etl-demo.so, ...).
+/// The ABI this tree speaks as the host prints it ("1.2"), from the header (one fact).
+inline std::string current_abi_text() { return std::to_string(ETL_ABI_MAJOR) + "." + std::to_string(ETL_ABI_MINOR); }
+
 std::string plugin_dir();
 /// The directory of the test-fixture plugins (etl-t-script.so, ...).
 std::string fixture_dir();
