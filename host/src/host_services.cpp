@@ -76,7 +76,7 @@ void HostServices::count_service(void* ctx, etl_str counter, int64_t delta) noex
 }
 
 void HostServices::plan_service(void* ctx, etl_str counter, int64_t total, int64_t min_ms_per_unit) noexcept {
-  if (counter.data == nullptr) return;
+  if (counter.data == nullptr || counter.size > kMaxCounterNameLength) return;  // as count()
   guarded_service(ctx, [&](HostServices& self) { self.work_.plan(etl::view(counter), total, min_ms_per_unit); });
 }
 

@@ -82,6 +82,16 @@ CallResult call_identity(Fn callback, void* self, const std::string& plugin_name
   return take_text(buffer, status, text, "identity()", out);
 }
 
+// An optional callback that takes only (self, err): ETL_E_NOT_IMPLEMENTED when absent.
+template <class Fn>
+CallResult call_optional(Fn callback, void* self, const std::string& plugin_name, const char* name,
+                         const char* absent) {
+  if (callback == nullptr) return CallResult{ETL_E_NOT_IMPLEMENTED, absent, 0};
+  ErrorBuffer buffer;
+  const PluginCallScope scope(plugin_name, name);
+  return buffer.result(callback(self, &buffer.error));
+}
+
 }  // namespace
 
 SourceInstance::SourceInstance(std::shared_ptr<const LoadedPlugin> plugin, const std::string& config_json,
@@ -112,11 +122,7 @@ CallResult SourceInstance::sync(std::string_view catalog_json, std::string_view 
 }
 
 CallResult SourceInstance::check() {
-  const SourceCheckFn callback = plugin_->source_check();
-  if (callback == nullptr) return CallResult{ETL_E_NOT_IMPLEMENTED, "the source has no check()", 0};
-  ErrorBuffer buffer;
-  const PluginCallScope scope(plugin_->name(), "check()");
-  return buffer.result(callback(self_, &buffer.error));
+  return call_optional(plugin_->source_check(), self_, plugin_->name(), "check()", "the source has no check()");
 }
 
 CallResult SourceInstance::identity(std::string* out) {
@@ -203,11 +209,7 @@ CallResult SinkInstance::identity(std::string* out) {
 }
 
 CallResult SinkInstance::reset() {
-  const SinkResetFn callback = plugin_->sink_reset();
-  if (callback == nullptr) return CallResult{ETL_E_NOT_IMPLEMENTED, "the sink has no reset()", 0};
-  ErrorBuffer buffer;
-  const PluginCallScope scope(plugin_->name(), "reset()");
-  return buffer.result(callback(self_, &buffer.error));
+  return call_optional(plugin_->sink_reset(), self_, plugin_->name(), "reset()", "the sink has no reset()");
 }
 
 }  // namespace etlhost
