@@ -67,6 +67,15 @@ nlohmann::ordered_json merged_config_files(const std::vector<ConfigField>& spec,
   return merged;
 }
 
+// "ETLHOST_FULLSTORY_API_KEY or FULLSTORY_API_KEY".
+std::string join_env_names(const ConfigInputs& inputs, const ConfigField& field) {
+  std::string text;
+  for (const std::string& name : config_env_names(inputs.plugin_name, field)) {
+    text += (text.empty() ? "" : " or ") + name;
+  }
+  return text;
+}
+
 // Where a required value may be given, for the "missing" message.
 std::string how_to_set(const ConfigInputs& inputs, const ConfigField& field) {
   std::vector<std::string> ways{inputs.file_option + " FILE"};
@@ -77,10 +86,7 @@ std::string how_to_set(const ConfigInputs& inputs, const ConfigField& field) {
   } else {
     text += ways[0] + ", with " + ways[1];
   }
-  if (field.env) {
-    text += " or the " + *field.env + " environment variable";
-  }
-  return text;
+  return text + " or the " + join_env_names(inputs, field) + " environment variable";
 }
 
 std::string secret_text(const nlohmann::ordered_json& value) {
@@ -99,6 +105,24 @@ void require_redactable(const ConfigInputs& inputs, const ConfigField& field, co
        std::to_string(etl::kMinSecretLength) +
        ": a shorter one cannot be told apart from ordinary text, so it cannot be kept out of the logs. Give the "
        "whole secret, as its issuer shows it, not a part of it");
+}
+
+// The first of the field's environment variables (config_env_names) that is set. An empty
+// variable counts as unset (FOO= etlhost ... is a common way to clear one).
+std::optional<nlohmann::ordered_json> from_environment(const ConfigInputs& inputs, const ConfigField& field,
+                                                       const EnvLookup& env, std::string* where) {
+  for (const std::string& name : config_env_names(inputs.plugin_name, field)) {
+    const auto text = env(name);
+    if (!text || text->empty()) continue;
+    std::string problem;
+    auto value = convert_text(field, *text, &problem);
+    if (!value) {
+      fail(inputs.plugin_name + " config: environment variable " + name + " (for key '" + field.key + "') " + problem);
+    }
+    *where = "from the " + name + " environment variable";
+    return value;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -186,8 +210,8 @@ BuiltConfig build_config(const std::vector<ConfigField>& spec, const ConfigInput
     const ConfigField* field = find_field(spec, set.key);
     if (field == nullptr) fail(unknown_key_message(inputs, spec, set.key, "in --set " + set.spelled));
     if (field->secret) {
-      std::string where = field->env ? "the config file or the " + *field->env + " environment variable"
-                                     : "the config file (" + inputs.file_option + ")";
+      const std::string where = "the config file (" + inputs.file_option + ") or the " +
+                                join_env_names(inputs, *field) + " environment variable";
       fail(set.spelled + " is a secret: put it in " + where +
            ", not on the command line, where any user can read it with ps");
     }
@@ -207,18 +231,8 @@ BuiltConfig build_config(const std::vector<ConfigField>& spec, const ConfigInput
     } else if (from_file.contains(field.key)) {
       value = from_file.at(field.key);
       where = file_where(inputs, file_of_key[field.key]);
-    } else if (field.env) {
-      // An empty variable counts as unset (FOO= etlhost ... is a common way to clear one).
-      const auto text = env(*field.env);
-      if (text && !text->empty()) {
-        std::string problem;
-        value = convert_text(field, *text, &problem);
-        where = "from the " + *field.env + " environment variable";
-        if (!value) {
-          fail(inputs.plugin_name + " config: environment variable " + *field.env + " (for key '" + field.key + "') " +
-               problem);
-        }
-      }
+    } else {
+      value = from_environment(inputs, field, env, &where);
     }
     if (!value && field.default_json) value = nlohmann::ordered_json::parse(*field.default_json);
     if (!value) {

@@ -1,6 +1,7 @@
 // Building a plugin's config object from the user's inputs, validated against the
 // plugin's config spec before anything runs. Layers, highest first:
-//   --set PLUGIN.KEY=VALUE  >  the config files (the last first)  >  the field's env variable  >  its default
+//   --set PLUGIN.KEY=VALUE  >  the config files (the last first)  >  ETLHOST_PLUGIN_KEY
+//   >  the field's own env variable, if the plugin names one  >  its default
 // Errors (exit 3) name the plugin, the key, where the value came from, what was expected
 // and what was found, but never a value of a secret field.
 #pragma once

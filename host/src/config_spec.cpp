@@ -1,5 +1,6 @@
 #include "config_spec.h"
 
+#include <cctype>
 #include <cmath>
 #include <limits>
 
@@ -8,6 +9,16 @@
 #include "etlhost/plugin.h"
 
 namespace etlhost {
+
+std::vector<std::string> config_env_names(const std::string& plugin_name, const ConfigField& field) {
+  std::string rule = "ETLHOST_";
+  for (const std::string& part : {plugin_name, std::string("_"), field.key}) {
+    for (const unsigned char c : part) rule += std::isalnum(c) ? static_cast<char>(std::toupper(c)) : '_';
+  }
+  std::vector<std::string> names{rule};
+  if (field.env && *field.env != rule) names.push_back(*field.env);
+  return names;
+}
 
 bool is_known_config_type(uint32_t type) { return type >= ETL_CONFIG_STRING && type <= ETL_CONFIG_JSON; }
 

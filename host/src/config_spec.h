@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -19,6 +20,12 @@ struct ConfigField {
   std::optional<std::string> env;
   std::string help;
 };
+
+/// The environment variables a field is read from, the first set one winning: the rule every
+/// key follows, ETLHOST_<PLUGIN>_<KEY> (upper case, anything but a letter or digit as '_':
+/// ETLHOST_FULLSTORY_START_DATE), then the name the plugin declares for it, if any
+/// (FULLSTORY_API_KEY), so a key the plugin's users already know keeps working.
+std::vector<std::string> config_env_names(const std::string& plugin_name, const ConfigField& field);
 
 /// True for the ETL_CONFIG_* types this host knows.
 bool is_known_config_type(uint32_t type);

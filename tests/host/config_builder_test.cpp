@@ -106,6 +106,25 @@ TEST_CASE("config: an env variable fills a key, an empty one counts as unset") {
   CHECK(contains(message, "expects true or false, found 'yes'"));
 }
 
+TEST_CASE("config: every key can come from ETLHOST_PLUGIN_KEY, which beats the key's own variable") {
+  Case c;
+  c.env["ETLHOST_FULLSTORY_DELIMITER"] = "|";  // a key with no variable of its own
+  c.env["ETLHOST_FULLSTORY_BATCH_SIZE"] = "5";
+  c.env["X_BATCH_SIZE"] = "6";
+  BuiltConfig built = build(c);
+  CHECK(built.values["delimiter"] == "|");
+  CHECK(built.values["batch_size"] == 5);
+  c.env.erase("ETLHOST_FULLSTORY_BATCH_SIZE");
+  CHECK(build(c).values["batch_size"] == 6);  // the key's own name still works
+  c.file_text = R"({"delimiter": ";"})";
+  CHECK(build(c).values["delimiter"] == ";");  // the file beats the environment
+  c.env["ETLHOST_FULLSTORY_BATCH_SIZE"] = "many";
+  CHECK(contains(config_error(c), "environment variable ETLHOST_FULLSTORY_BATCH_SIZE (for key 'batch_size') "
+                                  "expects an integer"));
+  CHECK(etlhost::config_env_names("t-script.v2", spec()[1]) ==
+        std::vector<std::string>{"ETLHOST_T_SCRIPT_V2_DELIMITER"});
+}
+
 TEST_CASE("config: --set text is converted to the field's type") {
   Case c;
   c.sets = {set("delimiter", "007"), set("batch_size", "-42"), set("ratio", "1.5e3"), set("verbose", "true"),
@@ -186,9 +205,8 @@ TEST_CASE("config: wrong JSON types name the key, the expectation, the finding a
 TEST_CASE("config: a missing required key says where to set it") {
   Case c;
   c.env.clear();
-  CHECK(config_error(c) ==
-        "fullstory config: required key 'api_key' is missing: set it in --config FILE or the FULLSTORY_API_KEY "
-        "environment variable");
+  CHECK(config_error(c) == "fullstory config: required key 'api_key' is missing: set it in --config FILE or the "
+                           "ETLHOST_FULLSTORY_API_KEY or FULLSTORY_API_KEY environment variable");
 }
 
 TEST_CASE("config: discover does not require required keys, but still checks the rest") {
@@ -242,8 +260,8 @@ TEST_CASE("config: a secret is refused on the command line and never printed") {
   c.sets = {set("api_key", "hunter2-on-argv")};
   const std::string message = config_error(c);
   CHECK(message ==
-        "fullstory.api_key is a secret: put it in the config file or the FULLSTORY_API_KEY environment variable, "
-        "not on the command line, where any user can read it with ps");
+        "fullstory.api_key is a secret: put it in the config file (--config) or the ETLHOST_FULLSTORY_API_KEY or "
+        "FULLSTORY_API_KEY environment variable, not on the command line, where any user can read it with ps");
   CHECK_FALSE(contains(message, "hunter2"));
 
   Case wrong_type;

@@ -7,6 +7,7 @@
 #include "exit_codes.h"
 #include "plugin_loader.h"
 #include "plugin_search.h"
+#include "text_util.h"
 
 namespace etlhost {
 
@@ -30,7 +31,7 @@ std::string text_output(const LoadedPlugin& plugin) {
   std::vector<std::vector<std::string>> rows{{"KEY", "TYPE", "REQUIRED", "DEFAULT", "SECRET", "ENV", "HELP"}};
   for (const ConfigField& field : plugin.config_fields()) {
     rows.push_back({field.key, config_type_name(field.type), field.required ? "yes" : "no", shown_default(field),
-                    field.secret ? "yes" : "no", field.env.value_or("-"), field.help});
+                    field.secret ? "yes" : "no", join(config_env_names(plugin.name(), field), " "), field.help});
   }
   return out + format_table(rows);
 }
@@ -44,7 +45,8 @@ std::string json_output(const LoadedPlugin& plugin) {
     entry["required"] = field.required;
     entry["default"] = field.default_json ? nlohmann::ordered_json(shown_default(field)) : nullptr;
     entry["secret"] = field.secret;
-    entry["env"] = field.env ? nlohmann::ordered_json(*field.env) : nullptr;
+    entry["env"] = field.env ? nlohmann::ordered_json(*field.env) : nullptr;  // the plugin's own name
+    entry["env_names"] = config_env_names(plugin.name(), field);              // all read, first set wins
     entry["help"] = field.help;
     fields.push_back(std::move(entry));
   }
