@@ -69,6 +69,7 @@ int main_entry(int argc, char** argv, const KitCommands& kit) {
   }
 
   Logger logger(command.log_level);
+  logger.set_format(command.log_format);
   try {
     return dispatch(command, logger, kit);
   } catch (const UsageError& error) {

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "fd_write.h"
 #include "text_util.h"
 
@@ -23,6 +25,16 @@ namespace {
 void write_stderr(std::string_view line) {
   // A failure is dropped: stderr is gone, and there is nowhere left to report it.
   write_all(STDERR_FILENO, line);
+}
+
+const char* level_name(LogLevel level) {
+  switch (level) {
+    case LogLevel::kError: return "error";
+    case LogLevel::kWarn: return "warn";
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kDebug: return "debug";
+  }
+  return "?";
 }
 
 const char* level_label(LogLevel level) {
@@ -58,10 +70,23 @@ void append_escaped(std::string& out, std::string_view message) {
   }
 }
 
+// Trailing newlines go as in text lines; the rest is JSON-escaped by the serializer, which
+// keeps the object on one line.
+std::string json_log_line(std::string_view timestamp, LogLevel level, std::string_view tag, std::string_view message) {
+  while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) message.remove_suffix(1);
+  nlohmann::ordered_json line;
+  line["time"] = timestamp;
+  line["level"] = level_name(level);
+  line["plugin"] = tag;
+  line["message"] = message;
+  return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
 }  // namespace
 
-std::string format_log_line(std::string_view timestamp, LogLevel level, std::string_view tag,
-                            std::string_view message) {
+std::string format_log_line(std::string_view timestamp, LogLevel level, std::string_view tag, std::string_view message,
+                            LogFormat format) {
+  if (format == LogFormat::kJson) return json_log_line(timestamp, level, tag, message);
   std::string line;
   line.reserve(timestamp.size() + tag.size() + message.size() + 16);
   line.append(timestamp);
@@ -82,6 +107,11 @@ Logger::Logger(LogLevel level, Writer writer) : level_(level), writer_(std::move
 void Logger::set_level(LogLevel level) {
   std::lock_guard lock(mutex_);
   level_ = level;
+}
+
+void Logger::set_format(LogFormat format) {
+  std::lock_guard lock(mutex_);
+  format_ = format;
 }
 
 bool Logger::enabled(LogLevel level) const {
@@ -111,7 +141,7 @@ void Logger::log(LogLevel level, std::string_view tag, std::string_view message)
     // Redact the raw message and the tag before escaping, so an escape sequence can never
     // split a secret and let part of it through.
     const std::string line = format_log_line(timestamp, level, redact_locked(tag, "the tag"),
-                                             redact_locked(message, "the message"));
+                                             redact_locked(message, "the message"), format_);
     writer_(line);
   } catch (...) {
     // Logging must never take the run down (out of memory while formatting, say).

@@ -1,5 +1,6 @@
 // The host's logger: one line per message on stderr,
 //   2026-11-26T06:00:00.123Z INFO  [fullstory] message
+// or, with --log-format json, one JSON object per line (format_log_line)
 // with a level filter, secret redaction and thread safety (plugins log from their own
 // threads). stdout is never touched: it belongs to the singer sink's data stream.
 #pragma once
@@ -36,6 +37,7 @@ class Logger {
   Logger& operator=(const Logger&) = delete;
 
   void set_level(LogLevel level);
+  void set_format(LogFormat format);
   bool enabled(LogLevel level) const;
 
   /// Registers a secret config value: from now on every line has it replaced by ***, or is
@@ -61,11 +63,15 @@ class Logger {
 
   mutable std::mutex mutex_;
   LogLevel level_;
+  LogFormat format_ = LogFormat::kText;
   Writer writer_;
   etl::Redactor redactor_{"a secret config value"};
 };
 
-/// The line layout, without redaction or filtering (exposed for tests).
-std::string format_log_line(std::string_view timestamp, LogLevel level, std::string_view tag, std::string_view message);
+/// The line layout, without redaction or filtering (exposed for tests). kJson is one object
+/// per line, {"time":..., "level":"info", "plugin":"fullstory", "message":...}: "plugin" is
+/// the tag ("etlhost" for the host's own lines), invalid UTF-8 becomes U+FFFD.
+std::string format_log_line(std::string_view timestamp, LogLevel level, std::string_view tag, std::string_view message,
+                            LogFormat format = LogFormat::kText);
 
 }  // namespace etlhost

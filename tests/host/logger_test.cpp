@@ -5,6 +5,8 @@
 #include <regex>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "etlhost/plugin.h"
 #include "host_services.h"
 #include "host_support.h"
@@ -45,6 +47,27 @@ TEST_CASE("logger: one line per message: UTC time with ms, padded level, [tag], 
   CHECK(contains(capture.lines[1], " WARN  [etlhost] careful\n"));
   CHECK(etlhost::format_log_line("T", LogLevel::kError, "x", "m") == "T ERROR [x] m\n");
   CHECK(etlhost::format_log_line("T", LogLevel::kDebug, "x", "m") == "T DEBUG [x] m\n");
+}
+
+TEST_CASE("logger: --log-format json is one object per line, redacted, escaped, invalid UTF-8 replaced") {
+  using etlhost::LogFormat;
+  CHECK(etlhost::format_log_line("T", LogLevel::kWarn, "fullstory", "a \"b\"\nc\n", LogFormat::kJson) ==
+        "{\"time\":\"T\",\"level\":\"warn\",\"plugin\":\"fullstory\",\"message\":\"a \\\"b\\\"\\nc\"}\n");
+  const auto bad_utf8 = nlohmann::json::parse(
+      etlhost::format_log_line("T", LogLevel::kInfo, "p", "\xff", LogFormat::kJson));
+  CHECK(bad_utf8["message"] == "\xef\xbf\xbd");
+
+  CapturingLogger capture;
+  capture.logger.set_format(LogFormat::kJson);
+  capture.logger.add_secret("hunter2-secret-value");
+  capture.logger.info("key hunter2-secret-value\nsecond line");
+  REQUIRE(capture.lines.size() == 2);  // the host's multi-line messages stay one object a line
+  const auto first = nlohmann::json::parse(capture.lines[0]);
+  CHECK(first["level"] == "info");
+  CHECK(first["plugin"] == "etlhost");
+  CHECK(first["message"] == "key ***");
+  CHECK(std::regex_match(first["time"].get<std::string>(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
+  CHECK(nlohmann::json::parse(capture.lines[1])["message"] == "second line");
 }
 
 TEST_CASE("logger: lines below the level are dropped") {
