@@ -14,6 +14,7 @@ std::string describe_start(const SourceConfig& config, const std::optional<Bookm
   if (resume && resume->from_tap_fullstory) return "the tap-fullstory state's \"events\" bookmark";
   if (resume) return "the state's last delivered bundle";
   if (config.start_date_defaulted) return "the default start_date (one year ago)";
+  if (config.start_date_without_offset) return "start_date, read as UTC: it has no offset";
   return "start_date";
 }
 

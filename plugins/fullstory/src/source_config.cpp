@@ -43,13 +43,30 @@ std::string read_api_key(const etl::Config& config) {
   return key;
 }
 
-int64_t read_start_date(const etl::Config& config, int64_t now_unix, bool& defaulted) {
-  defaulted = !config.has("start_date");
-  if (defaulted) return now_unix - kSecondsPerYear;
+// A date-time without an offset ("2024-01-01T00:00:00", "2024-01-01 00:00:00") is what
+// most people type and what many tools print; RFC 3339 refuses it. It is read as UTC,
+// FullStory's own zone for export bundles, and the run's first line says so.
+std::optional<int64_t> parse_start_date(std::string text, bool& without_offset) {
+  without_offset = false;
+  if (const auto exact = parse_rfc3339(text)) return exact;
+  if (text.size() < 19 || (text[10] != ' ' && text[10] != 'T' && text[10] != 't')) return std::nullopt;
+  text[10] = 'T';
+  const auto as_utc = parse_rfc3339(text + "Z");
+  without_offset = as_utc.has_value();
+  return as_utc;
+}
+
+int64_t read_start_date(const etl::Config& config, int64_t now_unix, SourceConfig& out) {
+  out.start_date_defaulted = !config.has("start_date");
+  if (out.start_date_defaulted) return now_unix - kSecondsPerYear;
   const std::string text = config.string("start_date");
-  const auto start = parse_rfc3339(text);
-  if (!start)
-    reject("start_date", "an RFC 3339 date (2023-01-31) or date-time (2023-01-31T00:00:00Z)", in_quotes(text));
+  const auto start = parse_start_date(text, out.start_date_without_offset);
+  if (!start) {
+    reject("start_date",
+           "an RFC 3339 date (2023-01-31) or date-time (2023-01-31T00:00:00Z, or 2023-01-31T00:00:00 read as UTC; "
+           "an offset is +HH:MM)",
+           in_quotes(text));
+  }
   if (*start < 0) reject("start_date", "a date after 1970-01-01", in_quotes(text));
   if (*start > now_unix) reject("start_date", "a time in the past", in_quotes(text));
   return *start;
@@ -128,7 +145,7 @@ SourceConfig read_source_config(const etl::Config& config, std::chrono::system_c
   const int64_t now_unix = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   SourceConfig out = kSourceConfig.read(config);
   out.api_key = read_api_key(config);
-  out.start_unix = read_start_date(config, now_unix, out.start_date_defaulted);
+  out.start_unix = read_start_date(config, now_unix, out);
   out.base_url = read_base_url(config);
   out.user_agent = read_user_agent(config);
   out.ca_file = read_ca_file(config);

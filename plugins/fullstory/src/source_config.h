@@ -24,6 +24,7 @@ struct SourceConfig {
   std::string api_key;     // empty only for discover, which needs no key
   int64_t start_unix = 0;  // from start_date: list bundles whose Stop is after this
   bool start_date_defaulted = false;
+  bool start_date_without_offset = false;  // "2024-01-01T00:00:00": read as UTC
   BaseUrl base_url;
   std::string user_agent;
   std::string ca_file;  // empty: the system's CA store

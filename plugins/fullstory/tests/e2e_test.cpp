@@ -576,3 +576,41 @@ TEST_CASE("e2e: --catalog deselecting UserEmail drops it from singer and csv, th
   }
   CHECK_FALSE(contains(read_file(work.csv_path()), "@example."));  // no address, in any column
 }
+
+// README "Scheduling": what a cron line or a systemd timer every 30 minutes relies on.
+TEST_CASE("e2e: scheduled runs: an overlapping run is refused at once, a run with nothing new is silent under -q") {
+  Simulator sim({"--bundles", "2", "--events-per-bundle", "20"});
+  Workspace work;
+  REQUIRE(work.to_csv(sim).result.exit_code == 0);
+  const auto downloads = sim.stats()["get_requests"];
+
+  // The next tick finds nothing new: exit 0, no download, and nothing on stderr for cron to mail.
+  HostRun quiet = work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(sim), "--state",
+                            work.state_path(), "--set", "csv.output_dir=" + work.csv_dir(), "-q"});
+  CHECK_MESSAGE(quiet.result.exit_code == 0, quiet.result.describe());
+  CHECK_MESSAGE(quiet.result.err.empty(), quiet.result.err);
+  CHECK(sim.stats()["get_requests"] == downloads);
+
+  // A tick that starts while the previous run still holds the state file (here: a retry
+  // that backs off for minutes) exits 7 without touching anything.
+  Simulator failing({"--bundles", "1", "--fault", "get:503:always"});
+  const std::string state_before = read_file(work.state_path());
+  etltest::ProcessOptions options;
+  options.env["FULLSTORY_API_KEY"] = kApiKey;
+  options.timeout = std::chrono::seconds(60);
+  auto first = etltest::Process::start(
+      etltest::etlhost_bin(),
+      {"run", "fullstory", "->", "csv", "--state", work.dir().file("other.state"), "--set",
+       "csv.output_dir=" + work.dir().file("other"), "--config",
+       work.write_config(failing, {{"retry_base_delay_ms", 600000}, {"retry_max_delay_ms", 600000}})},
+      options);
+  REQUIRE(first.wait_for_stderr("retrying in", std::chrono::seconds(30)));
+  HostRun overlapping = work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(failing), "--state",
+                                  work.dir().file("other.state"), "--set",
+                                  "csv.output_dir=" + work.dir().file("other")});
+  CHECK(overlapping.result.exit_code == 7);
+  CHECK_MESSAGE(contains(overlapping.result.err, "another etlhost run is using state file"), overlapping.result.err);
+  first.send_signal(SIGTERM);
+  CHECK(first.wait().exit_code != 0);
+  CHECK(read_file(work.state_path()) == state_before);  // the other account's state is its own
+}

@@ -202,6 +202,25 @@ TEST_CASE("config table: the spec carries each default and range once, reading e
   CHECK(config_from("{" + key + R"("allow_bundle_gaps":true})").allow_bundle_gaps);
 }
 
+TEST_CASE("config: start_date accepts a date, an RFC 3339 date-time, and a date-time without offset as UTC") {
+  const std::string key = R"("api_key":"na1.secret-key",)";
+  const int64_t midnight = 1'704'067'200;  // 2024-01-01T00:00:00Z
+  for (const char* text : {"2024-01-01", "2024-01-01T00:00:00Z", "2024-01-01T01:00:00+01:00"}) {
+    const SourceConfig read = config_from("{" + key + R"("start_date":")" + text + "\"}");
+    CHECK_MESSAGE(read.start_unix == midnight, text);
+    CHECK_FALSE(read.start_date_without_offset);
+  }
+  for (const char* text : {"2024-01-01T00:00:00", "2024-01-01 00:00:00", "2024-01-01T00:00:00.500"}) {
+    const SourceConfig read = config_from("{" + key + R"("start_date":")" + text + "\"}");
+    CHECK_MESSAGE(read.start_unix == midnight, text);
+    CHECK(read.start_date_without_offset);
+  }
+  for (const char* text : {"2024-01-01 00:00", "2024-01-01x00:00:00", "2024-01-01T00:00:00 Z", "2024-01-01T25:00:00"}) {
+    const std::string error = config_error("{" + key + R"("start_date":")" + text + "\"}");
+    CHECK_MESSAGE(contains(error, "2023-01-31T00:00:00 read as UTC"), error);
+  }
+}
+
 TEST_CASE("config: bad values name the key, what was expected and what was found, never the key's value") {
   const std::string key = R"("api_key":"na1.TopSecretValue",)";
   auto error = config_error("{" + key + R"("start_date":"last tuesday"})");

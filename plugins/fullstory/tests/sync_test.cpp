@@ -198,6 +198,10 @@ TEST_CASE("sync: start_date selects bundles by their Stop") {
   check_same_events(result.records(), slice(expected, 5, 15));
   result = plugin.sync(plugin_config(sim, {{"start_date", "2023-11-15T23:59:59Z"}}));
   check_same_events(result.records(), expected);
+  // Without an offset it is UTC, and the log says so.
+  result = plugin.sync(plugin_config(sim, {{"start_date", "2023-11-16 00:00:00"}}));
+  check_same_events(result.records(), slice(expected, 5, 15));
+  CHECK(contains(result.everything(), "start_date, read as UTC: it has no offset"));
 }
 
 TEST_CASE("sync: the default start_date is one year back (the simulator's 2023 bundles are older)") {
