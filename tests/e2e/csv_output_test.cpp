@@ -127,3 +127,29 @@ TEST_CASE("demo -> csv: an unrelated notes.csv in the output directory survives 
   CHECK(etltest::list_dir(dir.file("out")) == std::vector<std::string>{"customers.csv", "notes.csv", "orders.csv"});
   check_stream_file(dir.file("out/orders.csv"), kOrderHeader, 1, 300, e2e::demo_order);
 }
+
+TEST_CASE("demo -> csv: a relative output_dir is logged as the absolute path it resolves to, with a warning under /") {
+  etltest::TempDir dir;
+  etltest::ProcessOptions in_dir;
+  in_dir.working_dir = dir.path().string();
+  auto run = e2e::run_etlhost({"run", "demo", "to", "csv", "--set", "demo.records=5", "--set", "csv.output_dir=out"},
+                              in_dir);
+  REQUIRE_MESSAGE(run.exit_code == 0, run.describe());
+  CHECK_MESSAGE(etltest::contains(run.err, "output_dir is relative, so it is resolved against the working directory " +
+                                               dir.path().string() + ": writing into " + dir.file("out")),
+                run.err);
+  CHECK_FALSE(etltest::contains(run.err, "WARN"));
+
+  // cron's working directory is '/': the same relative path now means a directory under /.
+  etltest::ProcessOptions in_root;
+  in_root.working_dir = "/";
+  const std::string relative = dir.file("under-root").substr(1);  // "tmp/.../under-root"
+  run = e2e::run_etlhost({"run", "demo", "to", "csv", "--set", "demo.records=5", "--set", "csv.output_dir=" + relative},
+                         in_root);
+  REQUIRE_MESSAGE(run.exit_code == 0, run.describe());
+  CHECK_MESSAGE(etltest::contains(run.err, "writing into " + dir.file("under-root") +
+                                               " (the working directory of cron and systemd; give an absolute "
+                                               "output_dir)"),
+                run.err);
+  CHECK(etltest::list_dir(dir.file("under-root")) == std::vector<std::string>{"customers.csv", "orders.csv"});
+}

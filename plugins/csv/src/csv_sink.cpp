@@ -1,12 +1,32 @@
 #include "csv_sink.h"
 
+#include <filesystem>
+
 #include "byte_scan.h"
 #include "file_names.h"
 
 namespace etl_csv {
 
+namespace {
+
+// Under cron or systemd the working directory is '/' (or whatever the unit says): a
+// relative output_dir then lands somewhere nobody looks. Said once, with the absolute path.
+void say_where(const etl::Host& host, const SinkConfig& config) {
+  if (!config.output_dir_relative) return host.info("writing into " + config.output_dir);
+  std::error_code ec;
+  const std::string cwd = std::filesystem::current_path(ec).string();
+  const std::string line = "output_dir is relative, so it is resolved against the working directory " + cwd +
+                           ": writing into " + config.output_dir;
+  if (cwd == "/") return host.warn(line + " (the working directory of cron and systemd; give an absolute output_dir)");
+  host.info(line);
+}
+
+}  // namespace
+
 CsvSink::CsvSink(const etl::Host& host, const etl::Config& config)
-    : host_(host), config_(SinkConfig::from(config)), files_(host_, config_) {}
+    : host_(host), config_(SinkConfig::from(config)), files_(host_, config_) {
+  say_where(host_, config_);
+}
 
 void CsvSink::restore(std::string_view checkpoint) {
   // Also the path of a failed run: forget buffered rows and which file each stream used,

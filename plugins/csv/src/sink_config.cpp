@@ -24,6 +24,7 @@ SinkConfig SinkConfig::from(const etl::Config& config) {
   if (dir.empty() || dir.find('\0') != std::string::npos) {
     reject("output_dir", "a non-empty directory path without NUL bytes", printable(dir));
   }
+  out.output_dir_relative = std::filesystem::path(dir).is_relative();
   std::error_code ec;
   const std::filesystem::path absolute = std::filesystem::absolute(dir, ec);
   if (ec) reject("output_dir", "a path that can be made absolute", printable(dir) + " (" + ec.message() + ")");

@@ -12,7 +12,8 @@ namespace etl_csv {
 struct SinkConfig {
   /// Absolute and lexically normal, so the instance keeps meaning the same directory even
   /// if something later changes the process's current directory.
-  std::string output_dir;
+  std::string output_dir;            // absolute, normalized
+  bool output_dir_relative = false;  // as the user gave it: resolved against the working directory
   char delimiter{};
   /// "\r\n" (RFC 4180) or "\n".
   std::string line_terminator;
