@@ -182,19 +182,21 @@ const std::vector<CommandSpec>& command_specs() {
         {kOptSet, nullptr,
          "set one config key (repeatable); PLUGIN is the source's or\n"
          "the sink's name, or `source` / `sink`. Highest priority:\n"
-         "--set > config file > the key's env variable > default.\n"
+         "--set > config file > ETLHOST_PLUGIN_KEY > the key's own\n"
+         "env variable > default.\n"
          "Secret keys are refused here (ps shows argv to everyone)."},
         {kOptState, nullptr, nullptr},
         {kOptCatalog, nullptr, nullptr},
         {kOptProperties, nullptr, nullptr},
-        // --full-refresh, --dry-run, --progress, --progress-file, --report and --log-format
-        // are parsed (option_specs) but join this list only with the code that acts on them.
+        // --full-refresh, --dry-run, --progress, --progress-file and --report are parsed
+        // (option_specs) but join this list only with the code that acts on them.
         {kOptCheckpointInterval, "SECS", nullptr},
         {kOptProgressInterval, "SECS", nullptr},
         {kOptPluginPath, nullptr, nullptr},
         {kOptLogLevel, nullptr, nullptr},
         {kOptVerbose, nullptr, nullptr},
         {kOptQuiet, nullptr, nullptr},
+        {kOptLogFormat, nullptr, nullptr},
         {kOptHelp, nullptr, nullptr}},
        kWideColumn,
        {kOk, kUsage, kConfig, kPluginLoad, kSourceFailed, kSinkFailed, kStateFile, kTargetFailed, kInterrupted,

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -99,8 +100,8 @@ TEST_CASE("describe: a plugin and its config spec") {
     if (!line.starts_with("token ")) continue;
     token_row = true;
     CHECK(contains(line, "string"));
-    CHECK(contains(line, "T_SCRIPT_TOKEN"));
-    CHECK(contains(line, "yes"));  // secret
+    CHECK(contains(line, "ETLHOST_T_SCRIPT_TOKEN T_SCRIPT_TOKEN"));  // the rule's name first, then its own
+    CHECK(contains(line, "yes"));                                    // secret
   }
   CHECK(token_row);
 
@@ -112,8 +113,26 @@ TEST_CASE("describe: a plugin and its config spec") {
   CHECK(described["config"][0]["type"] == "integer");
   CHECK(described["config"][0]["default"] == "1000");
   CHECK(described["config"][0]["required"] == false);
+  CHECK(described["config"][0]["env_names"] == nlohmann::json::array({"ETLHOST_DEMO_RECORDS"}));
 
   CHECK(run_etlhost({"describe", "nosuch"}).exit_code == 4);
+}
+
+TEST_CASE("run --log-format json: every stderr line is a JSON object, stdout is untouched") {
+  const auto result = run_etlhost(
+      {"run", "demo", "->", "singer", "--set", "demo.records=3", "--log-format", "json", "-v"});
+  REQUIRE_MESSAGE(result.exit_code == 0, result.describe());
+  const auto lines = lines_of(result.err);
+  REQUIRE(lines.size() > 2);
+  std::set<std::string> plugins;
+  for (const std::string& line : lines) {
+    const auto object = nlohmann::json::parse(line);  // throws, failing the test, on a text line
+    CHECK(object.size() == 4);
+    plugins.insert(object["plugin"].get<std::string>());
+  }
+  CHECK(plugins.count("etlhost") == 1);
+  CHECK(contains(result.out, R"("type":"RECORD")"));
+  CHECK(contains(run_etlhost({"run", "demo", "->", "null", "--log-format", "xml"}).err, "xml"));
 }
 
 TEST_CASE("end to end: demo -> singer writes Singer messages on stdout and logs on stderr") {
