@@ -19,11 +19,11 @@ StoredState begin_full_refresh(StateStore* store, SourceInstance& source, SinkIn
   if (store) store->commit(source.name(), std::nullopt, sink.name(), std::nullopt);
   const CallResult reset = sink.reset();
   if (!reset.ok()) {
-    throw HostError(exit_code::kSinkFailed, "--full-refresh: sink '" + sink.name() +
-                                                "' failed to discard its output: " + reset.describe() +
-                                                (store ? ". The state in " + store->path() +
-                                                             " is already empty, so the next run starts over too."
-                                                       : std::string()));
+    throw HostError(
+        exit_code::kSinkFailed,
+        "--full-refresh: sink '" + sink.name() + "' failed to discard its output: " + reset.describe() +
+            (store ? ". The state in " + store->path() + " is already empty, so the next run starts over too."
+                   : std::string()));
   }
   return StoredState{};
 }

@@ -61,8 +61,10 @@ void check_run_identity(const StoredState& stored, const RunIdentity& now, const
                         const std::string& source_name, const std::string& sink_name, Logger& logger) {
   if (stored.format != StoredState::Format::kEnvelope) return;  // a first run, or a plain Singer state
   if (!stored.identity) {
-    logger.info("state file " + state_path + " records no identity (an older etlhost wrote it); adopting this "
-                "run's: source " + shown(now.source) + ", sink " + shown(now.sink));
+    logger.info("state file " + state_path +
+                " records no identity (an older etlhost wrote it); adopting this "
+                "run's: source " +
+                shown(now.source) + ", sink " + shown(now.sink));
     return;
   }
   const nlohmann::json recorded = nlohmann::json::parse(*stored.identity, nullptr, false);

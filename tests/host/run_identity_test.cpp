@@ -101,7 +101,6 @@ TEST_CASE("another output directory is refused too, and a plugin without identit
   QuietLogger quiet;
   RunIdentity singer = kSimulator;
   singer.sink.clear();  // singer records none
-  etlhost::check_run_identity(stored_with(envelope_of(kSimulator)), singer, "s.json", "fullstory", "csv",
-                              quiet.logger);
+  etlhost::check_run_identity(stored_with(envelope_of(kSimulator)), singer, "s.json", "fullstory", "csv", quiet.logger);
   CHECK(RunIdentity{kSimulator.source, ""}.envelope_member().find("\"sink\":null") != std::string::npos);
 }

@@ -15,7 +15,9 @@ namespace {
 constexpr uint64_t kMaxHeaderBytes = uint64_t{16} << 20;
 constexpr size_t kReadChunk = 64 * 1024;
 
-std::string delimiter_text(char delimiter) { return delimiter == '\t' ? "'\\t' (TAB)" : std::string("'") + delimiter + "'"; }
+std::string delimiter_text(char delimiter) {
+  return delimiter == '\t' ? "'\\t' (TAB)" : std::string("'") + delimiter + "'";
+}
 
 }  // namespace
 
@@ -36,8 +38,11 @@ char written_with_other_delimiter(const std::vector<std::string>& columns, char 
 
 std::string other_delimiter_message(const std::string& file_name, char written, char configured) {
   return file_name + " was written with delimiter " + delimiter_text(written) + " but the config says " +
-         delimiter_text(configured) + ": its header is one cell with this delimiter. Nothing was changed. Set the csv "
-         "option delimiter back to " + delimiter_text(written) + ", or move the file out of the output directory (or "
+         delimiter_text(configured) +
+         ": its header is one cell with this delimiter. Nothing was changed. Set the csv "
+         "option delimiter back to " +
+         delimiter_text(written) +
+         ", or move the file out of the output directory (or "
          "run with --full-refresh to replace the output) to change it.";
 }
 

@@ -27,8 +27,7 @@ TEST_CASE("a second sink instance appends without a second header") {
 TEST_CASE("appending follows the existing header's order, columns the schema dropped stay empty") {
   TempDir dir;
   write_file(dir / "s.csv", "b,gone,a,_extra\r\n1,x,2,\r\n");
-  run_sink(dir.path().string(), {schema_of("s", {"a", "b"}), record("s", R"({"a":"A","b":"B","new":1})")}, "",
-           kAppend);
+  run_sink(dir.path().string(), {schema_of("s", {"a", "b"}), record("s", R"({"a":"A","b":"B","new":1})")}, "", kAppend);
   CHECK(read_file(dir / "s.csv") == "b,gone,a,_extra\r\n1,x,2,\r\nB,,A,\"{\"\"new\"\":1}\"\r\n");
 }
 

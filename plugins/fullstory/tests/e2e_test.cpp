@@ -592,8 +592,8 @@ HostRun to_csv_with_key(Workspace& work, const Simulator& sim, const std::string
   options.env["FULLSTORY_API_KEY"] = key;
   options.working_dir = work.dir().path().string();
   options.timeout = std::chrono::seconds(90);
-  std::vector<std::string> args = {"run",   "fullstory", "->", "csv", "--config", work.write_config(sim), "--set",
-                                   "csv.output_dir=" + work.csv_dir()};
+  std::vector<std::string> args = {
+      "run", "fullstory", "->", "csv", "--config", work.write_config(sim), "--set", "csv.output_dir=" + work.csv_dir()};
   args.insert(args.end(), more.begin(), more.end());
   auto result = etltest::run_process(etltest::etlhost_bin(), args, options);
   return HostRun{std::move(result), etltest::file_exists(work.state_path()) ? read_file(work.state_path()) : ""};
@@ -650,12 +650,12 @@ TEST_CASE("e2e: --full-refresh starts over from start_date and replaces the csv:
   check_no_key(refresh);
 }
 
-TEST_CASE("e2e: without --state, csv refuses to append to existing output, and a sink without reset refuses --full-refresh") {
+TEST_CASE("e2e: no --state into existing csv output is refused, and so is --full-refresh without reset") {
   const std::vector<std::string> args = {"--bundles", "1", "--events-per-bundle", "25"};
   Workspace work;
   Simulator sim(args);
-  const std::vector<std::string> no_state = {"run",   "fullstory", "->", "csv", "--config", work.write_config(sim),
-                                             "--set", "csv.output_dir=" + work.csv_dir()};
+  const std::vector<std::string> no_state = {
+      "run", "fullstory", "->", "csv", "--config", work.write_config(sim), "--set", "csv.output_dir=" + work.csv_dir()};
   REQUIRE(work.run(no_state).result.exit_code == 0);
   const std::string before = read_file(work.csv_path());
   const auto again = work.run(no_state);
