@@ -5,12 +5,15 @@
 # https://export.fullstory.com; the last year on a first run, then only new bundles).
 # Without it, it runs the same command against fullstory-sim, the FullStory simulator built
 # with etlhost, on 127.0.0.1, and says so. Output: ./main-job/csv/events.csv; state:
-# ./main-job/fullstory.state.json (run it again: only new bundles are fetched).
+# ./main-job/fullstory.state.json (run it again: only new bundles are fetched). The
+# simulator's run keeps its own output and state under ./main-job/simulator/, so a real run
+# later starts clean (the state records the account it belongs to and refuses any other).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bin=$PWD/build/bin
 out=${ETLHOST_MAIN_JOB_DIR:-$PWD/main-job}
+if [ -z "${FULLSTORY_API_KEY:-}" ]; then out=$out/simulator; fi
 mkdir -p "$out"
 run=("$bin/etlhost" run fullstory '->' csv --set "csv.output_dir=$out/csv" --state "$out/fullstory.state.json")
 

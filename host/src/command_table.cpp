@@ -188,7 +188,8 @@ const std::vector<CommandSpec>& command_specs() {
         {kOptState, nullptr, nullptr},
         {kOptCatalog, nullptr, nullptr},
         {kOptProperties, nullptr, nullptr},
-        // --full-refresh, --dry-run, --progress, --progress-file and --report are parsed
+        {kOptFullRefresh, nullptr, "start over from the source's start (start_date) and\nreplace the sink's output"},
+        // --dry-run, --progress, --progress-file, and --report are parsed
         // (option_specs) but join this list only with the code that acts on them.
         {kOptCheckpointInterval, "SECS", nullptr},
         {kOptProgressInterval, "SECS", nullptr},

@@ -50,7 +50,9 @@ int Pipeline::run(std::string_view catalog_json, const StoredState& stored) {
   //    after it (empty: keep existing output and append).
   const CallResult restored = sink_.restore(committed_.checkpoint.value_or(""));
   if (!restored.ok()) {
-    logger_.error("sink '" + sink_.name() + "' failed to restore its committed checkpoint: " + restored.describe());
+    logger_.error("sink '" + sink_.name() + "' failed to restore " +
+                  (committed_.checkpoint ? "its committed checkpoint: " : "(no checkpoint committed): ") +
+                  restored.describe());
     finish_sink(true);
     return exit_code::kSinkFailed;
   }

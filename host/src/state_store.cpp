@@ -150,18 +150,20 @@ StoredState parse_state_text(std::string_view text, const std::string& path, con
     checkpoint.reset();
   }
   state.sink_checkpoint = std::move(checkpoint);
+  state.identity = text_or_null(top_level_member_text(trimmed, "identity"));
   return state;
 }
 
 std::string make_state_envelope(const std::string& source_name, std::optional<std::string_view> source_state,
                                 const std::string& sink_name, std::optional<std::string_view> sink_checkpoint,
-                                const std::string& committed_at) {
+                                const std::string& committed_at, std::optional<std::string_view> identity) {
   // Built as text so the source's state and the sink's checkpoint stay byte for byte what
   // the plugins produced (a re-serialization could reformat numbers).
   std::string text = "{\"etlhost_state\":1,\"source\":" + json_quote(source_name) + ",\"state\":";
   text += source_state ? trim_json_space(*source_state) : std::string_view("null");
   text += ",\"sink\":" + json_quote(sink_name) + ",\"sink_checkpoint\":";
   text += sink_checkpoint ? trim_json_space(*sink_checkpoint) : std::string_view("null");
+  if (identity) text += ",\"identity\":" + std::string(trim_json_space(*identity));
   text += ",\"committed_at\":" + json_quote(committed_at) + "}\n";
   return text;
 }
@@ -213,7 +215,7 @@ StoredState StateStore::read(const std::string& source_name, const std::string& 
 void StateStore::commit(const std::string& source_name, std::optional<std::string_view> source_state,
                         const std::string& sink_name, std::optional<std::string_view> sink_checkpoint) {
   const std::string text = make_state_envelope(source_name, source_state, sink_name, sink_checkpoint,
-                                               utc_timestamp_now());
+                                               utc_timestamp_now(), identity_);
   const std::string tmp_path = target_ + ".tmp";
   const auto give_up = [&](const std::string& step) {
     const std::string reason = errno_text();

@@ -1,7 +1,9 @@
 // The state file: what a run resumes from. Holds the last committed pair (source state,
 // sink checkpoint) in an envelope:
 //   {"etlhost_state":1,"source":"demo","state":{...},"sink":"csv",
-//    "sink_checkpoint":{...}|null,"committed_at":"2026-11-26T06:00:00.123Z"}
+//    "sink_checkpoint":{...}|null,"identity":{"source":{...}|null,"sink":{...}|null},
+//    "committed_at":"2026-11-26T06:00:00.123Z"}
+// "identity" (ABI 1.2, run_identity.h) is absent in files of older etlhost versions.
 // A file without "etlhost_state" is a plain Singer state (tap-fullstory's
 // {"events":"..."}): the whole value is the source state, with no sink checkpoint. A Singer
 // STATE message line ({"type":"STATE","value":...}, what a target prints) stands for its
@@ -33,6 +35,8 @@ struct StoredState {
   std::optional<std::string> source_state;
   /// The sink checkpoint as the exact JSON text committed; nullopt when none applies.
   std::optional<std::string> sink_checkpoint;
+  /// The envelope's "identity" member as its JSON text; nullopt when it has none.
+  std::optional<std::string> identity;
 };
 
 /// Interprets the text of a state file for a run of `source_name` -> `sink_name`.
@@ -43,9 +47,11 @@ StoredState parse_state_text(std::string_view text, const std::string& path, con
 
 /// The envelope text for a commit (one line, newline-terminated). `source_state` and
 /// `sink_checkpoint` must be valid JSON text (or nullopt for null).
+/// `identity`: the "identity" member's JSON text, or nullopt to write none.
 std::string make_state_envelope(const std::string& source_name, std::optional<std::string_view> source_state,
                                 const std::string& sink_name, std::optional<std::string_view> sink_checkpoint,
-                                const std::string& committed_at);
+                                const std::string& committed_at,
+                                std::optional<std::string_view> identity = std::nullopt);
 
 /// The state of a run that never writes it (tap mode: the orchestrator keeps the state):
 /// `path` read whole, unlocked, nothing created beside it; a pipe is fine. Accepts every
@@ -70,6 +76,9 @@ class StateStore {
   /// Reads the file (a missing file is a first run). Throws HostError(exit 7).
   StoredState read(const std::string& source_name, const std::string& sink_name, Logger& logger) const;
 
+  /// The "identity" member (JSON text) every later commit writes (run_identity.h).
+  void set_identity(std::string identity_json) { identity_ = std::move(identity_json); }
+
   /// Commits atomically. Throws HostError(exit 7); the old state then stays in place.
   void commit(const std::string& source_name, std::optional<std::string_view> source_state,
               const std::string& sink_name, std::optional<std::string_view> sink_checkpoint);
@@ -78,6 +87,7 @@ class StateStore {
   std::string path_;
   std::string target_;  // the file read and replaced: path_ with every symbolic link followed
   int lock_fd_ = -1;
+  std::optional<std::string> identity_;
 };
 
 }  // namespace etlhost

@@ -87,6 +87,15 @@ class SingerSink final : public etl::Sink {
     if (target_) target_->finish(aborted);
   }
 
+  // --full-refresh: what was delivered cannot be taken back (plugin.h, etl_sink_api.reset),
+  // so the refresh is the source's start over plus what the downstream must do. No
+  // identity(): a stream on stdout or to a target names no place this sink could check.
+  void reset() override {
+    host_.warn("full refresh: the singer sink cannot take back what it delivered; the source starts over, so the "
+               "target receives every record again: clear its tables first, or rely on key_properties to replace "
+               "rows");
+  }
+
  private:
   void write_lines(const etl::Messages& batch, FdWriter& out) {
     const int64_t batch_time_ms = now_ms();  // stamps records whose source did not

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -119,9 +120,15 @@ TEST_CASE("the quick start's main job runs fullstory -> csv against the simulato
   REQUIRE_MESSAGE(result.exit_code == 0, result.describe());
   CHECK(result.err.find("FULLSTORY_API_KEY is not set, so this run talks to the FullStory simulator") !=
         std::string::npos);
-  const std::string csv = etltest::read_file(dir.file("main-job/csv/events.csv"));
+  // The simulator's output and state are apart from a real run's: that one starts clean.
+  CHECK(result.err.find("events in " + dir.file("main-job/simulator/csv/events.csv")) != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.file("main-job/fullstory.state.json")));
+  const std::string csv = etltest::read_file(dir.file("main-job/simulator/csv/events.csv"));
   CHECK(csv.rfind("event_id,IndvId,UserId,SessionId,PageId,EventStart,", 0) == 0);  // the key first
-  const auto state = nlohmann::json::parse(etltest::read_file(dir.file("main-job/fullstory.state.json")));
+  const auto state = nlohmann::json::parse(etltest::read_file(dir.file("main-job/simulator/fullstory.state.json")));
   CHECK(state["source"] == "fullstory");
   CHECK(state["sink"] == "csv");
+  // It names the simulator it came from, so a run against FullStory refuses to resume it.
+  CHECK(state["identity"]["source"]["base_url"].get<std::string>().rfind("http://127.0.0.1:", 0) == 0);
+  CHECK(state["identity"]["source"]["account"].get<std::string>().size() == 16);
 }

@@ -28,12 +28,13 @@ const TestCerts& test_certs() {
   return certs;
 }
 
-Simulator::Simulator(std::vector<std::string> args, bool tls, const std::string& host) : args_(std::move(args)) {
+Simulator::Simulator(std::vector<std::string> args, bool tls, const std::string& host, int port)
+    : args_(std::move(args)) {
   std::vector<std::string> full = args_;
   const std::string port_file = dir_.file("port");
   // Tests that want FullStory's 2-per-minute limit ask for it; the rest must not wait a minute.
   if (std::find(full.begin(), full.end(), "--rate-limit") == full.end()) full.insert(full.end(), {"--rate-limit", "0"});
-  full.insert(full.end(), {"--host", host, "--port", "0", "--port-file", port_file});
+  full.insert(full.end(), {"--host", host, "--port", std::to_string(port), "--port-file", port_file});
   if (tls) full.insert(full.end(), {"--tls-cert", test_certs().server_cert, "--tls-key", test_certs().server_key});
   ProcessOptions options;
   options.env["FULLSTORY_SIM_API_KEY"] = kApiKey;  // keys never on a command line

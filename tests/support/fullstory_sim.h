@@ -27,9 +27,11 @@ const TestCerts& test_certs();
 
 class Simulator {
  public:
-  /// `args`: the bundle/fault options; --port 0, --port-file and --api-key are added. `tls`
-  /// serves HTTPS with the test certificate.
-  explicit Simulator(std::vector<std::string> args, bool tls = false, const std::string& host = "127.0.0.1");
+  /// `args`: the bundle/fault options; --port, --port-file and --api-key are added. `tls`
+  /// serves HTTPS with the test certificate. `port` 0: any free one; a simulator restarted
+  /// on an earlier one's port() has its base_url, so a state file's identity still matches.
+  explicit Simulator(std::vector<std::string> args, bool tls = false, const std::string& host = "127.0.0.1",
+                     int port = 0);
   ~Simulator();
   Simulator(const Simulator&) = delete;
   Simulator& operator=(const Simulator&) = delete;

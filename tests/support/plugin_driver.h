@@ -83,6 +83,10 @@ class SinkDriver {
   CallResult write(const etl_message* const* messages, size_t count);
   CallResult checkpoint(std::string* out);
   CallResult flush();
+  /// ABI 1.2: the sink's identity() and reset(), as the host calls them.
+  CallResult identity(std::string* out) { return instance_.identity(out); }
+  bool has_reset() const { return instance_.has_reset(); }
+  CallResult reset() { return instance_.reset(); }
 
   /// What the plugin logged so far, "LEVEL message" per line.
   std::vector<std::string> logs() const { return logs_.lines(); }

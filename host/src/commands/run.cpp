@@ -7,11 +7,13 @@
 #include "commands/common.h"
 #include "config_builder.h"
 #include "exit_codes.h"
+#include "full_refresh.h"
 #include "host_error.h"
 #include "pipeline.h"
 #include "plugin_instance.h"
 #include "plugin_loader.h"
 #include "plugin_search.h"
+#include "run_identity.h"
 #include "signals.h"
 #include "state_store.h"
 
@@ -77,6 +79,14 @@ int run_command(const Command& command, Logger& logger) {
   } else if (command.state_file) {
     store.emplace(*command.state_file);
     stored = store->read(source_plugin->name(), sink_plugin->name(), logger);
+  }
+  // Whose state it is (run_identity.h), and --full-refresh (full_refresh.h): before any data moves.
+  const RunIdentity identity = query_run_identity(source, sink);
+  if (store) store->set_identity(identity.envelope_member());
+  if (command.full_refresh) {
+    stored = begin_full_refresh(store ? &*store : nullptr, source, sink, identity.sink_location(), logger);
+  } else if (command.state_file) {
+    check_run_identity(stored, identity, *command.state_file, source_plugin->name(), sink_plugin->name(), logger);
   }
   logger.info(describe_start(command, *source_plugin, *sink_plugin, stored));
 

@@ -156,7 +156,9 @@ double run_sink(const Records& records, int64_t state_every, bool fsync, const s
 /// One widening: the customers file `records` left in `dir` gains a column. Returns the
 /// seconds of the write that widens it plus the flush that makes it durable.
 double run_widening(bool fsync, const std::string& dir) {
-  const std::string config = "{\"output_dir\":\"" + dir + "\",\"fsync\":" + (fsync ? "true" : "false") + "}";
+  // Appends to the file run_sink left, without its checkpoint: if_exists must allow that.
+  const std::string config = "{\"output_dir\":\"" + dir + "\",\"fsync\":" + (fsync ? "true" : "false") +
+                             ",\"if_exists\":\"append\"}";
   etltest::SinkDriver sink(ETL_CSV_PLUGIN_PATH, config);
   if (const auto restored = sink.restore(); !restored.ok()) die("restore", restored.describe());
   std::string wider = kCustomerSchema;

@@ -26,6 +26,21 @@ void say_where(const etl::Host& host, const SinkConfig& config) {
 CsvSink::CsvSink(const etl::Host& host, const etl::Config& config)
     : host_(host), config_(SinkConfig::from(config)), files_(host_, config_) {
   say_where(host_, config_);
+  // "location" is the member plugin.h has the host show; "output_dir" names the key it is.
+  identity_ = "{\"location\":";
+  etl::append_json_string(identity_, config_.output_dir);
+  identity_ += ",\"output_dir\":";
+  etl::append_json_string(identity_, config_.output_dir);
+  identity_ += "}";
+}
+
+void CsvSink::reset() {
+  for (auto& [name, writer] : streams_) writer->unbind();
+  const std::vector<std::string> removed = files_.reset();
+  std::string list;
+  for (const auto& path : removed) list += (list.empty() ? "" : ", ") + path;
+  host_.warn("full refresh: removed " + std::to_string(removed.size()) + " csv files in " + config_.output_dir +
+             (removed.empty() ? std::string() : " (" + list + ")") + "; the run writes them afresh");
 }
 
 void CsvSink::restore(std::string_view checkpoint) {

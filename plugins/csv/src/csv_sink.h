@@ -21,6 +21,10 @@ class CsvSink final : public etl::Sink {
   void write(const etl::Messages& batch) override;
   std::string_view checkpoint() override;
   void flush() override;
+  /// {"output_dir": "/abs/dir"}: the state a run commits belongs to this directory.
+  std::string_view identity() override { return identity_; }
+  /// --full-refresh: removes the csv files in output_dir (see OutputFiles::reset).
+  void reset() override;
 
  private:
   enum class Phase { kNotRestored, kReady, kRestoreFailed };
@@ -32,6 +36,7 @@ class CsvSink final : public etl::Sink {
   SinkConfig config_;
   OutputFiles files_;
   Phase phase_ = Phase::kNotRestored;
+  std::string identity_;
 
   struct TransparentHash {
     using is_transparent = void;

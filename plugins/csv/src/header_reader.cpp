@@ -15,7 +15,36 @@ namespace {
 constexpr uint64_t kMaxHeaderBytes = uint64_t{16} << 20;
 constexpr size_t kReadChunk = 64 * 1024;
 
+std::string delimiter_text(char delimiter) {
+  return delimiter == '\t' ? "'\\t' (TAB)" : std::string("'") + delimiter + "'";
+}
+
 }  // namespace
+
+char written_with_other_delimiter(const std::vector<std::string>& columns, char configured,
+                                  const std::vector<std::string>& expected) {
+  if (columns.size() != 1 || expected.empty()) return 0;
+  for (const char candidate : {',', ';', '\t', '|'}) {
+    if (candidate == configured) continue;
+    CsvHeader split;
+    if (!parse_csv_header(columns[0] + "\n", candidate, split) || split.columns.size() < 2) continue;
+    const bool all_there = std::all_of(expected.begin(), expected.end(), [&](const std::string& column) {
+      return std::find(split.columns.begin(), split.columns.end(), column) != split.columns.end();
+    });
+    if (all_there) return candidate;
+  }
+  return 0;
+}
+
+std::string other_delimiter_message(const std::string& file_name, char written, char configured) {
+  return file_name + " was written with delimiter " + delimiter_text(written) + " but the config says " +
+         delimiter_text(configured) +
+         ": its header is one cell with this delimiter. Nothing was changed. Set the csv "
+         "option delimiter back to " +
+         delimiter_text(written) +
+         ", or move the file out of the output directory (or "
+         "run with --full-refresh to replace the output) to change it.";
+}
 
 bool parse_csv_header(std::string_view text, char delimiter, CsvHeader& out) {
   out.columns.assign(1, std::string());

@@ -25,4 +25,13 @@ bool parse_csv_header(std::string_view text, char delimiter, CsvHeader& out);
 /// complete header line, and etl::Error(ETL_E_IO) when reading fails.
 CsvHeader read_csv_header(int fd, uint64_t file_size, char delimiter, const std::string& file_name);
 
+/// A header read with `configured` as one column (`columns`) that another common delimiter
+/// (, ; TAB |) splits into columns holding every one of `expected`: that delimiter, the one
+/// the file was written with. 0 when there is none (the header differs for another reason).
+char written_with_other_delimiter(const std::vector<std::string>& columns, char configured,
+                                  const std::vector<std::string>& expected);
+
+/// The message for that case: "<file> was written with delimiter ';' but the config says ','..."
+std::string other_delimiter_message(const std::string& file_name, char written, char configured);
+
 }  // namespace etl_csv

@@ -59,6 +59,7 @@ void OutputFiles::restore(std::string_view checkpoint_text) {
   close_all_discarding_buffers();
   dir_.open(config_.fsync);
   if (checkpoint_text.empty()) {
+    if (!restored_ && !config_.append_to_existing) refuse_to_append_without_checkpoint(dir_.list_csv_files());
     remove_rewrite_leftovers(journal_.read());
     own_existing_files_as_they_are();
   } else {
@@ -66,6 +67,45 @@ void OutputFiles::restore(std::string_view checkpoint_text) {
   }
   learn_headers();
   journal_.clear();  // the directory is the baseline now: no run's leftovers remain
+  restored_ = true;
+}
+
+// Without a checkpoint nothing says which rows the files already hold, and the source
+// starts from its start (no --state, or a new state file): appending would repeat them.
+void OutputFiles::refuse_to_append_without_checkpoint(const FileSizes& existing) const {
+  std::vector<std::string> names;
+  for (const auto& [name, size] : existing) {
+    if (size > 0) names.push_back(name);  // an empty file holds no rows to repeat
+  }
+  if (names.empty()) return;
+  throw etl::Error(ETL_E_INVALID_STATE,
+                   dir_.path() + " already holds csv output (" + join_names(names) +
+                       ") and this run has no committed checkpoint of it, so appending would write its rows a second "
+                       "time. Nothing was changed. Pass --state FILE with the state file of the run that wrote them "
+                       "(to resume), or --full-refresh (to replace them), or set the csv option if_exists to "
+                       "\"append\" (to append anyway, e.g. when the source resumes from a state of its own).");
+}
+
+// A delimiter changed in the config makes a header one cell: say so, rather than that the
+// columns are missing (they are there) or widen the file with a wrong split.
+void OutputFiles::refuse_other_delimiter(const std::string& path, const FileColumns& on_disk,
+                                         const std::vector<std::string>& expected) const {
+  const char written = written_with_other_delimiter(on_disk, config_.delimiter, expected);
+  if (written != 0) throw etl::Error(ETL_E_INVALID_STATE, other_delimiter_message(path, written, config_.delimiter));
+}
+
+std::vector<std::string> OutputFiles::reset() {
+  close_all_discarding_buffers();
+  dir_.open(config_.fsync);
+  remove_rewrite_leftovers(journal_.read());
+  std::vector<std::string> removed;
+  for (const auto& [name, size] : dir_.list_csv_files()) {
+    dir_.remove(name);
+    removed.push_back(dir_.path() + "/" + name);
+  }
+  journal_.clear();
+  if (config_.fsync) dir_.sync();  // the removals are durable before anything new is written
+  return removed;
 }
 
 void OutputFiles::close_all_discarding_buffers() {
@@ -136,8 +176,10 @@ FileHeaders OutputFiles::headers_on_disk(const Checkpoint& committed, const File
     if (size == on_disk.end() || size->second < committed.files.find(name)->second) continue;
     uint64_t ignored = 0;
     const StreamFile file(name, dir_.open_existing(name, ignored), size->second, 1);
-    headers.emplace(name,
-                    read_csv_header(file.fd(), size->second, config_.delimiter, dir_.path() + "/" + name).columns);
+    const std::string path = dir_.path() + "/" + name;
+    FileColumns disk = read_csv_header(file.fd(), size->second, config_.delimiter, path).columns;
+    refuse_other_delimiter(path, disk, columns);
+    headers.emplace(name, std::move(disk));
   }
   return headers;
 }
@@ -250,6 +292,7 @@ StreamFile& OutputFiles::file_for_stream(std::string_view stream, const StreamSc
     return file;
   }
   if (header_fits(file, wanted_header)) return file;
+  refuse_other_delimiter(dir_.path() + "/" + name, file.header(), wanted_header);
 
   std::string why_not = why_not_widen(file);
   if (why_not.empty()) {

@@ -33,6 +33,10 @@ class OutputFiles {
   /// output is discarded first. Durable when it returns (if fsync is on).
   void restore(std::string_view checkpoint_text);
 
+  /// --full-refresh: removes every *.csv in the directory and the journal, durably (if
+  /// fsync is on), before the first restore. Returns the paths removed.
+  std::vector<std::string> reset();
+
   /// The file new rows of `stream` go to, opened, its header known: the newest generation
   /// if its header has every column of `schema` and the configured line terminator; else
   /// that file widened (rewritten with the missing columns, see README "Widening"); else,
@@ -61,6 +65,9 @@ class OutputFiles {
 
   void close_all_discarding_buffers();
   void own_existing_files_as_they_are();
+  void refuse_to_append_without_checkpoint(const FileSizes& existing) const;
+  void refuse_other_delimiter(const std::string& path, const FileColumns& on_disk,
+                              const std::vector<std::string>& expected) const;
   void apply_checkpoint(std::string_view checkpoint_text);
   FileHeaders headers_on_disk(const Checkpoint& committed, const FileSizes& on_disk) const;
   void remove_rewrite_leftovers(const RunJournalEntries& journal);
@@ -85,6 +92,7 @@ class OutputFiles {
   RunJournal journal_;
   std::map<std::string, Entry, std::less<>> files_;
   bool dir_unsynced_ = false;
+  bool restored_ = false;  // a later restore("") follows this run's own failure: no guard then
   std::string checkpoint_text_;
 };
 

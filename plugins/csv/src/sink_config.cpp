@@ -47,6 +47,12 @@ SinkConfig SinkConfig::from(const etl::Config& config) {
   } else {
     reject("line_terminator", "\"crlf\" or \"lf\"", printable(terminator));
   }
+
+  const std::string if_exists = config.string("if_exists");
+  if (if_exists != "refuse" && if_exists != "append") {
+    reject("if_exists", "\"refuse\" or \"append\"", printable(if_exists));
+  }
+  out.append_to_existing = if_exists == "append";
   return out;
 }
 

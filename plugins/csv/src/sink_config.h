@@ -20,6 +20,9 @@ struct SinkConfig {
   /// When false, flush() still hands every byte to the kernel (a killed process loses
   /// nothing) but does not wait for the disk (a power loss may).
   bool fsync{};
+  /// if_exists: "append": a run without a committed checkpoint appends to the csv files
+  /// already in output_dir; false ("refuse"): it refuses to, as the rows would be duplicates.
+  bool append_to_existing{};
 
   /// Throws etl::Error(ETL_E_INVALID_ARGUMENT) naming the key, what was expected and found.
   static SinkConfig from(const etl::Config& config);
@@ -41,6 +44,11 @@ inline constexpr etl::ConfigMap kSinkConfig{{
                                          "Make every checkpoint durable with fsync (true). false still survives a "
                                          "killed process, but a power loss may lose committed rows.")
         .defaults_to(true),
+    etl::custom_key<SinkConfig>(ETL_CONFIG_STRING, "if_exists",
+                                "What a run without a committed checkpoint (no --state, or a new state file) does "
+                                "with csv files already in output_dir: \"refuse\" (they would get the rows again) "
+                                "or \"append\" (e.g. when the source resumes from a state of its own).")
+        .defaults_to("refuse"),
 }};
 
 }  // namespace etl_csv

@@ -7,14 +7,17 @@
 
 using namespace csv_test;
 
-TEST_CASE("the descriptor names the plugin and declares its four keys with defaults") {
+TEST_CASE("the descriptor names the plugin and declares its five keys with defaults") {
   const etl_plugin& plugin = csv_plugin();
   CHECK(std::string(plugin.name) == "csv");
   CHECK(plugin.abi_version == ETL_ABI_VERSION);
-  REQUIRE(plugin.config_field_count == 4);
-  const char* const expected[][2] = {
-      {"output_dir", "\"output\""}, {"delimiter", "\",\""}, {"line_terminator", "\"crlf\""}, {"fsync", "true"}};
-  for (size_t i = 0; i < 4; ++i) {
+  REQUIRE(plugin.config_field_count == 5);
+  const char* const expected[][2] = {{"output_dir", "\"output\""},
+                                     {"delimiter", "\",\""},
+                                     {"line_terminator", "\"crlf\""},
+                                     {"fsync", "true"},
+                                     {"if_exists", "\"refuse\""}};
+  for (size_t i = 0; i < 5; ++i) {
     CAPTURE(i);
     CHECK(std::strcmp(plugin.config_fields[i]->key, expected[i][0]) == 0);
     REQUIRE(plugin.config_fields[i]->default_json != nullptr);

@@ -36,6 +36,15 @@ Status Sink::write(const std::vector<Message>& messages) { return status_of(driv
 
 Status Sink::flush() { return status_of(driver_.flush()); }
 
+Status Sink::reset() { return status_of(driver_.reset()); }
+
+std::string Sink::identity() {
+  std::string out;
+  const Status status = status_of(driver_.identity(&out));
+  REQUIRE_MESSAGE(status.ok(), status.message);
+  return out;
+}
+
 std::string Sink::checkpoint() {
   std::string out;
   const etltest::CallResult result = driver_.checkpoint(&out);

@@ -49,6 +49,10 @@ class Sink {
   Status restore(std::string_view checkpoint = {});
   Status write(const std::vector<Message>& messages);
   Status flush();
+  Status reset();
+  bool has_reset() const { return driver_.has_reset(); }
+  /// FAILs the test unless identity() succeeds.
+  std::string identity();
   /// FAILs the test unless checkpoint() succeeds.
   std::string checkpoint();
 

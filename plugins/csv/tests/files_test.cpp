@@ -7,13 +7,19 @@
 
 using namespace csv_test;
 
+namespace {
+// These tests append to files a run without a checkpoint finds: if_exists says they may
+// (the default refuses, refresh_test.cpp).
+constexpr const char* kAppend = R"("if_exists":"append")";
+}  // namespace
+
 TEST_CASE("a second sink instance appends without a second header") {
   TempDir dir;
   const std::string first = run_sink(dir.path().string(),
                                      {schema_of("s", {"a", "b"}), record("s", R"({"a":1,"b":2})")});
   run_sink(dir.path().string(), {schema_of("s", {"a", "b"}), record("s", R"({"a":3,"b":4})")}, first);
-  // And once more without a checkpoint: a run without a state file appends as well.
-  run_sink(dir.path().string(), {schema_of("s", {"a", "b"}), record("s", R"({"a":5,"b":6})")});
+  // And once more without a checkpoint: with if_exists append, a run without a state file appends as well.
+  run_sink(dir.path().string(), {schema_of("s", {"a", "b"}), record("s", R"({"a":5,"b":6})")}, "", kAppend);
   CHECK(read_file(dir / "s.csv") == "a,b,_extra\r\n1,2,\r\n3,4,\r\n5,6,\r\n");
   CHECK(list_dir(dir.path().string()) == std::vector<std::string>{"s.csv"});
 }
@@ -21,7 +27,7 @@ TEST_CASE("a second sink instance appends without a second header") {
 TEST_CASE("appending follows the existing header's order, columns the schema dropped stay empty") {
   TempDir dir;
   write_file(dir / "s.csv", "b,gone,a,_extra\r\n1,x,2,\r\n");
-  run_sink(dir.path().string(), {schema_of("s", {"a", "b"}), record("s", R"({"a":"A","b":"B","new":1})")});
+  run_sink(dir.path().string(), {schema_of("s", {"a", "b"}), record("s", R"({"a":"A","b":"B","new":1})")}, "", kAppend);
   CHECK(read_file(dir / "s.csv") == "b,gone,a,_extra\r\n1,x,2,\r\nB,,A,\"{\"\"new\"\":1}\"\r\n");
 }
 
@@ -71,7 +77,7 @@ TEST_CASE("a file over the widening limit gains a new generation instead, and sa
   std::string text = "a\n";
   while (text.size() <= (uint64_t{64} << 20)) text += row;
   write_file(dir / "s.csv", text);
-  Sink sink(Sink::config_for(dir.path().string(), R"("line_terminator":"lf")"));
+  Sink sink(Sink::config_for(dir.path().string(), R"("line_terminator":"lf",)" + std::string(kAppend)));
   REQUIRE(sink.restore().ok());
   REQUIRE(sink.write({schema_of("s", {"a", "b"}, false), record("s", R"({"a":1,"b":2})")}).ok());
   REQUIRE(sink.flush().ok());
@@ -84,7 +90,7 @@ TEST_CASE("a file over the widening limit gains a new generation instead, and sa
 TEST_CASE("a file whose rows the sink cannot rewrite exactly gains a new generation instead, and says why") {
   TempDir dir;
   write_file(dir / "s.csv", "a,b\r\n1,2\r\nragged\r\n");  // someone's file, not a table
-  Sink sink(Sink::config_for(dir.path().string()));
+  Sink sink(Sink::config_for(dir.path().string(), kAppend));
   REQUIRE(sink.restore().ok());
   REQUIRE(sink.write({schema_of("s", {"a", "b", "c"}, false), record("s", R"({"c":3})")}).ok());
   REQUIRE(sink.flush().ok());
@@ -99,7 +105,7 @@ TEST_CASE("a file with another line terminator than configured is continued in a
   TempDir dir;
   run_sink(dir.path().string(), {schema_of("s", {"a"}, false), record("s", R"({"a":1})")}, "",
            R"("line_terminator":"lf")");
-  run_sink(dir.path().string(), {schema_of("s", {"a"}, false), record("s", R"({"a":2})")});
+  run_sink(dir.path().string(), {schema_of("s", {"a"}, false), record("s", R"({"a":2})")}, "", kAppend);
   CHECK(read_file(dir / "s.csv") == "a\n1\n");
   CHECK(read_file(dir / "s.2.csv") == "a\r\n2\r\n");
 }
@@ -108,7 +114,7 @@ TEST_CASE("the checkpoint lists every csv file with its logical length, buffered
   TempDir dir;
   write_file(dir / "old.csv", "x\r\n1\r\n");
   write_file(dir / "notes.txt", "not ours");
-  Sink sink(Sink::config_for(dir.path().string()));
+  Sink sink(Sink::config_for(dir.path().string(), kAppend));
   REQUIRE(sink.restore().ok());
   const std::string baseline = sink.checkpoint();
   CHECK(baseline == R"({"version":2,"output_dir":")" + dir.path().string() +
@@ -122,7 +128,7 @@ TEST_CASE("the checkpoint lists every csv file with its logical length, buffered
 
 TEST_CASE("a file that exists but is empty gets a header") {
   TempDir dir;
-  write_file(dir / "s.csv", "");
+  write_file(dir / "s.csv", "");  // no rows to repeat: not refused without if_exists either
   run_sink(dir.path().string(), {schema_of("s", {"a"}, false), record("s", R"({"a":1})")});
   CHECK(read_file(dir / "s.csv") == "a\r\n1\r\n");
 }
@@ -130,7 +136,7 @@ TEST_CASE("a file that exists but is empty gets a header") {
 TEST_CASE("a file whose header line is incomplete is refused, not appended to") {
   TempDir dir;
   write_file(dir / "s.csv", "a,b");
-  Sink sink(Sink::config_for(dir.path().string()));
+  Sink sink(Sink::config_for(dir.path().string(), kAppend));
   REQUIRE(sink.restore().ok());
   CHECK(sink.logged("WARN", "does not end with a line break"));
   const Status status = sink.write({schema_of("s", {"a"}), record("s", R"({"a":1})")});

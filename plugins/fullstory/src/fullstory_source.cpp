@@ -18,6 +18,7 @@
 #include "fullstory_version.h"
 #include "record_shaper.h"
 #include "source_config.h"
+#include "source_identity.h"
 #include "tls_context.h"
 
 namespace fullstory {
@@ -29,7 +30,10 @@ class FullStorySource final : public etl::Source {
       : host_(host),
         config_(read_source_config(config, std::chrono::system_clock::now())),
         // Loaded here, in create(), so a ca_file OpenSSL cannot load is a config error.
-        tls_(config_.base_url.tls ? std::make_unique<TlsContext>(config_.ca_file) : nullptr) {}
+        tls_(config_.base_url.tls ? std::make_unique<TlsContext>(config_.ca_file) : nullptr),
+        identity_(source_identity(config_)) {}
+
+  std::string_view identity() override { return identity_; }
 
   void discover(etl::Emitter& out) override {
     const EventsSchema schema = schema_for({}, {});
@@ -67,6 +71,7 @@ class FullStorySource final : public etl::Source {
   etl::Host host_;
   SourceConfig config_;
   std::unique_ptr<TlsContext> tls_;  // null for plain http
+  std::string identity_;             // computed once: the host may ask at any time
 };
 
 }  // namespace

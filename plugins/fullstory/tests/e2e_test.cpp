@@ -186,11 +186,13 @@ TEST_CASE("e2e: a failed run resumes from --state: the csv ends with every event
   Workspace work;
   const std::vector<std::string> common = {"--state", work.state_path(), "--checkpoint-interval",
                                            "0",       "--set",           "csv.output_dir=" + work.csv_dir()};
+  int port = 0;  // the healthy simulator takes the faulty one's: the same base_url, the state's identity
   {
     // Bundle 2 keeps failing: the run gives up after bundles 0 and 1 are committed.
     auto faulty = args;
     faulty.insert(faulty.end(), {"--fault", "get:503:always@" + std::to_string(bundle_id(2))});
     Simulator sim(faulty);
+    port = sim.port();
     std::vector<std::string> cli = {"run", "fullstory", "->",
                                     "csv", "--config",  work.write_config(sim, {{"max_attempts", 2}})};
     cli.insert(cli.end(), common.begin(), common.end());
@@ -200,7 +202,7 @@ TEST_CASE("e2e: a failed run resumes from --state: the csv ends with every event
     CHECK(json::parse(run.state)["state"]["bookmarks"]["events"]["last_bundle_id"] == bundle_id(1));
     check_no_key(run, {work.csv_path()});
   }
-  Simulator sim(args);  // the same bundles, healthy now
+  Simulator sim(args, false, "127.0.0.1", port);  // the same bundles, healthy now
   std::vector<std::string> cli = {"run", "fullstory", "->", "csv", "--config", work.write_config(sim)};
   cli.insert(cli.end(), common.begin(), common.end());
   const auto run = work.run(cli);
@@ -326,8 +328,10 @@ TEST_CASE("e2e: a lying export/list fails the run with state unmoved past it, an
                                              "0",       "--set",           "csv.output_dir=" + work.csv_dir()};
     auto lying = args;
     lying.insert(lying.end(), {"--list-lie", lie.kind});
+    int port = 0;  // the honest simulator takes the lying one's: the state's identity matches
     {
       Simulator sim(lying);
+      port = sim.port();
       std::vector<std::string> cli = {"run", "fullstory", "->", "csv", "--config", work.write_config(sim)};
       cli.insert(cli.end(), common.begin(), common.end());
       const auto run = work.run(cli);
@@ -340,7 +344,7 @@ TEST_CASE("e2e: a lying export/list fails the run with state unmoved past it, an
         CHECK(stop.get<std::string>() <= "2023-11-20T00:00:00Z");
       }
     }
-    Simulator sim(args);
+    Simulator sim(args, false, "127.0.0.1", port);
     std::vector<std::string> cli = {"run", "fullstory", "->", "csv", "--config", work.write_config(sim)};
     cli.insert(cli.end(), common.begin(), common.end());
     const auto run = work.run(cli);
@@ -473,10 +477,12 @@ TEST_CASE("e2e: killed mid-bundle with skip_oversized_events, the rerun still de
   const json skip = {{"max_event_bytes", kSmallEventLimit}, {"skip_oversized_events", true}};
   const std::vector<std::string> common = {"--state", work.state_path(), "--checkpoint-interval",
                                            "0",       "--set",           "csv.output_dir=" + work.csv_dir()};
+  int port = 0;  // the rerun's simulator takes this one's: the state's identity matches
   {
     // Half of bundle 0, then silence: the run is killed while it waits for the rest.
     Simulator sim(
         with(kHugeEventArgs, {"--fault", "get:stall:1@" + std::to_string(bundle_id(0)), "--stall-seconds", "60"}));
+    port = sim.port();
     etltest::ProcessOptions options;
     options.env["FULLSTORY_API_KEY"] = kApiKey;
     options.timeout = std::chrono::seconds(60);
@@ -492,7 +498,7 @@ TEST_CASE("e2e: killed mid-bundle with skip_oversized_events, the rerun still de
     const auto killed = process.wait();
     CHECK(killed.exit_code != 0);
   }
-  Simulator sim(kHugeEventArgs);
+  Simulator sim(kHugeEventArgs, false, "127.0.0.1", port);
   const auto run = work.run(with({"run", "fullstory", "->", "csv", "--config", work.write_config(sim, skip)}, common));
   REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
   CHECK(contains(run.result.err, "fullstory.oversized_events_skipped=1"));
@@ -613,4 +619,97 @@ TEST_CASE("e2e: scheduled runs: an overlapping run is refused at once, a run wit
   first.send_signal(SIGTERM);
   CHECK(first.wait().exit_code != 0);
   CHECK(read_file(work.state_path()) == state_before);  // the other account's state is its own
+
+namespace {
+
+// `etlhost run fullstory '->' csv` with `key` in FULLSTORY_API_KEY and `more` arguments.
+HostRun to_csv_with_key(Workspace& work, const Simulator& sim, const std::string& key,
+                        const std::vector<std::string>& more = {}) {
+  etltest::ProcessOptions options;
+  options.env["FULLSTORY_API_KEY"] = key;
+  options.working_dir = work.dir().path().string();
+  options.timeout = std::chrono::seconds(90);
+  std::vector<std::string> args = {
+      "run", "fullstory", "->", "csv", "--config", work.write_config(sim), "--set", "csv.output_dir=" + work.csv_dir()};
+  args.insert(args.end(), more.begin(), more.end());
+  auto result = etltest::run_process(etltest::etlhost_bin(), args, options);
+  return HostRun{std::move(result), etltest::file_exists(work.state_path()) ? read_file(work.state_path()) : ""};
+}
+
+}  // namespace
+
+TEST_CASE("e2e: a state of another simulator or another key is refused (exit 7) naming both, the state unchanged") {
+  const std::vector<std::string> args = {"--bundles", "2", "--events-per-bundle", "30"};
+  Workspace work;
+  Simulator first(args);
+  const auto done = work.to_csv(first);
+  REQUIRE_MESSAGE(done.result.exit_code == 0, done.result.describe());
+  const json identity = json::parse(done.state)["identity"];
+  CHECK(identity["source"]["base_url"] == first.base_url());
+  CHECK(identity["source"]["account"].get<std::string>().size() == 16);
+  CHECK(identity["sink"]["output_dir"] == work.csv_dir());
+  check_no_key(done);
+
+  Simulator other(args);  // another port: another base_url
+  const auto refused = work.to_csv(other);
+  CHECK_MESSAGE(refused.result.exit_code == 7, refused.result.describe());
+  CHECK(contains(refused.result.err, "belongs to another account"));
+  CHECK(contains(refused.result.err, first.base_url()));
+  CHECK(contains(refused.result.err, other.base_url()));
+  CHECK(contains(refused.result.err, "--full-refresh"));
+  CHECK(refused.state == done.state);
+  CHECK(other.stats()["list_requests"] == 0);
+
+  const auto another_key = to_csv_with_key(work, first, "another-account-key", {"--state", work.state_path()});
+  CHECK_MESSAGE(another_key.result.exit_code == 7, another_key.result.describe());
+  CHECK(contains(another_key.result.err, "belongs to another account"));
+  CHECK(another_key.state == done.state);
+  CHECK_FALSE(contains(another_key.result.err, "another-account-key"));
+  check_csv_events(work.csv_path(), Simulator::dump_events(args));  // the output as the first run left it
+}
+
+TEST_CASE("e2e: --full-refresh starts over from start_date and replaces the csv: one run's rows, not two") {
+  const std::vector<std::string> args = {"--bundles", "3", "--events-per-bundle", "20,30,40"};
+  Workspace work;
+  Simulator sim(args);
+  REQUIRE(work.to_csv(sim).result.exit_code == 0);
+  Simulator other(args);  // another base_url too: a full refresh does not ask whose the state was
+  auto refresh = work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(other), "--state",
+                           work.state_path(), "--set", "csv.output_dir=" + work.csv_dir(), "--full-refresh"});
+  REQUIRE_MESSAGE(refresh.result.exit_code == 0, refresh.result.describe());
+  CHECK(contains(refresh.result.err, "full refresh: source 'fullstory' starts over"));
+  CHECK(contains(refresh.result.err, "full refresh: removed 1 csv files in " + work.csv_dir()));
+  CHECK(other.stats()["get_requests"] == 3);  // every bundle again, from start_date
+  check_csv_events(work.csv_path(), Simulator::dump_events(args));
+  const json state = json::parse(refresh.state);
+  CHECK(state["state"]["bookmarks"]["events"]["last_bundle_id"] == bundle_id(2));
+  CHECK(state["identity"]["source"]["base_url"] == other.base_url());
+  check_no_key(refresh);
+}
+
+TEST_CASE("e2e: no --state into existing csv output is refused, and so is --full-refresh without reset") {
+  const std::vector<std::string> args = {"--bundles", "1", "--events-per-bundle", "25"};
+  Workspace work;
+  Simulator sim(args);
+  const std::vector<std::string> no_state = {
+      "run", "fullstory", "->", "csv", "--config", work.write_config(sim), "--set", "csv.output_dir=" + work.csv_dir()};
+  REQUIRE(work.run(no_state).result.exit_code == 0);
+  const std::string before = read_file(work.csv_path());
+  const auto again = work.run(no_state);
+  CHECK_MESSAGE(again.result.exit_code == 6, again.result.describe());
+  CHECK(contains(again.result.err, "already holds csv output ('events.csv')"));
+  CHECK(contains(again.result.err, "--state FILE"));
+  CHECK(contains(again.result.err, "--full-refresh"));
+  CHECK(read_file(work.csv_path()) == before);
+  CHECK(sim.stats()["get_requests"] == 1);  // refused before the source fetched anything
+
+  auto replaced = no_state;
+  replaced.push_back("--full-refresh");
+  REQUIRE(work.run(replaced).result.exit_code == 0);
+  CHECK(read_file(work.csv_path()) == before);  // the same one run's rows, not two
+
+  const auto null = work.run({"run", "fullstory", "to", "null", "--config", work.write_config(sim), "--full-refresh"});
+  CHECK_MESSAGE(null.result.exit_code == 2, null.result.describe());
+  CHECK(contains(null.result.err, "sink 'null' cannot replace its output"));
+  CHECK(sim.stats()["get_requests"] == 2);  // the refused run fetched nothing
 }

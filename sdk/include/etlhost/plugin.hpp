@@ -795,7 +795,9 @@ class Sink {
   /// ABI 1.2: where the output goes, a JSON object such as {"location": "/abs/dir"}
   /// (etl_sink_api.identity); must outlive the call. Empty (the default): no identity.
   virtual std::string_view identity() { return {}; }
-  /// ABI 1.2, `--full-refresh`: discard this config's output (etl_sink_api.reset).
+  /// ABI 1.2, `--full-refresh`: discard this config's output (etl_sink_api.reset). Only a
+  /// class that declares its own reset() gets the callback (NULL otherwise: plugin.h says
+  /// that means "cannot reset", and the host refuses --full-refresh before committing).
   virtual void reset() { throw Error(ETL_E_NOT_IMPLEMENTED, "this sink cannot discard its output"); }
 };
 
@@ -910,6 +912,18 @@ struct SinkCallbacks {
   }
 };
 
+// &T::reset names Sink::reset unless T (or a base between) declares its own: only then is
+// there a reset to offer.
+template <class T>
+constexpr auto sink_reset_callback() {
+  using Fn = etl_status (*)(void*, etl_error*) noexcept;
+  if constexpr (std::is_same_v<decltype(&T::reset), void (Sink::*)()>) {
+    return static_cast<Fn>(nullptr);
+  } else {
+    return static_cast<Fn>(&SinkCallbacks<T>::reset);
+  }
+}
+
 template <size_t N>
 constexpr std::array<const etl_config_field*, N> pointers_to(const etl_config_field (&fields)[N]) {
   std::array<const etl_config_field*, N> out{};
@@ -982,7 +996,7 @@ inline etl_status entry(uint32_t host_abi_version, const etl_plugin& plugin, con
                                          &::etl::detail::SinkCallbacks<Class>::acknowledged,                  \
                                          &::etl::detail::SinkCallbacks<Class>::finish,                        \
                                          &::etl::detail::SinkCallbacks<Class>::identity,                      \
-                                         &::etl::detail::SinkCallbacks<Class>::reset};                        \
+                                         ::etl::detail::sink_reset_callback<Class>()};                        \
     static constexpr etl_plugin plugin = {ETL_STRUCT_SIZE(etl_plugin),                                        \
                                           ETL_ABI_VERSION,                                                    \
                                           ETL_KIND_SINK,                                                      \
