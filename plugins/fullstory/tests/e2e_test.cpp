@@ -619,6 +619,7 @@ TEST_CASE("e2e: scheduled runs: an overlapping run is refused at once, a run wit
   first.send_signal(SIGTERM);
   CHECK(first.wait().exit_code != 0);
   CHECK(read_file(work.state_path()) == state_before);  // the other account's state is its own
+}
 
 namespace {
 
