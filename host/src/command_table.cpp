@@ -158,7 +158,8 @@ const std::vector<OptionSpec>& option_specs() {
        "auto (default: a live line on a terminal, else plain lines),\n"
        "tty, plain, json (events for orchestrators) or off"},
       {"--progress-file", kOptProgressFile, "FILE", nullptr, "write --progress json events to FILE, not stderr"},
-      {"--report", kOptReport, "FILE", nullptr, "also write this run's record to FILE (one JSON object,\nas in `etlhost history --json`)"},
+      {"--report", kOptReport, "FILE", nullptr,
+       "also write this run's record to FILE (one JSON object,\nas in `etlhost history --json`)"},
       {"--full-refresh", kOptFullRefresh, nullptr, nullptr,
        "start over: ignore the state's position, replace the sink's\noutput"},
       {"--dry-run", kOptDryRun, nullptr, nullptr, "print what the run would fetch; fetch nothing, move no state"},

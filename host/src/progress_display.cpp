@@ -8,8 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "fd_write.h"
 #include "exit_codes.h"
+#include "fd_write.h"
 #include "host_error.h"
 #include "text_util.h"
 
@@ -114,7 +114,8 @@ void ProgressDisplay::update(const RunStats& stats) {
 void ProgressDisplay::loop() {
   // A --progress-interval shorter than the tick is honoured (the tests use 1 ms).
   const bool interval_lines = settings_.mode != ProgressMode::kTty && settings_.interval_s > 0;
-  const Clock::duration period = interval_lines ? std::min<Clock::duration>(kTick, seconds(settings_.interval_s)) : kTick;
+  const Clock::duration period = interval_lines ? std::min<Clock::duration>(kTick, seconds(settings_.interval_s))
+                                                : kTick;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     lock.unlock();

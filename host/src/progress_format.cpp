@@ -28,10 +28,12 @@ std::string short_duration(int64_t ms) {
   const int64_t s = std::max<int64_t>(0, (ms + 500) / 1000);
   char text[48];
   if (s < 60) std::snprintf(text, sizeof text, "%lld s", static_cast<long long>(s));
-  else if (s < 3600) std::snprintf(text, sizeof text, "%lld min %02lld s", static_cast<long long>(s / 60),
-                                   static_cast<long long>(s % 60));
-  else std::snprintf(text, sizeof text, "%lld h %02lld min", static_cast<long long>(s / 3600),
-                     static_cast<long long>(s / 60 % 60));
+  else if (s < 3600)
+    std::snprintf(text, sizeof text, "%lld min %02lld s", static_cast<long long>(s / 60),
+                  static_cast<long long>(s % 60));
+  else
+    std::snprintf(text, sizeof text, "%lld h %02lld min", static_cast<long long>(s / 3600),
+                  static_cast<long long>(s / 60 % 60));
   return text;
 }
 
@@ -112,8 +114,8 @@ std::string plan_line(const ProgressView& view) {
 }
 
 nlohmann::json progress_event(const ProgressView& view, const char* kind) {
-  nlohmann::json event{{"event", kind}, {"elapsed_ms", view.elapsed_ms}, {"records", view.records},
-                       {"waited_ms", view.waited_ms}};
+  nlohmann::json event{
+      {"event", kind}, {"elapsed_ms", view.elapsed_ms}, {"records", view.records}, {"waited_ms", view.waited_ms}};
   if (!view.plan_counter.empty()) {
     event["counter"] = view.plan_counter;
     event["done"] = view.plan_done;

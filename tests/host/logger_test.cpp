@@ -165,7 +165,7 @@ TEST_CASE("logger: a log line clears the live line, prints itself and redraws it
   capture.logger.info("hello");
   REQUIRE(capture.lines.size() == 2);
   const std::string& both = capture.lines[1];
-  CHECK(both.rfind("\r\x1b[K", 0) == 0);                              // the live line is cleared first
+  CHECK(both.rfind("\r\x1b[K", 0) == 0);                                // the live line is cleared first
   CHECK(both.find("hello\n\r\x1b[K1/3 bundles") != std::string::npos);  // then drawn again below it
   capture.logger.set_live_line("");
   REQUIRE(capture.lines.size() == 3);

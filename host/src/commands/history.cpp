@@ -55,8 +55,7 @@ int history_command(const Command& command, Logger& logger) {
   History history = read_history(path);
   for (const std::string& warning : history.warnings) logger.warn(warning);
   if (command.last && *command.last < history.records.size()) {
-    history.records.erase(history.records.begin(),
-                          history.records.end() - static_cast<std::ptrdiff_t>(*command.last));
+    history.records.erase(history.records.begin(), history.records.end() - static_cast<std::ptrdiff_t>(*command.last));
   }
   std::string out;
   if (command.json) {

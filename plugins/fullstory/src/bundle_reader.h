@@ -27,8 +27,8 @@ struct BundleStats {
   uint64_t bytes = 0;    // body bytes received, all attempts
   int attempts = 0;      // requests made for it, failed ones included
   int gzip_layers = 0;
-  double seconds = 0;     // the bundle's own time: waits for the API excluded
-  int64_t wait_ms = 0;    // pacing and retry waits during this bundle
+  double seconds = 0;   // the bundle's own time: waits for the API excluded
+  int64_t wait_ms = 0;  // pacing and retry waits during this bundle
 };
 
 class BundleReader final : private BodyConsumer, private ElementSink {

@@ -88,7 +88,8 @@ TEST_CASE("progress: plain lines come during a retry wait and say what the run w
   const auto waiting = lines_containing(result.err, "progress: ");
   bool named_the_retry = false;
   for (const std::string& line : waiting) {
-    named_the_retry = named_the_retry || (contains(line, "retrying export/get id=") && contains(line, "after HTTP 503"));
+    named_the_retry = named_the_retry ||
+                      (contains(line, "retrying export/get id=") && contains(line, "after HTTP 503"));
   }
   CHECK_MESSAGE(named_the_retry, result.err);
   // The bundle's own time leaves the wait out and says it separately.
@@ -105,8 +106,8 @@ TEST_CASE("progress: --progress json writes parseable events with the plan total
   Simulator sim(kOneRetry);
   Workspace work;
   const std::string events_path = work.file("progress.jsonl");
-  const auto result = work.run(work.run_args(sim), {"--progress", "json", "--progress-interval", "0.2",
-                                                    "--progress-file", events_path});
+  const auto result = work.run(work.run_args(sim),
+                               {"--progress", "json", "--progress-interval", "0.2", "--progress-file", events_path});
   REQUIRE_MESSAGE(result.exit_code == 0, result.describe());
   std::vector<json> events;
   for (const std::string& line : lines_of(read_file(events_path))) events.push_back(json::parse(line));
