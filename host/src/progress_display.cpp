@@ -59,7 +59,11 @@ ProgressMode resolve_progress_mode(ProgressMode mode, bool stderr_is_terminal) {
 ProgressDisplay::ProgressDisplay(ProgressSettings settings, Logger& logger, const HostServices& source)
     : settings_(std::move(settings)), logger_(logger), source_(source) {
   settings_.mode = resolve_progress_mode(settings_.mode, isatty(STDERR_FILENO) == 1);
-  if (settings_.mode != ProgressMode::kJson) return;
+  if (settings_.mode != ProgressMode::kJson) {
+    if (!settings_.file.empty())
+      logger_.warn("--progress-file " + settings_.file + " is ignored: it is for --progress json");
+    return;
+  }
   json_fd_ = STDERR_FILENO;
   if (settings_.file.empty()) return;
   // Opened here, before the run starts, so a bad path fails the run before any data moves.

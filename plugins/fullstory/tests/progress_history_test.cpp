@@ -4,6 +4,8 @@
 // of 1-2 s (retry_base_delay_ms), during which the progress must say what it waits for.
 #include <doctest/doctest.h>
 
+#include <signal.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -210,4 +212,26 @@ TEST_CASE("history: every run appends one record, `etlhost history` lists them, 
   REQUIRE_MESSAGE(tolerant.exit_code == 0, tolerant.describe());
   CHECK(lines_of(tolerant.out).size() == 4);
   CHECK(contains(tolerant.err, "line 4 is not a JSON object"));
+}
+
+TEST_CASE("history: a run stopped by SIGTERM during a retry wait is recorded with its outcome") {
+  Simulator sim({"--bundles", "2", "--fault", "get:503:always"});
+  Workspace work;
+  etltest::ProcessOptions options;
+  options.env["FULLSTORY_API_KEY"] = kApiKey;
+  options.timeout = std::chrono::seconds(60);  // the backoff is 10 minutes: only a prompt stop passes
+  auto process = etltest::Process::start(
+      etltest::etlhost_bin(), work.run_args(sim, {{"retry_base_delay_ms", 600000}, {"retry_max_delay_ms", 600000}}),
+      options);
+  REQUIRE(process.wait_for_stderr("retrying in", std::chrono::seconds(30)));
+  process.send_signal(SIGTERM);
+  const auto result = process.wait();
+  REQUIRE_MESSAGE(result.exit_code == 143, result.describe());
+  const auto lines = lines_of(read_file(work.state_path() + ".history.jsonl"));
+  REQUIRE(lines.size() == 1);
+  const json record = json::parse(lines[0]);
+  CHECK(record["outcome"] == "SIGTERM");
+  CHECK(record["exit_code"] == 143);
+  CHECK(record["units"].empty());
+  CHECK(record["retried_ms"].get<int64_t>() >= 0);
 }
