@@ -153,6 +153,16 @@ bool applies_to(const OptionSpec& spec, CommandKind kind) {
   return false;
 }
 
+uint64_t parse_whole_number(const std::string& option, const std::string& text, const std::string& topic) {
+  uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || ptr != end) {
+    throw UsageError(option + " expects a whole number, 0 or more, found '" + text + "'", topic);
+  }
+  return value;
+}
+
 uint64_t parse_seed(const std::string& option, const std::string& text) {
   uint64_t value = 0;
   const char* end = text.data() + text.size();
@@ -298,8 +308,11 @@ void assign_positionals(Command& command, const std::vector<std::string>& positi
     case CommandKind::kDescribe: command.plugin = exactly_one("PLUGIN"); break;
     case CommandKind::kTestPlugin: command.plugin = exactly_one("PLUGIN"); break;
     case CommandKind::kPlugins:
+    case CommandKind::kHistory:
       if (!positionals.empty()) {
-        throw UsageError("etlhost plugins takes no arguments, found '" + join(positionals, " ") + "'", "plugins");
+        throw UsageError(std::string("etlhost ") + command_name(command.kind) + " takes no arguments, found '" +
+                             join(positionals, " ") + "'",
+                         command_name(command.kind));
       }
       break;
     case CommandKind::kHelp:
@@ -469,6 +482,7 @@ Command parse_command_line(const std::vector<std::string>& args) {
       case kOptQuick: command.quick = true; break;
       case kOptKeepGoing: command.keep_going = true; break;
       case kOptSeed: command.seed = parse_seed(option, value); break;
+      case kOptLast: command.last = parse_whole_number(option, value, name); break;
       case kOptTimeout:
         command.timeout_s = parse_seconds(option, value);
         if (command.timeout_s <= 0) throw UsageError("--timeout expects a number of seconds above 0", name);

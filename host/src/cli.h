@@ -13,7 +13,7 @@
 
 namespace etlhost {
 
-enum class CommandKind { kHelp, kVersion, kRun, kTap, kDiscover, kPlugins, kDescribe, kTestPlugin };
+enum class CommandKind { kHelp, kVersion, kRun, kTap, kDiscover, kPlugins, kDescribe, kTestPlugin, kHistory };
 
 /// What `etlhost tap --about` prints.
 enum class AboutFormat { kMarkdown, kJson };
@@ -70,6 +70,8 @@ struct Command {
   bool keep_going = false;
   std::optional<uint64_t> seed;
   double timeout_s = 60.0;  // the longest one plugin call may take
+  // history
+  std::optional<uint64_t> last;  // --last N: only the newest N runs
 };
 
 /// The prefix of an entry point named after a source: etlhost run as `tap-fullstory` (a

@@ -86,6 +86,16 @@ spec), 4 plugin not found, 8 conformance checks failed.
 In CI: etlhost test-plugin ./build/etl-mysink.so --config ci.json --output /tmp/out
 )";
 
+constexpr const char* kHistoryHelp = R"(Usage: etlhost history --state FILE [--json] [--last N]
+
+Shows the runs recorded beside the state file FILE (in FILE.history.jsonl, one JSON
+object per run, appended by `etlhost run --state FILE` whatever the run's outcome):
+when each started, how long it took, its outcome, records, units of work (bundles) and
+time spent waiting for the API. --json prints the records themselves, as a JSON array.
+
+Options:
+{options})";
+
 constexpr const char* kHelpHelp = R"(Usage: etlhost help [COMMAND]
 
 Shows the main help, or the help of COMMAND ({topics}).
@@ -148,11 +158,13 @@ const std::vector<OptionSpec>& option_specs() {
        "auto (default: a live line on a terminal, else plain lines),\n"
        "tty, plain, json (events for orchestrators) or off"},
       {"--progress-file", kOptProgressFile, "FILE", nullptr, "write --progress json events to FILE, not stderr"},
-      {"--report", kOptReport, "FILE", nullptr, "also write this run's record (as `etlhost history --json`) to FILE"},
+      {"--report", kOptReport, "FILE", nullptr,
+       "also write this run's record to FILE (one JSON object,\nas in `etlhost history --json`)"},
       {"--full-refresh", kOptFullRefresh, nullptr, nullptr,
        "start over: ignore the state's position, replace the sink's\noutput"},
       {"--dry-run", kOptDryRun, nullptr, nullptr, "print what the run would fetch; fetch nothing, move no state"},
       {"--json", kOptJson, nullptr, nullptr, "machine-readable output"},
+      {"--last", kOptLast, "N", nullptr, "only the newest N runs"},
       {"--output", kOptOutput, "PATH", nullptr, nullptr},
       {"--quick", kOptQuick, nullptr, nullptr, nullptr},
       {"--keep-going", kOptKeepGoing, nullptr, nullptr, nullptr},
@@ -189,10 +201,12 @@ const std::vector<CommandSpec>& command_specs() {
         {kOptCatalog, nullptr, nullptr},
         {kOptProperties, nullptr, nullptr},
         {kOptFullRefresh, nullptr, "start over from the source's start (start_date) and\nreplace the sink's output"},
-        // --dry-run, --progress, --progress-file, and --report are parsed
-        // (option_specs) but join this list only with the code that acts on them.
+        // --dry-run is parsed (option_specs) but joins this list only with the code that acts on it.
         {kOptCheckpointInterval, "SECS", nullptr},
         {kOptProgressInterval, "SECS", nullptr},
+        {kOptProgress, nullptr, nullptr},
+        {kOptProgressFile, nullptr, nullptr},
+        {kOptReport, nullptr, nullptr},
         {kOptPluginPath, nullptr, nullptr},
         {kOptLogLevel, nullptr, nullptr},
         {kOptVerbose, nullptr, nullptr},
@@ -288,6 +302,19 @@ const std::vector<CommandSpec>& command_specs() {
        kNarrowColumn,
        {},
        nullptr},  // handled by the conformance kit (app.h, KitCommands)
+      {CommandKind::kHistory,
+       "history",
+       "history --state FILE [--json]",
+       "show the runs recorded beside a state file",
+       kHistoryHelp,
+       {{kOptState, nullptr, "the state file whose runs to show"},
+        {kOptJson, nullptr, "print the run records as a JSON array"},
+        {kOptLast, nullptr, nullptr},
+        {kOptLogLevel, nullptr, nullptr},
+        {kOptHelp, nullptr, nullptr}},
+       kWideColumn,
+       {kOk, kUsage, kStateFile},
+       &history_command},
       {CommandKind::kHelp,
        "help",
        "help [COMMAND]",

@@ -41,6 +41,7 @@ enum OptionId {
   kOptVerbose,
   kOptQuiet,
   kOptLogFormat,
+  kOptLast,
 };
 
 struct OptionSpec {

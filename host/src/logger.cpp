@@ -37,6 +37,9 @@ const char* level_name(LogLevel level) {
   return "?";
 }
 
+// Back to the start of the line, then erase to its end (the live line's redraw).
+constexpr const char* kClearLine = "\r\x1b[K";
+
 const char* level_label(LogLevel level) {
   switch (level) {
     case LogLevel::kError: return "ERROR";
@@ -142,9 +145,28 @@ void Logger::log(LogLevel level, std::string_view tag, std::string_view message)
     // split a secret and let part of it through.
     const std::string line = format_log_line(timestamp, level, redact_locked(tag, "the tag"),
                                              redact_locked(message, "the message"), format_);
-    writer_(line);
+    if (live_line_.empty()) {
+      writer_(line);
+    } else {
+      writer_(std::string(kClearLine) + line + live_line_);  // one write: no other line can cut in
+    }
   } catch (...) {
     // Logging must never take the run down (out of memory while formatting, say).
+  }
+}
+
+void Logger::set_live_line(std::string_view text) noexcept {
+  try {
+    std::string drawn;
+    if (!text.empty()) {
+      drawn.append(kClearLine);
+      append_escaped(drawn, redact(text));
+    }
+    std::lock_guard lock(mutex_);
+    if (drawn.empty() && live_line_.empty()) return;
+    writer_(drawn.empty() ? std::string(kClearLine) : drawn);
+    live_line_ = std::move(drawn);
+  } catch (...) {
   }
 }
 

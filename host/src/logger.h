@@ -57,6 +57,11 @@ class Logger {
   void info(std::string_view message) noexcept { log_lines(LogLevel::kInfo, message); }
   void debug(std::string_view message) noexcept { log_lines(LogLevel::kDebug, message); }
 
+  /// The live progress line of a terminal (--progress tty): drawn at the bottom with \r and
+  /// ESC[K, without a newline; every log line clears it, prints itself and draws it again,
+  /// so the two never mix. "" removes it. Redacted like a log line; control bytes escaped.
+  void set_live_line(std::string_view text) noexcept;
+
  private:
   void log_lines(LogLevel level, std::string_view message) noexcept;
   std::string redact_locked(std::string_view text, std::string_view what) const;
@@ -65,6 +70,7 @@ class Logger {
   LogLevel level_;
   LogFormat format_ = LogFormat::kText;
   Writer writer_;
+  std::string live_line_;  // what set_live_line() drew, ready to write; "" when none
   etl::Redactor redactor_{"a secret config value"};
 };
 

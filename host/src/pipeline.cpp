@@ -32,7 +32,14 @@ std::string sink_failure_text(const std::string& sink, const CallResult& result,
 
 Pipeline::Pipeline(SourceInstance& source, SinkInstance& sink, StateStore* state, Logger& logger,
                    const CancelFlag& cancel, PipelineOptions options)
-    : source_(source), sink_(sink), state_(state), logger_(logger), cancel_(cancel), options_(options) {
+    : source_(source),
+      sink_(sink),
+      state_(state),
+      logger_(logger),
+      cancel_(cancel),
+      options_(options),
+      progress_(ProgressSettings{options.progress, options.progress_interval_s, options.progress_file}, logger,
+                source.services()) {
   emitter_ = emitter_for(*this);
 }
 
@@ -42,7 +49,6 @@ Pipeline::Pipeline(SourceInstance& source, SinkInstance& sink, StateStore* state
 
 int Pipeline::run(std::string_view catalog_json, const StoredState& stored) {
   started_ = Clock::now();
-  next_progress_ = started_ + seconds_to_duration(options_.progress_interval_s);
   committed_.state = stored.source_state;
   committed_.checkpoint = stored.sink_checkpoint;
 
@@ -65,7 +71,9 @@ int Pipeline::run(std::string_view catalog_json, const StoredState& stored) {
 
   // 5. The sync. Everything else happens inside emit().
   sync_thread_ = std::this_thread::get_id();
+  progress_.start();
   const CallResult result = source_.sync(catalog_json, committed_.state.value_or(""), &emitter_);
+  progress_.stop();
   if (emit_from_wrong_thread_.load()) {
     fail(Failure::kProtocol, ETL_E_INVALID_STATE,
          "source '" + source_.name() + "' called emit() from a thread other than the one inside sync()");
@@ -218,13 +226,7 @@ etl_status Pipeline::emit(const etl_message* const* messages, size_t count) {
   }
   etl_status status = validate_batch(messages, count);
   if (status == ETL_OK) status = forward_batch(messages, count);
-  if (status == ETL_OK && options_.progress_interval_s > 0) {
-    const auto now = Clock::now();  // one clock read per batch, not per record
-    if (now >= next_progress_) {
-      next_progress_ = now + seconds_to_duration(options_.progress_interval_s);
-      log_progress();
-    }
-  }
+  if (status == ETL_OK) progress_.update(stats_);
   return status;
 }
 
@@ -498,15 +500,6 @@ std::string Pipeline::states_text() const {
          " committed";
 }
 
-void Pipeline::log_progress() {
-  const double seconds = elapsed_seconds();
-  const uint64_t records = stats_.total_records();
-  char rate[32];
-  std::snprintf(rate, sizeof rate, "%.0f", records_per_second(records, seconds));
-  logger_.info("progress: " + std::to_string(records) + " records (" + stats_.records_by_stream() + ") in " +
-               format_duration(seconds) + ", " + rate + " records/s; " + states_text() + counters_text());
-}
-
 void Pipeline::log_summary(const char* verb) {
   const double seconds = elapsed_seconds();
   const uint64_t records = stats_.total_records();
@@ -520,7 +513,8 @@ void Pipeline::log_summary(const char* verb) {
                                  : counted(stats_.states_seen, "state") + " seen" + acknowledged + " (" +
                                        (state_path().empty() ? "no --state" : "none committed: input only") + ")";
   logger_.info(std::string(verb) + ": " + std::to_string(records) + " records (" + stats_.records_by_stream() +
-               ") in " + format_duration(seconds) + ", " + rate + " records/s; " + states + counters_text());
+               ") in " + format_duration(seconds) + ", " + rate + " records/s" + progress_.summary_text() + "; " +
+               states + counters_text());
 }
 
 }  // namespace etlhost

@@ -33,6 +33,7 @@
 #include "etlhost/plugin.h"
 #include "logger.h"
 #include "plugin_instance.h"
+#include "progress_display.h"
 #include "receiver_emitter.h"
 #include "run_stats.h"
 #include "signals.h"
@@ -51,6 +52,9 @@ struct PipelineOptions {
   /// Without a StateStore: the file the state was read from, never written (tap mode), for
   /// messages; "" when there is none.
   std::string input_state_path;
+  /// --progress and --progress-file (the interval is progress_interval_s).
+  ProgressMode progress = ProgressMode::kAuto;
+  std::string progress_file;
 };
 
 class Pipeline {
@@ -66,6 +70,8 @@ class Pipeline {
   int run(std::string_view catalog_json, const StoredState& stored);
 
   const RunStats& stats() const { return stats_; }
+  /// The source state committed when the run ended (or restored, if nothing was committed).
+  const std::optional<std::string>& committed_state() const { return committed_.state; }
 
   // The receiver of the source's emitter (receiver_emitter.h); the source calls these
   // through emitter_, nothing else should.
@@ -142,7 +148,6 @@ class Pipeline {
   std::string state_path() const;
 
   int finish(const CallResult& sync_result);
-  void log_progress();
   void log_summary(const char* verb);
   std::string counters_text() const;
   /// "3 states committed", or for an acknowledged sink "4 states acknowledged, 3 committed".
@@ -178,7 +183,7 @@ class Pipeline {
   std::vector<size_t> state_positions_;  // reused by every emit(): where the STATEs are
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_commit_;
-  std::chrono::steady_clock::time_point next_progress_;
+  ProgressDisplay progress_;
 };
 
 }  // namespace etlhost

@@ -33,6 +33,13 @@ std::string RunStats::records_by_stream() const {
   return text;
 }
 
+std::vector<std::pair<std::string, uint64_t>> RunStats::records_per_stream() const {
+  std::vector<std::pair<std::string, uint64_t>> out;
+  out.reserve(streams_.size());
+  for (const Stream& stream : streams_) out.emplace_back(stream.name, stream.records);
+  return out;
+}
+
 std::string format_counters(
     const std::vector<std::pair<std::string, std::vector<std::pair<std::string, int64_t>>>>& per_plugin) {
   std::string text;

@@ -29,6 +29,8 @@ class RunStats {
 
   /// "customers 1000, orders 1000" (or "none").
   std::string records_by_stream() const;
+  /// {"customers": 1000, "orders": 1000}, in first-SCHEMA order.
+  std::vector<std::pair<std::string, uint64_t>> records_per_stream() const;
 
  private:
   struct Stream {

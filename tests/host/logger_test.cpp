@@ -178,3 +178,21 @@ TEST_CASE("logger: the host's own multi-line messages become several prefixed li
   CHECK(contains(capture.lines[0], "ERROR [etlhost] not found; looked for:\n"));
   CHECK(contains(capture.lines[2], "ERROR [etlhost]   /b/etl-x.so\n"));
 }
+
+TEST_CASE("logger: a log line clears the live line, prints itself and redraws it, in one write") {
+  CapturingLogger capture;
+  capture.logger.add_secret("s3cr3t-value-123456");
+  capture.logger.set_live_line("1/3 bundles; s3cr3t-value-123456\nnext");
+  REQUIRE(capture.lines.size() == 1);
+  CHECK(capture.lines[0] == "\r\x1b[K1/3 bundles; ***\\nnext");  // redacted, one line
+  capture.logger.info("hello");
+  REQUIRE(capture.lines.size() == 2);
+  const std::string& both = capture.lines[1];
+  CHECK(both.rfind("\r\x1b[K", 0) == 0);                                // the live line is cleared first
+  CHECK(both.find("hello\n\r\x1b[K1/3 bundles") != std::string::npos);  // then drawn again below it
+  capture.logger.set_live_line("");
+  REQUIRE(capture.lines.size() == 3);
+  CHECK(capture.lines[2] == "\r\x1b[K");
+  capture.logger.info("plain");
+  CHECK(capture.lines[3].rfind("\r", 0) == std::string::npos);  // no live line: a plain line
+}

@@ -12,6 +12,7 @@ int tap_command(const Command& command, Logger& logger);
 int discover_command(const Command& command, Logger& logger);
 int plugins_command(const Command& command, Logger& logger);
 int describe_command(const Command& command, Logger& logger);
+int history_command(const Command& command, Logger& logger);
 
 /// The first argument of the conformance kit's hidden run mode: `etlhost __conformance-run
 /// run SOURCE '->' SINK ...` is `etlhost run` with the kit's synthetic source built in.

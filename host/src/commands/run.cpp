@@ -1,5 +1,6 @@
 // etlhost run SOURCE '->' SINK: load, validate and create both plugins (all before any
 // data moves), lock and read the state file, then hand over to the pipeline.
+#include <chrono>
 #include <optional>
 
 #include "catalog_file.h"
@@ -13,6 +14,7 @@
 #include "plugin_instance.h"
 #include "plugin_loader.h"
 #include "plugin_search.h"
+#include "run_history.h"
 #include "run_identity.h"
 #include "signals.h"
 #include "state_store.h"
@@ -72,7 +74,8 @@ int run_command(const Command& command, Logger& logger) {
 
   // 2. The state file: locked for the whole run, then read; or, input only, just read.
   StoredState stored;
-  PipelineOptions options{command.checkpoint_interval_s, command.progress_interval_s, ""};
+  PipelineOptions options{command.checkpoint_interval_s, command.progress_interval_s, "", command.progress,
+                          command.progress_file.value_or("")};
   if (command.state_file && command.state_input_only) {
     stored = read_input_state(*command.state_file, source_plugin->name(), sink_plugin->name(), logger);
     options.input_state_path = *command.state_file;
@@ -92,7 +95,14 @@ int run_command(const Command& command, Logger& logger) {
 
   // 3-6. Restore, baseline commit, sync, finish.
   Pipeline pipeline(source, sink, store ? &*store : nullptr, logger, cancel, options);
-  return pipeline.run(catalog, stored);
+  const auto started_at = std::chrono::system_clock::now();
+  const int code = pipeline.run(catalog, stored);
+  keep_run_record(command,
+                  RunFacts{started_at, std::chrono::system_clock::now(), code, source_plugin->name(),
+                           source_plugin->version(), sink_plugin->name(), sink_plugin->version(), pipeline.stats(),
+                           source.services().work(), stored.source_state, pipeline.committed_state()},
+                  logger);
+  return code;
 }
 
 }  // namespace etlhost

@@ -26,10 +26,14 @@ BundleStats BundleReader::read(const BundleRef& bundle) {
   time_extracted_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
+  const std::chrono::milliseconds waited_before = api_.waited();
   api_.download(bundle, *this);
+  stats_.attempts = api_.last_download_attempts();
   stats_.events = guard_.emitted() - stats_.skipped;
   stats_.gzip_layers = decoder_.gzip_layers();
-  stats_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const std::chrono::milliseconds waited = api_.waited() - waited_before;
+  stats_.wait_ms = waited.count();
+  stats_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started - waited).count();
   return stats_;
 }
 
@@ -41,7 +45,6 @@ void BundleReader::malformed(const std::string& problem) const {
 }
 
 void BundleReader::begin_attempt() {
-  ++stats_.attempts;
   decoder_.reset();
   splitter_.reset();
   guard_.start_attempt();

@@ -25,9 +25,10 @@ struct BundleStats {
   uint64_t events = 0;   // emitted
   uint64_t skipped = 0;  // over max_event_bytes, skipped (skip_oversized_events)
   uint64_t bytes = 0;    // body bytes received, all attempts
-  int attempts = 0;
+  int attempts = 0;      // requests made for it, failed ones included
   int gzip_layers = 0;
-  double seconds = 0;
+  double seconds = 0;   // the bundle's own time: waits for the API excluded
+  int64_t wait_ms = 0;  // pacing and retry waits during this bundle
 };
 
 class BundleReader final : private BodyConsumer, private ElementSink {

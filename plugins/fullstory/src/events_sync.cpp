@@ -3,7 +3,10 @@
 #include <chrono>
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include "bundle_reader.h"
+#include "events_schema.h"
 #include "listing_check.h"
 #include "timestamps.h"
 
@@ -25,6 +28,11 @@ std::string bundle_line(const BundleRef& bundle, const BundleStats& stats) {
                 stats.seconds);
   std::string line = "bundle " + std::to_string(bundle.id) + " (" + format_rfc3339_utc(bundle.start) + " to " +
                      format_rfc3339_utc(bundle.stop) + ")" + numbers;
+  if (stats.wait_ms > 0) {
+    std::snprintf(numbers, sizeof numbers, " (after %.2f s waiting for the API)",
+                  static_cast<double>(stats.wait_ms) / 1000.0);
+    line += numbers;
+  }
   if (stats.attempts > 1) line += ", " + std::to_string(stats.attempts) + " attempts";
   if (stats.skipped > 0) line += ", " + std::to_string(stats.skipped) + " oversized events SKIPPED";
   return line;
@@ -40,6 +48,24 @@ void refuse_future_bookmark(const Bookmark& resume, int64_t now) {
                        "); every run from it would find no new bundles. Set "
                        "last_bundle_stop to the Stop of the last bundle you trust (see the run logs), or remove the "
                        "state file to start again from start_date");
+}
+
+// The bundle's entry in the run record (etlhost history, --report).
+std::string unit_json(const BundleRef& bundle, const BundleStats& stats) {
+  return nlohmann::json{{"stream", kEventsStream},
+                        {"id", std::to_string(bundle.id)},  // > 2^53: a string, never a double
+                        {"from", format_rfc3339_utc(bundle.start)},
+                        {"to", format_rfc3339_utc(bundle.stop)},
+                        {"bytes", stats.bytes},
+                        {"events", stats.events},
+                        {"attempts", stats.attempts},
+                        {"wait_ms", stats.wait_ms}}
+      .dump();
+}
+
+// The pacing floor the host's ETA needs: no bundle takes less than a download slot.
+std::chrono::milliseconds ms_per_bundle(const SourceConfig& config) {
+  return std::chrono::milliseconds(config.downloads_per_minute > 0 ? 60000 / config.downloads_per_minute : 0);
 }
 
 }  // namespace
@@ -59,10 +85,15 @@ void EventsSync::run(const std::optional<Bookmark>& resume) {
   BundleReader reader(api_, out_, host_, config_, shaper_);
   uint64_t bundles = 0;
   uint64_t events = 0;
+  int64_t listed = 0;
   for (;;) {
     const ExportPage page = api_.list(cursor);
     if (page.bundles.empty()) break;  // only an empty page proves there is no more
     for (const std::string& warning : check.check_page(page, cursor, contiguous)) host_.warn(warning);
+    // Pages are listed as the download goes (a page per 20 bundles), so the total is what
+    // was listed so far; each page raises it (the last plan() call wins).
+    listed += static_cast<int64_t>(page.bundles.size());
+    host_.plan("bundles", listed, ms_per_bundle(config_));
     for (const BundleRef& bundle : page.bundles) {
       const BundleStats stats = reader.read(bundle);
       // The bundle's records are all emitted: the host commits this once the sink has them.
@@ -73,6 +104,7 @@ void EventsSync::run(const std::optional<Bookmark>& resume) {
       events += stats.events;
       host_.count("bundles", 1);
       host_.info(bundle_line(bundle, stats));
+      host_.report_unit(unit_json(bundle, stats));
     }
   }
   host_.info(bundles == 0 ? "no new bundles: everything that ends before now was delivered already"

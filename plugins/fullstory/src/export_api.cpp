@@ -18,6 +18,16 @@ constexpr size_t kErrorBodyBytes = 4096;
 constexpr size_t kRetryAfterEchoBytes = 40;
 constexpr size_t kReasonEchoBytes = 200;
 
+// "HTTP 503", or the kind of a failure without a status ("a timeout"), for the progress line.
+std::string failure_name(const FetchFailure& failure) {
+  if (failure.http_status() != 0) return "HTTP " + std::to_string(failure.http_status());
+  switch (failure.kind()) {
+    case FetchFailure::Kind::kTimeout: return "a timeout";
+    case FetchFailure::Kind::kTruncated: return "a cut-short body";
+    default: return "a connection failure";
+  }
+}
+
 std::string seconds_text(std::chrono::milliseconds ms) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(ms.count()) / 1000.0);
@@ -112,7 +122,7 @@ void ExportApi::with_retries(const std::string& request, const std::function<voi
       if (failure.kind() == FetchFailure::Kind::kRateLimited) host_.count("rate_limit_waits", 1);
       budget_.spend(wait);
       waited += wait;
-      host_.sleep_for(wait);
+      wait_as(ETL_ACTIVITY_RETRYING, "retrying " + request + " after " + failure_name(failure), wait);
     } catch (...) {
       http_.close();  // a fatal error mid-body leaves the connection unusable
       throw;
@@ -174,11 +184,19 @@ void ExportApi::wait_for_download_slot() {
   if (wait.count() > 0) {
     // Proactive pacing to FullStory's published limit. Not charged to max_total_wait_seconds:
     // a year of daily bundles takes hours of it by design.
-    host_.debug("waiting " + seconds_text(wait) + " for a download slot (downloads_per_minute " +
-                std::to_string(config_.downloads_per_minute) + ")");
-    host_.sleep_for(wait);
+    const std::string limit = "(limit " + std::to_string(config_.downloads_per_minute) + "/min)";
+    host_.debug("waiting " + seconds_text(wait) + " for a download slot " + limit);
+    wait_as(ETL_ACTIVITY_WAITING, "waiting for a download slot " + limit, wait);
   }
   pacer_.record_start(DownloadPacer::Clock::now());
+}
+
+void ExportApi::wait_as(uint32_t activity, const std::string& what, std::chrono::milliseconds wait) {
+  const auto until = std::chrono::system_clock::now() + wait;
+  host_.activity(activity, what,
+                 std::chrono::duration_cast<std::chrono::milliseconds>(until.time_since_epoch()).count());
+  host_.sleep_for(wait);
+  waited_ += wait;
 }
 
 ExportPage ExportApi::list(int64_t start) {
@@ -186,6 +204,7 @@ ExportPage ExportApi::list(int64_t start) {
   const std::string target = "/api/v1/export/list?start=" + std::to_string(start);
   ExportPage page;
   with_retries(request, [&] {
+    host_.activity(ETL_ACTIVITY_WORKING, "listing bundles after " + format_rfc3339_utc(start));
     const HttpHead& head = http_.get(target, headers_);
     check_status(head, Endpoint::kList, request);
     std::string body;
@@ -214,8 +233,13 @@ ExportPage ExportApi::list(int64_t start) {
 void ExportApi::download(const BundleRef& bundle, BodyConsumer& consumer) {
   const std::string request = "export/get id=" + std::to_string(bundle.id);
   const std::string target = "/api/v1/export/get?id=" + std::to_string(bundle.id);
+  download_attempts_ = 0;
   with_retries(request, [&] {
     wait_for_download_slot();
+    ++download_attempts_;
+    host_.activity(ETL_ACTIVITY_WORKING, "downloading bundle " + std::to_string(bundle.id) + " (" +
+                                             format_rfc3339_utc(bundle.start) + " to " +
+                                             format_rfc3339_utc(bundle.stop) + ")");
     const HttpHead& head = http_.get(target, headers_, kDownloadEarnsBytesPerSecond);
     check_status(head, Endpoint::kGet, request);
     consumer.begin_attempt();

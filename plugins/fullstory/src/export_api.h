@@ -45,6 +45,11 @@ class ExportApi {
   ExportPage list(int64_t start);
   /// Streams bundle `bundle` into `consumer`, retrying as needed.
   void download(const BundleRef& bundle, BodyConsumer& consumer);
+  /// Time this run spent waiting for the API so far: download pacing and retry backoff.
+  /// A bundle's own time is its elapsed time less what this grew by meanwhile.
+  std::chrono::milliseconds waited() const { return waited_; }
+  /// The requests the last download() made: a 503 or 429 counts, as a cut body does.
+  int last_download_attempts() const { return download_attempts_; }
 
  private:
   enum class Endpoint { kList, kGet };
@@ -52,6 +57,8 @@ class ExportApi {
   void with_retries(const std::string& request, const std::function<void()>& attempt);
   void check_status(const HttpHead& head, Endpoint endpoint, const std::string& request);
   void wait_for_download_slot();
+  /// Sleeps `wait`, shown to the host as `activity` (ETL_ACTIVITY_WAITING / _RETRYING).
+  void wait_as(uint32_t activity, const std::string& what, std::chrono::milliseconds wait);
 
   const SourceConfig& config_;
   const etl::Host& host_;
@@ -63,6 +70,8 @@ class ExportApi {
   DownloadPacer pacer_;
   std::mt19937_64 random_;
   std::vector<char> buffer_;
+  std::chrono::milliseconds waited_{0};
+  int download_attempts_ = 0;
 };
 
 }  // namespace fullstory
