@@ -151,18 +151,20 @@ TEST_CASE("progress: on a terminal (script's pseudo-terminal) the live line is r
 TEST_CASE("history: every run appends one record, `etlhost history` lists them, a failed run with its exit code") {
   Workspace work;
   const std::string report = work.file("report.json");
+  int port = 0;  // every run against the same account: the simulator restarts on its port
   {
     Simulator sim(kOneRetry);
+    port = sim.port();
     const auto first = work.run(work.run_args(sim), {"--progress", "off", "--report", report});
     REQUIRE_MESSAGE(first.exit_code == 0, first.describe());
   }
   {
-    Simulator sim({"--bundles", "3", "--events-per-bundle", "30,20,10"});  // one bundle more
+    Simulator sim({"--bundles", "3", "--events-per-bundle", "30,20,10"}, false, "127.0.0.1", port);  // one bundle more
     const auto second = work.run(work.run_args(sim), {"--progress", "off"});
     REQUIRE_MESSAGE(second.exit_code == 0, second.describe());
   }
   {
-    Simulator sim({"--bundles", "4", "--fault", "get:503:always"});
+    Simulator sim({"--bundles", "4", "--fault", "get:503:always"}, false, "127.0.0.1", port);
     const auto failed = work.run(work.run_args(sim, {{"max_attempts", 1}}), {"--progress", "off"});
     REQUIRE_MESSAGE(failed.exit_code == 5, failed.describe());
   }
