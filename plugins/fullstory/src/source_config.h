@@ -28,6 +28,7 @@ struct SourceConfig {
   std::string user_agent;
   std::string ca_file;  // empty: the system's CA store
   std::chrono::seconds connect_timeout{};
+  std::chrono::seconds connect_retry{};  // how long a refused connection is retried
   std::chrono::seconds idle_timeout{};
   std::chrono::seconds request_timeout{};
   int max_attempts{};
@@ -80,6 +81,12 @@ inline constexpr etl::ConfigMap kSourceConfig{{
                                                      "Seconds to wait for a TCP/TLS connection.")
         .defaults_to(30)
         .range(1, 3600, "seconds"),
+    etl::integer_key<&SourceConfig::connect_retry>(
+        "connect_retry_seconds",
+        "Seconds of backoff a refused connection is retried for (a server restarting) before the request fails; "
+        "0: fail at the first refusal. An unknown host or a failed TLS handshake fails at once.")
+        .defaults_to(10)
+        .range(0, 86400, "seconds"),
     etl::integer_key<&SourceConfig::idle_timeout>(
         "idle_timeout_seconds", "Seconds a request may go without receiving a byte before it is retried.")
         .defaults_to(300)
