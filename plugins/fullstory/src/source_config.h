@@ -83,8 +83,8 @@ inline constexpr etl::ConfigMap kSourceConfig{{
         .range(1, 3600, "seconds"),
     etl::integer_key<&SourceConfig::connect_retry>(
         "connect_retry_seconds",
-        "Seconds of backoff a refused connection is retried for (a server restarting) before the request fails; "
-        "0: fail at the first refusal. An unknown host or a failed TLS handshake fails at once.")
+        "Seconds of backoff a refused connection is retried for before the request fails (0: not at all; an "
+        "unknown host or a failed TLS handshake is never retried)")
         .defaults_to(10)
         .range(0, 86400, "seconds"),
     etl::integer_key<&SourceConfig::idle_timeout>(
