@@ -9,9 +9,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -68,6 +70,61 @@ int dead_port() {
   ::close(fd);
   return ntohs(address.sin_port);
 }
+
+// A plain http server on 127.0.0.1 that answers whatever it is sent with a 400 at once, as
+// nginx does to a TLS ClientHello (the simulator's HTTP parser may instead wait for the rest of
+// a request line, so whether a handshake fails or times out would depend on random bytes).
+// Counts the connections it accepted: the attempts a client made.
+class PlainHttpResponder {
+ public:
+  PlainHttpResponder() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    REQUIRE(fd_ >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::listen(fd_, 16) == 0);
+    socklen_t length = sizeof address;
+    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~PlainHttpResponder() {
+    ::shutdown(fd_, SHUT_RDWR);  // wakes accept()
+    thread_.join();
+    ::close(fd_);
+  }
+  PlainHttpResponder(const PlainHttpResponder&) = delete;
+  PlainHttpResponder& operator=(const PlainHttpResponder&) = delete;
+
+  int port() const { return port_; }
+  int connections() const { return connections_.load(); }
+
+ private:
+  void serve() {
+    for (int client; (client = ::accept(fd_, nullptr, nullptr)) >= 0;) {
+      ++connections_;
+      char buffer[4096];
+      if (::recv(client, buffer, sizeof buffer, 0) > 0) {
+        static const char kAnswer[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        (void)::send(client, kAnswer, sizeof kAnswer - 1, MSG_NOSIGNAL);
+      }
+      // Read to the client's close before closing: closing with unread bytes sends a reset,
+      // which could destroy the answer before the client reads it.
+      ::shutdown(client, SHUT_WR);
+      timeval timeout{5, 0};
+      ::setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+      while (::recv(client, buffer, sizeof buffer, 0) > 0) {
+      }
+      ::close(client);
+    }
+  }
+
+  int fd_;
+  int port_ = 0;
+  std::atomic<int> connections_{0};
+  std::thread thread_;
+};
 
 // How many times the plugin warned that an attempt failed and it would retry.
 size_t retries_in(const std::string& err) {
@@ -162,7 +219,7 @@ TEST_CASE("check: a dead port is refused, retried only within connect_retry_seco
     CHECK(contains(result.err, "connection refused"));
     CHECK(contains(result.err, "gave up after 1 attempt and"));
     CHECK(contains(result.err, "connect_retry_seconds is 0; check base_url's port"));
-    CHECK(retries_in(result.err) == 0);
+    CHECK_MESSAGE(retries_in(result.err) == 0, result.err);
   }
   SUBCASE("connect_retry_seconds 1, waits of 0.5-1 s: the second refusal ends it") {
     const auto result = work.run({"check", "fullstory", "--config",
@@ -186,35 +243,38 @@ TEST_CASE("check: an unknown host fails on the first attempt, naming base_url") 
   CHECK(contains(result.err, "base_url http://no-such-host.invalid:8080: the host name 'no-such-host.invalid' does "
                              "not resolve"));
   CHECK(contains(result.err, "Not retried"));
-  CHECK(retries_in(result.err) == 0);
+  CHECK_MESSAGE(retries_in(result.err) == 0, result.err);
 }
 
 TEST_CASE("check: https:// against a plain http port fails the handshake on the first attempt") {
-  Simulator sim({"--bundles", "1"});
+  Simulator sim({"--bundles", "1"});  // only for the config's other keys
+  PlainHttpResponder http;
   Workspace work;
-  const std::string base_url = "https://127.0.0.1:" + std::to_string(sim.port());
+  const std::string base_url = "https://127.0.0.1:" + std::to_string(http.port());
   const auto result = work.run({"check", "fullstory", "--config", work.config(sim, {{"base_url", base_url}})});
   CHECK_MESSAGE(result.exit_code == 5, result.describe());
   CHECK(contains(result.err, "base_url " + base_url + ": the TLS handshake with 127.0.0.1:"));
   CHECK(contains(result.err, "base_url should start with http://"));
-  CHECK(retries_in(result.err) == 0);
-  CHECK(sim.stats()["list_requests"] == 0);
+  CHECK_MESSAGE(retries_in(result.err) == 0, result.err);
+  CHECK(http.connections() == 1);
 }
 
 TEST_CASE("run: permanent connection errors fail the run on the first attempt too") {
   Simulator sim({"--bundles", "1"});
+  PlainHttpResponder http;
   Workspace work;
   for (const json& extra :
        {json{{"base_url", "http://no-such-host.invalid"}},
-        json{{"base_url", "https://127.0.0.1:" + std::to_string(sim.port())}},
+        json{{"base_url", "https://127.0.0.1:" + std::to_string(http.port())}},
         json{{"base_url", "http://127.0.0.1:" + std::to_string(dead_port())}, {"connect_retry_seconds", 0}}}) {
     CAPTURE(extra.dump());
     const auto result = work.run({"run", "fullstory", "to", "singer", "--config", work.config(sim, extra)});
     CHECK_MESSAGE(result.exit_code == 5, result.describe());
-    CHECK(retries_in(result.err) == 0);
+    CHECK_MESSAGE(retries_in(result.err) == 0, result.err);
     CHECK(result.out.find("RECORD") == std::string::npos);
   }
   CHECK(sim.stats()["list_requests"] == 0);
+  CHECK(http.connections() == 1);
 }
 
 TEST_CASE("dry-run: lists the bundles a first run would fetch, with no export/get and no state or output") {
