@@ -92,6 +92,8 @@ int dry_run_command(const Command& command, Logger& logger) {
   const std::string catalog = command.catalog_file ? read_catalog_file(*command.catalog_file) : std::string();
   const StoredState stored = read_state_for_plan(command, source_plugin->name(), sink_plugin->name(), logger);
 
+  logger.info("dry run: " + source_plugin->name() + " -> " + sink_plugin->name() + ", from " +
+              (stored.source_state ? "the state in " + *command.state_file : std::string("the source's beginning")));
   SourceInstance source(source_plugin, source_config.json_text, logger, cancel);
   std::string plan_text;
   const CallResult result = source.plan(catalog, stored.source_state.value_or(""), &plan_text);

@@ -15,6 +15,8 @@ std::string summary_of(uint64_t bundles, int64_t from, int64_t to, const SourceC
   std::string text = std::to_string(bundles) + " bundle" + (bundles == 1 ? "" : "s") + " to download, " +
                      format_rfc3339_utc(from) + " to " + format_rfc3339_utc(to);
   if (config.downloads_per_minute == 0) return text + " (downloads_per_minute 0: no pacing)";
+  if (paced_ms == 0)
+    return text + ", all within one minute's downloads_per_minute " + std::to_string(config.downloads_per_minute);
   return text + ", at least " + std::to_string(paced_ms / 1000) + " s at downloads_per_minute " +
          std::to_string(config.downloads_per_minute);
 }

@@ -34,7 +34,7 @@ void check_export_access(const SourceConfig& config, const TlsContext* tls, cons
   ExportApi api(config, tls, host, watch);
   const ExportPage page = api.list(config.start_unix);
   std::string listed = std::to_string(page.bundles.size()) + " bundle" + (page.bundles.size() == 1 ? "" : "s") +
-                       " listed that end after " + format_rfc3339_utc(config.start_unix);
+                       " listed ending after " + format_rfc3339_utc(config.start_unix);
   if (!page.bundles.empty()) {
     listed += " (first page; the oldest ends " + format_rfc3339_utc(page.bundles.front().stop) + ")";
   }
