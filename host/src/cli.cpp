@@ -304,6 +304,7 @@ void assign_positionals(Command& command, const std::vector<std::string>& positi
   switch (command.kind) {
     case CommandKind::kRun: assign_run_positionals(command, positionals); break;
     case CommandKind::kTap:
+    case CommandKind::kCheck:
     case CommandKind::kDiscover: command.source = exactly_one("SOURCE"); break;
     case CommandKind::kDescribe: command.plugin = exactly_one("PLUGIN"); break;
     case CommandKind::kTestPlugin: command.plugin = exactly_one("PLUGIN"); break;

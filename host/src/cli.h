@@ -13,7 +13,7 @@
 
 namespace etlhost {
 
-enum class CommandKind { kHelp, kVersion, kRun, kTap, kDiscover, kPlugins, kDescribe, kTestPlugin, kHistory };
+enum class CommandKind { kHelp, kVersion, kRun, kTap, kCheck, kDiscover, kPlugins, kDescribe, kTestPlugin, kHistory };
 
 /// What `etlhost tap --about` prints.
 enum class AboutFormat { kMarkdown, kJson };
@@ -34,7 +34,7 @@ struct SetArgument {
 struct Command {
   CommandKind kind = CommandKind::kHelp;
   std::string help_topic;  // kHelp: a command name, or "" for the main help
-  std::string source;      // run, tap, discover
+  std::string source;      // run, tap, check, discover
   std::string sink;        // run
   std::string plugin;      // describe, test-plugin
   /// Each --config in order: merged, a later file's key wins (the Meltano SDK convention).

@@ -39,6 +39,19 @@ is a first run.
 
 {exit_codes})";
 
+constexpr const char* kCheckHelp = R"(Usage: etlhost check SOURCE [options]
+
+Checks that SOURCE's config works, in seconds: builds the config as run does (required
+keys included), lets the source refuse it (create), then makes the source's cheapest real
+request (its check(); for fullstory one export/list: address, TLS, API key, the Data
+Export add-on). Prints the verdict on stderr: "check: SOURCE VERSION OK: ..." or
+"... FAILED: " and why. A source without check() is checked as far as its config goes,
+and the verdict says so. No data is fetched, nothing is written.
+
+Options:
+{options}
+{exit_codes})";
+
 constexpr const char* kDiscoverHelp = R"(Usage: etlhost discover SOURCE [options]
 
 Prints the source's Singer catalog ({"streams": [...]}) on stdout. Edit it (set
@@ -201,7 +214,10 @@ const std::vector<CommandSpec>& command_specs() {
         {kOptCatalog, nullptr, nullptr},
         {kOptProperties, nullptr, nullptr},
         {kOptFullRefresh, nullptr, "start over from the source's start (start_date) and\nreplace the sink's output"},
-        // --dry-run is parsed (option_specs) but joins this list only with the code that acts on it.
+        {kOptDryRun, nullptr,
+         "print what the run would fetch from the state (the source's\n"
+         "plan): a summary on stderr, its JSON on stdout. Fetches no\n"
+         "data, creates no sink, writes no state"},
         {kOptCheckpointInterval, "SECS", nullptr},
         {kOptProgressInterval, "SECS", nullptr},
         {kOptProgress, nullptr, nullptr},
@@ -238,6 +254,21 @@ const std::vector<CommandSpec>& command_specs() {
        kWideColumn,
        kTapExitCodes,
        &tap_command},
+      {CommandKind::kCheck,
+       "check",
+       "check SOURCE [options]",
+       "check that a source's config works",
+       kCheckHelp,
+       {{kOptConfig, nullptr, "the source's config, a JSON object"},
+        {kOptSet, "SOURCE.KEY=VALUE", nullptr},
+        {kOptPluginPath, nullptr, nullptr},
+        {kOptLogLevel, nullptr, nullptr},
+        {kOptVerbose, nullptr, nullptr},
+        {kOptQuiet, nullptr, nullptr},
+        {kOptHelp, nullptr, nullptr}},
+       kWideColumn,
+       {kOk, kUsage, kConfig, kPluginLoad, kSourceFailed, kInterrupted, kTerminated},
+       &check_command},
       {CommandKind::kDiscover,
        "discover",
        "discover SOURCE [options]",

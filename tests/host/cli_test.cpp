@@ -134,6 +134,7 @@ TEST_CASE("cli: wrong run positionals say what was expected") {
   CHECK(contains(usage_error({"run", "demo", "into", "csv"}), "found 'demo into csv'"));
   CHECK(contains(usage_error({"run", ":csv"}), "expects SOURCE"));
   CHECK(contains(usage_error({"discover"}), "expects one SOURCE"));
+  CHECK(contains(usage_error({"check"}), "expects one SOURCE"));
   CHECK(contains(usage_error({"describe", "a", "b"}), "expects one PLUGIN"));
   CHECK(contains(usage_error({"plugins", "extra"}), "takes no arguments"));
 }
@@ -173,7 +174,7 @@ TEST_CASE("cli: the binary prints help and version on stdout and exits 0") {
   CHECK(contains(help.out, "141"));
   CHECK(contains(help.out, "'->'"));
   CHECK(help.err.empty());
-  for (const char* command : {"run", "discover", "plugins", "describe"}) {
+  for (const char* command : {"run", "check", "discover", "plugins", "describe"}) {
     CAPTURE(command);
     const auto by_flag = run_etlhost({command, "--help"});
     const auto by_help = run_etlhost({"help", command});
@@ -266,4 +267,13 @@ TEST_CASE("cli: a program named tap-NAME is etlhost tap NAME") {
         std::vector<std::string>{"tap", "fullstory", "--config", "c.json"});
   CHECK(etlhost_arguments("/usr/local/bin/etlhost", args) == args);
   CHECK(etlhost_arguments("tap-", args) == args);  // no name: plain etlhost
+}
+
+TEST_CASE("cli: check takes one SOURCE and run offers --dry-run") {
+  const Command check = parse_command_line({"check", "fullstory", "--config", "f.json", "-q"});
+  CHECK(check.kind == CommandKind::kCheck);
+  CHECK(check.source == "fullstory");
+  CHECK(check.log_level == etlhost::LogLevel::kWarn);
+  CHECK(parse_command_line({"run", "demo:csv", "--dry-run"}).dry_run);
+  CHECK(contains(usage_error({"check", "demo", "--dry-run"}), "option --dry-run does not apply to etlhost check"));
 }

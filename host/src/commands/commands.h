@@ -9,6 +9,7 @@ namespace etlhost {
 
 int run_command(const Command& command, Logger& logger);
 int tap_command(const Command& command, Logger& logger);
+int check_command(const Command& command, Logger& logger);
 int discover_command(const Command& command, Logger& logger);
 int plugins_command(const Command& command, Logger& logger);
 int describe_command(const Command& command, Logger& logger);

@@ -6,6 +6,7 @@
 #include "catalog_file.h"
 #include "commands/commands.h"
 #include "commands/common.h"
+#include "commands/dry_run.h"
 #include "config_builder.h"
 #include "exit_codes.h"
 #include "full_refresh.h"
@@ -47,6 +48,7 @@ std::string describe_start(const Command& command, const LoadedPlugin& source, c
 }  // namespace
 
 int run_command(const Command& command, Logger& logger) {
+  if (command.dry_run) return dry_run_command(command, logger);  // reads, plans, moves nothing
   install_stop_handlers();
   CancelFlag& cancel = process_cancel_flag();
 

@@ -88,6 +88,7 @@ ExportApi::~ExportApi() = default;
 
 void ExportApi::with_retries(const std::string& request, const std::function<void()>& attempt) {
   std::chrono::milliseconds waited{0};
+  std::chrono::milliseconds waited_on_refusals{0};  // connect_retry_seconds bounds it
   for (int attempt_number = 1;; ++attempt_number) {
     try {
       attempt();
@@ -110,6 +111,14 @@ void ExportApi::with_retries(const std::string& request, const std::function<voi
       const std::chrono::milliseconds wait =
           server_said ? *failure.retry_after()
                       : policy_.backoff(attempt_number, std::uniform_real_distribution<double>(0.0, 1.0)(random_));
+      if (failure.kind() == FetchFailure::Kind::kRefused) {
+        // Nothing listens there: a server restarting is back in seconds, a wrong port never.
+        if (config_.connect_retry.count() == 0 || waited_on_refusals + wait > config_.connect_retry) {
+          throw give_up("connect_retry_seconds is " + std::to_string(config_.connect_retry.count()) +
+                        "; check base_url's port, or raise connect_retry_seconds if the server is restarting");
+        }
+        waited_on_refusals += wait;
+      }
       if (!budget_.allows(wait)) {
         throw give_up("the next wait of " + seconds_text(wait) + (server_said ? " (Retry-After)" : "") +
                       " would exceed max_total_wait_seconds: " + seconds_text(budget_.spent()) + " of " +

@@ -15,7 +15,8 @@ namespace fullstory {
 class FetchFailure : public std::runtime_error {
  public:
   enum class Kind {
-    kConnection,   // refused, reset, closed early, DNS: ETL_E_IO when retries run out
+    kConnection,   // reset, closed early, a temporary DNS error: ETL_E_IO when retries run out
+    kRefused,      // connection refused: retried only for connect_retry_seconds, then ETL_E_IO
     kTimeout,      // connect or idle timeout: ETL_E_TIMEOUT
     kTruncated,    // the body ended before its end: ETL_E_IO
     kServerError,  // HTTP 5xx (and 408): ETL_E_IO

@@ -10,6 +10,7 @@
 #include "etlhost/plugin.hpp"
 
 #include "bookmark.h"
+#include "bundle_plan.h"
 #include "cancel_watch.h"
 #include "catalog_selection.h"
 #include "events_schema.h"
@@ -17,6 +18,7 @@
 #include "export_api.h"
 #include "fullstory_version.h"
 #include "record_shaper.h"
+#include "source_check.h"
 #include "source_config.h"
 #include "source_identity.h"
 #include "tls_context.h"
@@ -38,6 +40,20 @@ class FullStorySource final : public etl::Source {
   void discover(etl::Emitter& out) override {
     const EventsSchema schema = schema_for({}, {});
     out.schema(kEventsStream, schema.catalog_message());
+  }
+
+  void check() override {
+    const SourceConfig checking = config_for_check(config_);
+    check_export_access(checking, tls_.get(), host_);
+  }
+
+  std::string_view plan(const etl::SyncRequest& request) override {
+    const CatalogSelection selection = read_catalog_selection(request.catalog_json(), kEventsStream);
+    if (!selection.stream_selected) return plan_ = R"({"summary":"stream 'events' is not selected: nothing to do"})";
+    require_api_key(config_);
+    CancelWatch watch(host_);
+    ExportApi api(config_, tls_.get(), host_, watch);
+    return plan_ = plan_bundles(config_, host_, api, parse_bookmark(request.state_json()));
   }
 
   void sync(const etl::SyncRequest& request, etl::Emitter& out) override {
@@ -72,6 +88,7 @@ class FullStorySource final : public etl::Source {
   SourceConfig config_;
   std::unique_ptr<TlsContext> tls_;  // null for plain http
   std::string identity_;             // computed once: the host may ask at any time
+  std::string plan_;                 // plan()'s answer, valid until the next call
 };
 
 }  // namespace

@@ -17,6 +17,9 @@ namespace {
 
 Poco::Timespan timespan(std::chrono::seconds s) { return Poco::Timespan(static_cast<long>(s.count()), 0); }
 
+// The end of every permanent failure's message, so the user knows waiting will not help.
+constexpr const char* kNotRetried = ". Not retried: another attempt cannot fix this";
+
 }  // namespace
 
 HttpClient::HttpClient(BaseUrl base, const TlsContext* tls, Timeouts timeouts, CancelWatch& watch)
@@ -71,10 +74,12 @@ const HttpHead& HttpClient::exchange(const std::string& path, const HeaderList& 
   body_bytes_ = 0;
   started_ = CancelWatch::Clock::now();
   TlsContext::clear_verify_failure();
+  connecting_ = !session_->connected();
   try {
     session_->sendRequest(request);  // connects and handshakes when needed (connect_timeout bounds it)
     watch_.arm(session_->socket().impl()->sockfd(), started_ + timeouts_.request);
     response_ = Poco::Net::HTTPResponse();
+    connecting_ = false;
     body_ = &session_->receiveResponse(response_);
   } catch (...) {
     throw_failure("connecting or waiting for the response");
@@ -166,6 +171,8 @@ void HttpClient::throw_failure(const char* phase) {
   if (watch_.deadline_passed()) throw_deadline_passed(phase);
   const std::string where = std::string(phase) + " (" + base_.text() + ")";
   const std::string verify_failure = TlsContext::last_verify_failure();
+  const bool handshake = connecting_;
+  connecting_ = false;
   close();
   try {
     throw;
@@ -176,18 +183,44 @@ void HttpClient::throw_failure(const char* phase) {
       throw etl::Error(ETL_E_IO, "the TLS certificate of " + base_.host + " did not verify against " +
                                      (tls_ ? tls_->trust_description() : std::string("the CA store")) + " (" +
                                      (verify_failure.empty() ? e.displayText() : verify_failure) +
-                                     "); if the server uses a private CA, set ca_file to its PEM bundle");
+                                     "); if the server uses a private CA, set ca_file to its PEM bundle" + kNotRetried);
     }
+    // A server that closes mid-handshake may be restarting; one that answers with something
+    // that is not TLS (a plain http port) or refuses our TLS versions will do so every time.
+    const bool closed = dynamic_cast<const Poco::Net::SSLConnectionUnexpectedlyClosedException*>(&e) != nullptr;
+    if (handshake && !closed) throw tls_handshake_error(e.displayText());
     throw FetchFailure(FetchFailure::Kind::kConnection, "TLS error " + where + ": " + e.displayText());
   } catch (const Poco::TimeoutException&) {
     throw FetchFailure(FetchFailure::Kind::kTimeout, "timed out " + where);
   } catch (const Poco::Net::NoMessageException&) {
     throw FetchFailure(FetchFailure::Kind::kConnection, "the server closed the connection without answering " + where);
+  } catch (const Poco::Net::HostNotFoundException& e) {
+    throw host_not_found_error(e.displayText());
+  } catch (const Poco::Net::NoAddressFoundException& e) {
+    throw host_not_found_error(e.displayText());
+  } catch (const Poco::Net::ConnectionRefusedException& e) {
+    throw FetchFailure(FetchFailure::Kind::kRefused, "connection refused " + where + ": nothing listens on port " +
+                                                         std::to_string(base_.port) + " of " + base_.host);
   } catch (const Poco::Exception& e) {
     throw FetchFailure(FetchFailure::Kind::kConnection, "network error " + where + ": " + e.displayText());
   } catch (const std::ios_base::failure& e) {
     throw FetchFailure(FetchFailure::Kind::kConnection, "I/O error " + where + ": " + e.what());
   }
+}
+
+// Permanent: a name that does not resolve now (EAI_NONAME, not EAI_AGAIN, which Poco
+// reports as a plain DNSException and stays retried) will not resolve in a minute either.
+etl::Error HttpClient::host_not_found_error(const std::string& detail) const {
+  return etl::Error(ETL_E_IO, "base_url " + base_.text() + ": the host name '" + base_.host + "' does not resolve (" +
+                                  detail + "); check base_url (the default is https://export.fullstory.com) and " +
+                                  "this machine's DNS" + kNotRetried);
+}
+
+etl::Error HttpClient::tls_handshake_error(const std::string& detail) const {
+  return etl::Error(ETL_E_IO, "base_url " + base_.text() + ": the TLS handshake with " + base_.host + ":" +
+                                  std::to_string(base_.port) + " failed (" + detail +
+                                  "); if that port speaks plain http, base_url should start with http://, else " +
+                                  "the server accepts no TLS version or cipher OpenSSL offers" + kNotRetried);
 }
 
 }  // namespace fullstory

@@ -3,7 +3,8 @@
 //
 // Turns Poco's exceptions into the plugin's two kinds of failure: FetchFailure (worth
 // another attempt: refused, reset, timed out, cut short) and etl::Error (not worth one:
-// the certificate did not verify). Knows nothing of FullStory; ExportApi does.
+// the host name does not resolve, the TLS handshake or the certificate failed). Knows nothing of FullStory; ExportApi
+// does.
 #pragma once
 
 #include <chrono>
@@ -19,6 +20,7 @@
 
 #include "base_url.h"
 #include "cancel_watch.h"
+#include "etlhost/plugin.hpp"
 #include "tls_context.h"
 
 namespace fullstory {
@@ -68,6 +70,8 @@ class HttpClient {
  private:
   const HttpHead& exchange(const std::string& path, const HeaderList& headers);
   [[noreturn]] void throw_failure(const char* phase);
+  etl::Error host_not_found_error(const std::string& detail) const;
+  etl::Error tls_handshake_error(const std::string& detail) const;
   void extend_deadline(size_t reading);
   [[noreturn]] void throw_deadline_passed(const char* phase);
 
@@ -82,6 +86,7 @@ class HttpClient {
   uint64_t body_bytes_ = 0;
   CancelWatch::Clock::time_point started_;
   uint64_t earning_bytes_per_second_ = 0;
+  bool connecting_ = false;  // sendRequest is opening a connection (TCP connect and TLS handshake)
 };
 
 }  // namespace fullstory

@@ -29,6 +29,7 @@ struct SourceConfig {
   std::string user_agent;
   std::string ca_file;  // empty: the system's CA store
   std::chrono::seconds connect_timeout{};
+  std::chrono::seconds connect_retry{};  // how long a refused connection is retried
   std::chrono::seconds idle_timeout{};
   std::chrono::seconds request_timeout{};
   int max_attempts{};
@@ -81,6 +82,12 @@ inline constexpr etl::ConfigMap kSourceConfig{{
                                                      "Seconds to wait for a TCP/TLS connection.")
         .defaults_to(30)
         .range(1, 3600, "seconds"),
+    etl::integer_key<&SourceConfig::connect_retry>(
+        "connect_retry_seconds",
+        "Seconds of backoff a refused connection is retried for before the request fails (0: not at all; an "
+        "unknown host or a failed TLS handshake is never retried)")
+        .defaults_to(10)
+        .range(0, 86400, "seconds"),
     etl::integer_key<&SourceConfig::idle_timeout>(
         "idle_timeout_seconds", "Seconds a request may go without receiving a byte before it is retried.")
         .defaults_to(300)

@@ -160,7 +160,7 @@ TEST_CASE("config: defaults") {
 }
 
 TEST_CASE("config table: the spec carries each default and range once, reading enforces the range") {
-  CHECK(kSourceConfig.fields().size() == 18);
+  CHECK(kSourceConfig.fields().size() == 19);
   CHECK(std::strcmp(spec_of("event_key").default_json, "\"event_id\"") == 0);
   CHECK(std::strcmp(spec_of("allow_bundle_gaps").default_json, "false") == 0);
   CHECK(std::strcmp(spec_of("request_timeout_seconds").default_json, "300") == 0);
@@ -168,6 +168,7 @@ TEST_CASE("config table: the spec carries each default and range once, reading e
   CHECK(std::strcmp(spec_of("skip_oversized_events").default_json, "false") == 0);
   CHECK(std::strcmp(spec_of("connect_timeout_seconds").default_json, "30") == 0);
   CHECK(std::strcmp(spec_of("connect_timeout_seconds").help, "Seconds to wait for a TCP/TLS connection, 1-3600.") == 0);
+  CHECK(std::strcmp(spec_of("connect_retry_seconds").default_json, "10") == 0);
   CHECK(std::strcmp(spec_of("max_attempts").help, "Attempts per request (first try included), 1-100.") == 0);
   CHECK(std::strcmp(spec_of("downloads_per_minute").default_json, "2") == 0);
   CHECK(std::strcmp(spec_of("base_url").default_json, "\"https://export.fullstory.com\"") == 0);
@@ -186,6 +187,8 @@ TEST_CASE("config table: the spec carries each default and range once, reading e
         "config key 'max_event_bytes': expected an integer from 1024 to 4294967296 (bytes), found 1023");
   CHECK(config_error("{" + key + R"("request_timeout_seconds":0})") ==
         "config key 'request_timeout_seconds': expected an integer from 1 to 86400 (seconds), found 0");
+  CHECK(config_error("{" + key + R"("connect_retry_seconds":-1})") ==
+        "config key 'connect_retry_seconds': expected an integer from 0 to 86400 (seconds), found -1");
   CHECK(config_error("{" + key + R"("max_attempts":101})") ==
         "config key 'max_attempts': expected an integer from 1 to 100, found 101");
   CHECK(config_error("{" + key + R"("downloads_per_minute":601})") ==
@@ -197,6 +200,7 @@ TEST_CASE("config table: the spec carries each default and range once, reading e
   CHECK(read.idle_timeout == std::chrono::seconds(86400));
   CHECK(read.max_attempts == 1);
   CHECK(read.connect_timeout == std::chrono::seconds(30));
+  CHECK(read.connect_retry == std::chrono::seconds(10));
   CHECK(read.retry_max_delay == std::chrono::milliseconds(60000));
   CHECK_FALSE(read.allow_bundle_gaps);
   CHECK(config_from("{" + key + R"("allow_bundle_gaps":true})").allow_bundle_gaps);

@@ -1,0 +1,117 @@
+#include "commands/dry_run.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog_file.h"
+#include "commands/common.h"
+#include "config_builder.h"
+#include "exit_codes.h"
+#include "host_error.h"
+#include "plugin_instance.h"
+#include "plugin_loader.h"
+#include "plugin_search.h"
+#include "signals.h"
+#include "state_store.h"
+
+namespace etlhost {
+
+namespace {
+
+// The state the run would start from: read, never locked, created or written. A missing
+// file is a first run, as for run.
+StoredState read_state_for_plan(const Command& command, const std::string& source, const std::string& sink,
+                                Logger& logger) {
+  if (!command.state_file) return {};
+  struct stat info {};
+  if (::stat(command.state_file->c_str(), &info) != 0) return {};
+  return read_input_state(*command.state_file, source, sink, logger);
+}
+
+std::string text_member(const nlohmann::json& object, const char* key) {
+  const auto found = object.find(key);
+  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+// "  events 9007199254740993: 2023-11-15T00:00:00Z to 2023-11-16T00:00:00Z"
+std::string unit_line(const nlohmann::json& unit) {
+  if (!unit.is_object()) return "  " + unit.dump();
+  std::string line = "  " + text_member(unit, "stream") + " " + text_member(unit, "id");
+  const std::string start = text_member(unit, "start");
+  const std::string end = text_member(unit, "end");
+  if (!start.empty() || !end.empty()) line += ": " + start + " to " + end;
+  return line;
+}
+
+std::string duration_text(double seconds) {
+  char text[48];
+  if (seconds < 120) {
+    std::snprintf(text, sizeof text, "%.0f s", seconds);
+  } else if (seconds < 7200) {
+    std::snprintf(text, sizeof text, "%.0f min", seconds / 60);
+  } else {
+    std::snprintf(text, sizeof text, "%.1f h", seconds / 3600);
+  }
+  return text;
+}
+
+void log_plan(const nlohmann::json& plan, const std::string& source, Logger& logger) {
+  logger.info("dry run: " + source + " plans: " + text_member(plan, "summary"));
+  const auto units = plan.find("units");
+  if (units != plan.end() && units->is_array()) {
+    for (const nlohmann::json& unit : *units) logger.info(unit_line(unit));
+  }
+  const auto estimated = plan.find("estimated_ms");
+  if (estimated != plan.end() && estimated->is_number() && estimated->get<double>() > 0) {
+    logger.info("dry run: expected duration at least " + duration_text(estimated->get<double>() / 1000.0) +
+                " (the source's rate limit)");
+  }
+}
+
+}  // namespace
+
+int dry_run_command(const Command& command, Logger& logger) {
+  install_stop_handlers();
+  CancelFlag& cancel = process_cancel_flag();
+  const auto dirs = default_plugin_search_dirs(command.plugin_path);
+  const auto source_plugin = load_plugin(command.source, PluginKind::kSource, dirs);
+  const auto sink_plugin = load_plugin(command.sink, PluginKind::kSink, dirs);
+  const RoutedSets sets = route_sets(command.sets, source_plugin->name(), sink_plugin->name());
+  const BuiltConfig source_config = build_config(
+      source_plugin->config_fields(),
+      ConfigInputs{source_plugin->name(), "--config", command.config_files, sets.source});
+  const BuiltConfig sink_config = build_config(
+      sink_plugin->config_fields(),
+      ConfigInputs{sink_plugin->name(), "--sink-config", as_list(command.sink_config_file), sets.sink});
+  for (const std::string& secret : source_config.secrets) logger.add_secret(secret);
+  for (const std::string& secret : sink_config.secrets) logger.add_secret(secret);
+  const std::string catalog = command.catalog_file ? read_catalog_file(*command.catalog_file) : std::string();
+  const StoredState stored = read_state_for_plan(command, source_plugin->name(), sink_plugin->name(), logger);
+
+  logger.info("dry run: " + source_plugin->name() + " -> " + sink_plugin->name() + ", from " +
+              (stored.source_state ? "the state in " + *command.state_file : std::string("the source's beginning")));
+  SourceInstance source(source_plugin, source_config.json_text, logger, cancel);
+  std::string plan_text;
+  const CallResult result = source.plan(catalog, stored.source_state.value_or(""), &plan_text);
+  if (cancel.requested()) return exit_code_for_signal(cancel.signal_number());
+  const std::string who = "source '" + source_plugin->name() + "'";
+  if (result.status == ETL_E_NOT_IMPLEMENTED) {
+    throw HostError(exit_code::kSourceFailed, who + " cannot plan a run, so --dry-run is not available for it (" +
+                                                  result.message + "); run without --dry-run");
+  }
+  if (!result.ok()) throw HostError(exit_code::kSourceFailed, who + " failed to plan the run: " + result.describe());
+  const nlohmann::json plan = nlohmann::json::parse(plan_text, nullptr, false);
+  if (!plan.is_object()) {
+    throw HostError(exit_code::kSourceFailed, who + "'s plan() returned no JSON object (plugin.h, plan)");
+  }
+  log_plan(plan, source_plugin->name(), logger);
+  logger.info("dry run: nothing was fetched, no sink was created, the state was not written");
+  if (!write_stdout(plan.dump() + "\n")) return stdout_failure(logger);
+  return exit_code::kOk;
+}
+
+}  // namespace etlhost

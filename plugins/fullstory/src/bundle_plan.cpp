@@ -1,0 +1,64 @@
+#include "bundle_plan.h"
+
+#include <chrono>
+
+#include <nlohmann/json.hpp>
+
+#include "listing_check.h"
+#include "timestamps.h"
+
+namespace fullstory {
+namespace {
+
+std::string summary_of(uint64_t bundles, int64_t from, int64_t to, const SourceConfig& config, int64_t paced_ms) {
+  if (bundles == 0) return "no new bundles end after " + format_rfc3339_utc(from) + ": nothing to download";
+  std::string text = std::to_string(bundles) + " bundle" + (bundles == 1 ? "" : "s") + " to download, " +
+                     format_rfc3339_utc(from) + " to " + format_rfc3339_utc(to);
+  if (config.downloads_per_minute == 0) return text + " (downloads_per_minute 0: no pacing)";
+  if (paced_ms == 0)
+    return text + ", all within one minute's downloads_per_minute " + std::to_string(config.downloads_per_minute);
+  return text + ", at least " + std::to_string(paced_ms / 1000) + " s at downloads_per_minute " +
+         std::to_string(config.downloads_per_minute);
+}
+
+}  // namespace
+
+int64_t paced_duration_ms(uint64_t bundles, int downloads_per_minute) {
+  if (bundles == 0 || downloads_per_minute <= 0) return 0;
+  return static_cast<int64_t>((bundles - 1) / static_cast<uint64_t>(downloads_per_minute)) * 60'000;
+}
+
+std::string plan_bundles(const SourceConfig& config, const etl::Host& host, ExportApi& api,
+                         const std::optional<Bookmark>& resume) {
+  const int64_t from = resume ? resume->last_bundle_stop : config.start_unix;
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  ListingCheck check(now, config.allow_bundle_gaps, resume ? resume->last_bundle_id : std::nullopt);
+  // As EventsSync: only a delivered bundle's Stop is known to be where the next one starts.
+  bool contiguous = resume.has_value() && !resume->from_tap_fullstory;
+  nlohmann::json units = nlohmann::json::array();
+  int64_t cursor = from;
+  int64_t first_start = from;
+  for (;;) {
+    const ExportPage page = api.list(cursor);
+    if (page.bundles.empty()) break;  // only an empty page proves there is no more
+    for (const std::string& warning : check.check_page(page, cursor, contiguous)) host.warn(warning);
+    for (const BundleRef& bundle : page.bundles) {
+      if (units.empty()) first_start = bundle.start;
+      units.push_back({{"stream", "events"},
+                       {"id", std::to_string(bundle.id)},
+                       {"start", format_rfc3339_utc(bundle.start)},
+                       {"end", format_rfc3339_utc(bundle.stop)}});
+      cursor = bundle.stop;
+      contiguous = true;
+    }
+  }
+  const int64_t paced_ms = paced_duration_ms(units.size(), config.downloads_per_minute);
+  return nlohmann::json{
+      {"summary", summary_of(units.size(), units.empty() ? from : first_start, cursor, config, paced_ms)},
+      {"units", units},
+      {"estimated_ms", paced_ms}}
+      .dump();
+}
+
+}  // namespace fullstory
