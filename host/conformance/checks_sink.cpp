@@ -40,7 +40,7 @@ int run_pipeline(const KitContext& context, const std::shared_ptr<LoadedPlugin>&
   SinkInstance sink(sink_plugin, context.config.json_text, logger, cancel);
   store.emplace(state_path);
   const StoredState stored = store->read(source.name(), sink.name(), logger);
-  Pipeline pipeline(source, sink, &*store, logger, cancel, PipelineOptions{0.0, 0.0, {}, ProgressMode::kOff, {}});
+  Pipeline pipeline(source, sink, &*store, logger, cancel, PipelineOptions{0.0, 0.0, {}, ProgressMode::kOff, {}, {}});
   return pipeline.run("", stored);
 }
 

@@ -500,6 +500,10 @@ std::string Pipeline::states_text() const {
          " committed";
 }
 
+std::string Pipeline::output_text() const {
+  return options_.output_location.empty() ? std::string() : "output in " + options_.output_location + "; ";
+}
+
 void Pipeline::log_summary(const char* verb) {
   const double seconds = elapsed_seconds();
   const uint64_t records = stats_.total_records();
@@ -509,12 +513,12 @@ void Pipeline::log_summary(const char* verb) {
                                        ? ", " + std::to_string(stats_.states_acknowledged) + " acknowledged"
                                        : std::string();
   const std::string states = state_ != nullptr
-                                 ? states_text() + " to " + state_->path()
+                                 ? states_text() + " to " + absolute_path_text(state_->path())
                                  : counted(stats_.states_seen, "state") + " seen" + acknowledged + " (" +
                                        (state_path().empty() ? "no --state" : "none committed: input only") + ")";
   logger_.info(std::string(verb) + ": " + std::to_string(records) + " records (" + stats_.records_by_stream() +
                ") in " + format_duration(seconds) + ", " + rate + " records/s" + progress_.summary_text() + "; " +
-               states + counters_text());
+               output_text() + states + counters_text());
 }
 
 }  // namespace etlhost

@@ -55,6 +55,8 @@ struct PipelineOptions {
   /// --progress and --progress-file (the interval is progress_interval_s).
   ProgressMode progress = ProgressMode::kAuto;
   std::string progress_file;
+  /// Where the sink's output is (its identity's "location"), for the last line; "" unknown.
+  std::string output_location;
 };
 
 class Pipeline {
@@ -152,6 +154,8 @@ class Pipeline {
   std::string counters_text() const;
   /// "3 states committed", or for an acknowledged sink "4 states acknowledged, 3 committed".
   std::string states_text() const;
+  /// "output in LOCATION; " for the last line, or "" when the sink names no location.
+  std::string output_text() const;
   std::string committed_position() const;
   double elapsed_seconds() const;
 

@@ -67,6 +67,11 @@ std::string counted(uint64_t count, const std::string& noun);
 /// Seconds as a short human string: "0.42 s", "12.3 s", "3 min 05 s".
 std::string format_duration(double seconds);
 
+/// `path` made absolute against the working directory, for messages (a relative path means
+/// little in a log read later, or under cron, whose working directory is /); `path` itself
+/// when that fails.
+std::string absolute_path_text(const std::string& path);
+
 /// True when `text` matches [a-z0-9_-]+ (plugin names).
 bool is_plugin_name(std::string_view text);
 /// True when `text` matches [a-z0-9_]+ (config keys).

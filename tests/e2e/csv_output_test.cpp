@@ -132,13 +132,19 @@ TEST_CASE("demo -> csv: a relative output_dir is logged as the absolute path it 
   etltest::TempDir dir;
   etltest::ProcessOptions in_dir;
   in_dir.working_dir = dir.path().string();
-  auto run = e2e::run_etlhost({"run", "demo", "to", "csv", "--set", "demo.records=5", "--set", "csv.output_dir=out"},
-                              in_dir);
+  auto run = e2e::run_etlhost(
+      {"run", "demo", "to", "csv", "--set", "demo.records=5", "--set", "csv.output_dir=out", "--state", "s.json"},
+      in_dir);
   REQUIRE_MESSAGE(run.exit_code == 0, run.describe());
   CHECK_MESSAGE(etltest::contains(run.err, "output_dir is relative, so it is resolved against the working directory " +
                                                dir.path().string() + ": writing into " + dir.file("out")),
                 run.err);
   CHECK_FALSE(etltest::contains(run.err, "WARN"));
+  // The first and the last line name the state file and the output by absolute path.
+  CHECK_MESSAGE(etltest::contains(run.err, "state file " + dir.file("s.json") + " holds no source state yet"), run.err);
+  CHECK_MESSAGE(
+      etltest::contains(run.err, "output in " + dir.file("out") + "; 2 states committed to " + dir.file("s.json")),
+      run.err);
 
   // cron's working directory is '/': the same relative path now means a directory under /.
   etltest::ProcessOptions in_root;

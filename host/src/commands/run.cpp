@@ -19,6 +19,7 @@
 #include "run_identity.h"
 #include "signals.h"
 #include "state_store.h"
+#include "text_util.h"
 
 namespace etlhost {
 
@@ -27,14 +28,15 @@ namespace {
 // Where the run starts from, for the first log line. `path` is the state file ("": none).
 std::string describe_resume(const std::string& path, const StoredState& stored) {
   if (path.empty()) return "no --state: the run starts from scratch and commits nothing";
-  if (!stored.source_state) return "state file " + path + " holds no source state yet: first run";
+  const std::string shown = absolute_path_text(path);
+  if (!stored.source_state) return "state file " + shown + " holds no source state yet: first run";
   switch (stored.format) {
-    case StoredState::Format::kSingerState: return "resuming from the Singer state in " + path;
-    case StoredState::Format::kStateMessage: return "resuming from the Singer STATE message in " + path;
+    case StoredState::Format::kSingerState: return "resuming from the Singer state in " + shown;
+    case StoredState::Format::kStateMessage: return "resuming from the Singer STATE message in " + shown;
     case StoredState::Format::kEnvelope:
     case StoredState::Format::kMissing: break;
   }
-  return "resuming from " + path;
+  return "resuming from " + shown;
 }
 
 std::string describe_start(const Command& command, const LoadedPlugin& source, const LoadedPlugin& sink,
@@ -77,7 +79,7 @@ int run_command(const Command& command, Logger& logger) {
   // 2. The state file: locked for the whole run, then read; or, input only, just read.
   StoredState stored;
   PipelineOptions options{command.checkpoint_interval_s, command.progress_interval_s, "", command.progress,
-                          command.progress_file.value_or("")};
+                          command.progress_file.value_or(""), ""};
   if (command.state_file && command.state_input_only) {
     stored = read_input_state(*command.state_file, source_plugin->name(), sink_plugin->name(), logger);
     options.input_state_path = *command.state_file;
@@ -88,6 +90,7 @@ int run_command(const Command& command, Logger& logger) {
   // Whose state it is (run_identity.h), and --full-refresh (full_refresh.h): before any data moves.
   const RunIdentity identity = query_run_identity(source, sink);
   if (store) store->set_identity(identity.envelope_member());
+  options.output_location = identity.sink_location();
   if (command.full_refresh) {
     stored = begin_full_refresh(store ? &*store : nullptr, source, sink, identity.sink_location(), logger);
   } else if (command.state_file) {
