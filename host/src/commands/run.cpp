@@ -78,8 +78,12 @@ int run_command(const Command& command, Logger& logger) {
 
   // 2. The state file: locked for the whole run, then read; or, input only, just read.
   StoredState stored;
-  PipelineOptions options{command.checkpoint_interval_s, command.progress_interval_s, "", command.progress,
-                          command.progress_file.value_or(""), ""};
+  PipelineOptions options{command.checkpoint_interval_s,
+                          command.progress_interval_s,
+                          "",
+                          command.progress,
+                          command.progress_file.value_or(""),
+                          ""};
   if (command.state_file && command.state_input_only) {
     stored = read_input_state(*command.state_file, source_plugin->name(), sink_plugin->name(), logger);
     options.input_state_path = *command.state_file;
