@@ -5,11 +5,32 @@
 #include <cerrno>
 #include <cstring>
 
+#include "catalog_file.h"
 #include "exit_codes.h"
 #include "fd_write.h"
 #include "host_error.h"
+#include "plugin_search.h"
 
 namespace etlhost {
+
+RunInputs load_run_inputs(const Command& command, Logger& logger) {
+  RunInputs in;
+  const auto dirs = default_plugin_search_dirs(command.plugin_path);
+  in.source_plugin = load_plugin(command.source, PluginKind::kSource, dirs);
+  in.sink_plugin = load_plugin(command.sink, PluginKind::kSink, dirs);
+  const std::string& source = in.source_plugin->name();
+  const std::string& sink = in.sink_plugin->name();
+  const RoutedSets sets = route_sets(command.sets, source, sink);
+  in.source_config = build_config(in.source_plugin->config_fields(),
+                                  ConfigInputs{source, "--config", command.config_files, sets.source});
+  in.sink_config = build_config(in.sink_plugin->config_fields(),
+                                ConfigInputs{sink, "--sink-config", as_list(command.sink_config_file), sets.sink});
+  // Registered before create(): a plugin may log (or fail) with its config in hand.
+  for (const std::string& secret : in.source_config.secrets) logger.add_secret(secret);
+  for (const std::string& secret : in.sink_config.secrets) logger.add_secret(secret);
+  if (command.catalog_file) in.catalog = read_catalog_file(*command.catalog_file);
+  return in;
+}
 
 RoutedSets route_sets(const std::vector<SetArgument>& sets, const std::string& source_name,
                       const std::string& sink_name) {

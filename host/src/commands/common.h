@@ -1,12 +1,14 @@
 // Helpers shared by the commands: routing --set to a plugin, stdout output, tables.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "cli.h"
 #include "config_builder.h"
+#include "plugin_loader.h"
 
 namespace etlhost {
 
@@ -19,6 +21,17 @@ struct RoutedSets {
 /// `sink_name` empty: there is no sink (discover). Throws UsageError for any other target.
 RoutedSets route_sets(const std::vector<SetArgument>& sets, const std::string& source_name,
                       const std::string& sink_name);
+
+/// What `run` and `run --dry-run` load before anything else: both plugins, both configs
+/// validated (their secrets registered with the logger), and the catalog file's text.
+struct RunInputs {
+  std::shared_ptr<LoadedPlugin> source_plugin;
+  std::shared_ptr<LoadedPlugin> sink_plugin;
+  BuiltConfig source_config;
+  BuiltConfig sink_config;
+  std::string catalog;  // "" without --catalog
+};
+RunInputs load_run_inputs(const Command& command, Logger& logger);
 
 /// Writes all of `text` to stdout (fd 1). Returns false on failure, with errno set
 /// (EPIPE when the reader went away).

@@ -7,7 +7,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "catalog_file.h"
 #include "commands/common.h"
 #include "config_builder.h"
 #include "exit_codes.h"
@@ -77,26 +76,16 @@ void log_plan(const nlohmann::json& plan, const std::string& source, Logger& log
 int dry_run_command(const Command& command, Logger& logger) {
   install_stop_handlers();
   CancelFlag& cancel = process_cancel_flag();
-  const auto dirs = default_plugin_search_dirs(command.plugin_path);
-  const auto source_plugin = load_plugin(command.source, PluginKind::kSource, dirs);
-  const auto sink_plugin = load_plugin(command.sink, PluginKind::kSink, dirs);
-  const RoutedSets sets = route_sets(command.sets, source_plugin->name(), sink_plugin->name());
-  const BuiltConfig source_config = build_config(
-      source_plugin->config_fields(),
-      ConfigInputs{source_plugin->name(), "--config", command.config_files, sets.source});
-  const BuiltConfig sink_config = build_config(
-      sink_plugin->config_fields(),
-      ConfigInputs{sink_plugin->name(), "--sink-config", as_list(command.sink_config_file), sets.sink});
-  for (const std::string& secret : source_config.secrets) logger.add_secret(secret);
-  for (const std::string& secret : sink_config.secrets) logger.add_secret(secret);
-  const std::string catalog = command.catalog_file ? read_catalog_file(*command.catalog_file) : std::string();
+  const RunInputs in = load_run_inputs(command, logger);  // the sink's config is checked too
+  const auto& source_plugin = in.source_plugin;
+  const auto& sink_plugin = in.sink_plugin;
   const StoredState stored = read_state_for_plan(command, source_plugin->name(), sink_plugin->name(), logger);
 
   logger.info("dry run: " + source_plugin->name() + " -> " + sink_plugin->name() + ", from " +
               (stored.source_state ? "the state in " + *command.state_file : std::string("the source's beginning")));
-  SourceInstance source(source_plugin, source_config.json_text, logger, cancel);
+  SourceInstance source(source_plugin, in.source_config.json_text, logger, cancel);
   std::string plan_text;
-  const CallResult result = source.plan(catalog, stored.source_state.value_or(""), &plan_text);
+  const CallResult result = source.plan(in.catalog, stored.source_state.value_or(""), &plan_text);
   if (cancel.requested()) return exit_code_for_signal(cancel.signal_number());
   const std::string who = "source '" + source_plugin->name() + "'";
   if (result.status == ETL_E_NOT_IMPLEMENTED) {

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <optional>
 
-#include "catalog_file.h"
 #include "commands/commands.h"
 #include "commands/common.h"
 #include "commands/dry_run.h"
@@ -55,26 +54,14 @@ int run_command(const Command& command, Logger& logger) {
   CancelFlag& cancel = process_cancel_flag();
 
   // 1. Load both plugins, validate both configs, create both instances.
-  const auto dirs = default_plugin_search_dirs(command.plugin_path);
-  const auto source_plugin = load_plugin(command.source, PluginKind::kSource, dirs);
-  const auto sink_plugin = load_plugin(command.sink, PluginKind::kSink, dirs);
-
-  const RoutedSets sets = route_sets(command.sets, source_plugin->name(), sink_plugin->name());
-  const BuiltConfig source_config = build_config(
-      source_plugin->config_fields(),
-      ConfigInputs{source_plugin->name(), "--config", command.config_files, sets.source});
-  const BuiltConfig sink_config = build_config(
-      sink_plugin->config_fields(),
-      ConfigInputs{sink_plugin->name(), "--sink-config", as_list(command.sink_config_file), sets.sink});
-  // Registered before create(): a plugin may log (or fail) with its config in hand.
-  for (const std::string& secret : source_config.secrets) logger.add_secret(secret);
-  for (const std::string& secret : sink_config.secrets) logger.add_secret(secret);
-  const std::string catalog = command.catalog_file ? read_catalog_file(*command.catalog_file) : std::string();
+  const RunInputs in = load_run_inputs(command, logger);
+  const auto& source_plugin = in.source_plugin;
+  const auto& sink_plugin = in.sink_plugin;
 
   // Declared before the instances so the lock is held until both are destroyed.
   std::optional<StateStore> store;
-  SourceInstance source(source_plugin, source_config.json_text, logger, cancel);
-  SinkInstance sink(sink_plugin, sink_config.json_text, logger, cancel);
+  SourceInstance source(source_plugin, in.source_config.json_text, logger, cancel);
+  SinkInstance sink(sink_plugin, in.sink_config.json_text, logger, cancel);
 
   // 2. The state file: locked for the whole run, then read; or, input only, just read.
   StoredState stored;
@@ -105,7 +92,7 @@ int run_command(const Command& command, Logger& logger) {
   // 3-6. Restore, baseline commit, sync, finish.
   Pipeline pipeline(source, sink, store ? &*store : nullptr, logger, cancel, options);
   const auto started_at = std::chrono::system_clock::now();
-  const int code = pipeline.run(catalog, stored);
+  const int code = pipeline.run(in.catalog, stored);
   keep_run_record(command,
                   RunFacts{started_at, std::chrono::system_clock::now(), code, source_plugin->name(),
                            source_plugin->version(), sink_plugin->name(), sink_plugin->version(), pipeline.stats(),
