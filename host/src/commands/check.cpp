@@ -28,15 +28,11 @@ int check_command(const Command& command, Logger& logger) {
   install_stop_handlers();
   CancelFlag& cancel = process_cancel_flag();
 
-  const auto dirs = default_plugin_search_dirs(command.plugin_path);
-  const auto plugin = load_plugin(command.source, PluginKind::kSource, dirs);
-  const RoutedSets sets = route_sets(command.sets, plugin->name(), "");
-  const BuiltConfig config = build_config(plugin->config_fields(),
-                                          ConfigInputs{plugin->name(), "--config", command.config_files, sets.source});
-  for (const std::string& secret : config.secrets) logger.add_secret(secret);
+  const SourceInputs in = load_source_inputs(command, logger, true);
+  const auto& plugin = in.plugin;
 
   const std::string who = "check: " + plugin->name() + " " + plugin->version();
-  SourceInstance source(plugin, config.json_text, logger, cancel);  // a refusal is exit 3
+  SourceInstance source(plugin, in.config.json_text, logger, cancel);  // a refusal is exit 3
   const CallResult result = source.check();
   if (cancel.requested()) {
     logger.warn(std::string("stopped by ") + signal_name(cancel.signal_number()));

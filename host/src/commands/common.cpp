@@ -32,6 +32,17 @@ RunInputs load_run_inputs(const Command& command, Logger& logger) {
   return in;
 }
 
+SourceInputs load_source_inputs(const Command& command, Logger& logger, bool enforce_required) {
+  SourceInputs in;
+  in.plugin = load_plugin(command.source, PluginKind::kSource, default_plugin_search_dirs(command.plugin_path));
+  const RoutedSets sets = route_sets(command.sets, in.plugin->name(), "");
+  ConfigInputs inputs{in.plugin->name(), "--config", command.config_files, sets.source};
+  inputs.enforce_required = enforce_required;
+  in.config = build_config(in.plugin->config_fields(), inputs);
+  for (const std::string& secret : in.config.secrets) logger.add_secret(secret);
+  return in;
+}
+
 RoutedSets route_sets(const std::vector<SetArgument>& sets, const std::string& source_name,
                       const std::string& sink_name) {
   RoutedSets routed;

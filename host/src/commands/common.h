@@ -33,6 +33,14 @@ struct RunInputs {
 };
 RunInputs load_run_inputs(const Command& command, Logger& logger);
 
+/// What a command of one source (discover, check) loads first: the plugin and its config,
+/// validated, secrets registered. `enforce_required` false: required keys may be missing.
+struct SourceInputs {
+  std::shared_ptr<LoadedPlugin> plugin;
+  BuiltConfig config;
+};
+SourceInputs load_source_inputs(const Command& command, Logger& logger, bool enforce_required);
+
 /// Writes all of `text` to stdout (fd 1). Returns false on failure, with errno set
 /// (EPIPE when the reader went away).
 bool write_stdout(std::string_view text);

@@ -83,15 +83,10 @@ int discover_command(const Command& command, Logger& logger) {
   install_stop_handlers();
   CancelFlag& cancel = process_cancel_flag();
 
-  const auto dirs = default_plugin_search_dirs(command.plugin_path);
-  const auto plugin = load_plugin(command.source, PluginKind::kSource, dirs);
-  const RoutedSets sets = route_sets(command.sets, plugin->name(), "");
-  ConfigInputs inputs{plugin->name(), "--config", command.config_files, sets.source};
-  inputs.enforce_required = false;  // a catalog needs no credentials
-  const BuiltConfig config = build_config(plugin->config_fields(), inputs);
-  for (const std::string& secret : config.secrets) logger.add_secret(secret);
+  const SourceInputs in = load_source_inputs(command, logger, false);  // a catalog needs no credentials
+  const auto& plugin = in.plugin;
 
-  SourceInstance source(plugin, config.json_text, logger, cancel);
+  SourceInstance source(plugin, in.config.json_text, logger, cancel);
   if (!source.has_discover()) {
     throw HostError(exit_code::kSourceFailed, "source '" + plugin->name() + "' has no catalog (it has no discover)");
   }

@@ -5,9 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bundle_plan.h"
 #include "bundle_reader.h"
 #include "events_schema.h"
-#include "listing_check.h"
+#include "listing_check.h"  // kAllowedClockSkewSeconds
 #include "timestamps.h"
 
 namespace fullstory {
@@ -63,53 +64,37 @@ std::string unit_json(const BundleRef& bundle, const BundleStats& stats) {
       .dump();
 }
 
-// The pacing floor the host's ETA needs: no bundle takes less than a download slot.
-std::chrono::milliseconds ms_per_bundle(const SourceConfig& config) {
-  return std::chrono::milliseconds(config.downloads_per_minute > 0 ? 60000 / config.downloads_per_minute : 0);
-}
-
 }  // namespace
 
 void EventsSync::run(const std::optional<Bookmark>& resume) {
-  int64_t cursor = resume ? resume->last_bundle_stop : config_.start_unix;
-  host_.info("listing bundles that end after " + format_rfc3339_utc(cursor) + " (from " +
+  host_.info("listing bundles that end after " +
+             format_rfc3339_utc(resume ? resume->last_bundle_stop : config_.start_unix) + " (from " +
              describe_start(config_, resume) + ")");
   const int64_t now =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   if (resume) refuse_future_bookmark(*resume, now);
-  ListingCheck check(now, config_.allow_bundle_gaps, resume ? resume->last_bundle_id : std::nullopt);
-  // A cursor that is a delivered bundle's Stop must be where the next bundle starts. Neither
-  // start_date nor a tap-fullstory state is known to be one (users set the tap's "events"
-  // time by hand to choose where to begin): the first bundle may begin before or after it.
-  bool contiguous = resume.has_value() && !resume->from_tap_fullstory;
-  BundleReader reader(api_, out_, host_, config_, shaper_);
-  uint64_t bundles = 0;
-  uint64_t events = 0;
-  int64_t listed = 0;
-  for (;;) {
-    const ExportPage page = api_.list(cursor);
-    if (page.bundles.empty()) break;  // only an empty page proves there is no more
-    for (const std::string& warning : check.check_page(page, cursor, contiguous)) host_.warn(warning);
-    // Pages are listed as the download goes (a page per 20 bundles), so the total is what
-    // was listed so far; each page raises it (the last plan() call wins).
-    listed += static_cast<int64_t>(page.bundles.size());
-    host_.plan("bundles", listed, ms_per_bundle(config_));
-    for (const BundleRef& bundle : page.bundles) {
-      const BundleStats stats = reader.read(bundle);
-      // The bundle's records are all emitted: the host commits this once the sink has them.
-      out_.state(bookmark_state_json(Bookmark{bundle.stop, bundle.id, false, shaper_.schema().extra_fields()}));
-      cursor = bundle.stop;
-      contiguous = true;
-      ++bundles;
-      events += stats.events;
-      host_.count("bundles", 1);
-      host_.info(bundle_line(bundle, stats));
-      host_.report_unit(unit_json(bundle, stats));
-    }
+  // Everything is listed before the first download (a page is cheap, a download is paced):
+  // the first lines can say how many bundles, which range and how long, and a listing
+  // that contradicts itself stops the run before anything is delivered.
+  const BundleListing listing = list_bundles(config_, host_, api_, resume);
+  if (listing.bundles.empty()) {
+    host_.info("no new bundles: everything that ends before now was delivered already");
+    return;
   }
-  host_.info(bundles == 0 ? "no new bundles: everything that ends before now was delivered already"
-                          : "delivered " + std::to_string(bundles) + " bundles, " + std::to_string(events) +
-                                " events; bookmark now " + format_rfc3339_utc(cursor));
+  host_.info(listing.summary(config_));
+  BundleReader reader(api_, out_, host_, config_, shaper_);
+  uint64_t events = 0;
+  for (const BundleRef& bundle : listing.bundles) {
+    const BundleStats stats = reader.read(bundle);
+    // The bundle's records are all emitted: the host commits this once the sink has them.
+    out_.state(bookmark_state_json(Bookmark{bundle.stop, bundle.id, false, shaper_.schema().extra_fields()}));
+    events += stats.events;
+    host_.count("bundles", 1);
+    host_.info(bundle_line(bundle, stats));
+    host_.report_unit(unit_json(bundle, stats));
+  }
+  host_.info("delivered " + std::to_string(listing.bundles.size()) + " bundles, " + std::to_string(events) +
+             " events; bookmark now " + format_rfc3339_utc(listing.bundles.back().stop));
 }
 
 }  // namespace fullstory
