@@ -74,6 +74,8 @@ class Pipeline {
   const RunStats& stats() const { return stats_; }
   /// The source state committed when the run ended (or restored, if nothing was committed).
   const std::optional<std::string>& committed_state() const { return committed_.state; }
+  /// The sink checkpoint committed with it (csv: each file and its committed length).
+  const std::optional<std::string>& committed_checkpoint() const { return committed_.checkpoint; }
 
   // The receiver of the source's emitter (receiver_emitter.h); the source calls these
   // through emitter_, nothing else should.

@@ -86,7 +86,10 @@ nlohmann::json run_record(const RunFacts& facts) {
           {"waited_ms", work.waiting.count()},
           {"retried_ms", work.retrying.count()},
           {"state_before", recorded_state(facts.state_before)},
-          {"state_after", recorded_state(facts.state_after)}};
+          {"state_after", recorded_state(facts.state_after)},
+          {"output",
+           {{"location", facts.output_location.empty() ? nlohmann::json() : nlohmann::json(facts.output_location)},
+            {"checkpoint", recorded_state(facts.checkpoint_after)}}}};
 }
 
 void keep_run_record(const Command& command, const RunFacts& facts, Logger& logger) {

@@ -38,6 +38,10 @@ struct RunFacts {
   const WorkReport& work;
   std::optional<std::string> state_before;
   std::optional<std::string> state_after;
+  /// Where the output is (the sink identity's location, "" unknown) and the sink checkpoint
+  /// committed last: what the run left downstream.
+  std::string output_location;
+  std::optional<std::string> checkpoint_after;
 };
 
 nlohmann::json run_record(const RunFacts& facts);

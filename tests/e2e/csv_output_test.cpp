@@ -140,6 +140,10 @@ TEST_CASE("demo -> csv: a relative output_dir is logged as the absolute path it 
                                                dir.path().string() + ": writing into " + dir.file("out")),
                 run.err);
   CHECK_FALSE(etltest::contains(run.err, "WARN"));
+  // The run's history record says where the output went and how far it was committed.
+  const auto record = nlohmann::ordered_json::parse(etltest::read_file(dir.file("s.json.history.jsonl")));
+  CHECK(record["output"]["location"] == dir.file("out"));
+  CHECK(etltest::contains(record["output"]["checkpoint"].dump(), "customers.csv"));
   // The first and the last line name the state file and the output by absolute path.
   CHECK_MESSAGE(etltest::contains(run.err, "state file " + dir.file("s.json") + " holds no source state yet"), run.err);
   CHECK_MESSAGE(

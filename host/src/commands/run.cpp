@@ -96,7 +96,8 @@ int run_command(const Command& command, Logger& logger) {
   keep_run_record(command,
                   RunFacts{started_at, std::chrono::system_clock::now(), code, source_plugin->name(),
                            source_plugin->version(), sink_plugin->name(), sink_plugin->version(), pipeline.stats(),
-                           source.services().work(), stored.source_state, pipeline.committed_state()},
+                           source.services().work(), stored.source_state, pipeline.committed_state(),
+                           options.output_location, pipeline.committed_checkpoint()},
                   logger);
   return code;
 }
