@@ -185,15 +185,6 @@ void ProgressDisplay::write_json(const ProgressView& current, const char* kind) 
   write_all(json_fd_, event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
-std::string ProgressDisplay::summary_text() const {
-  const ProgressView current = view();
-  std::string text;
-  if (!current.plan_counter.empty()) {
-    text += "; " + std::to_string(current.plan_done) + "/" + std::to_string(current.plan_total) + " " +
-            current.plan_counter;
-  }
-  if (current.waited_ms >= 500) text += "; waited " + short_duration(current.waited_ms) + " for the API";
-  return text;
-}
+std::string ProgressDisplay::summary_text() const { return summary_part(view()); }
 
 }  // namespace etlhost

@@ -69,12 +69,21 @@ std::string activity_text(const ProgressView& view) {
   return text;
 }
 
+// "3/20 bundles", or "" before a plan.
+std::string done_of_total(const ProgressView& view) {
+  if (view.plan_counter.empty()) return "";
+  return std::to_string(view.plan_done) + "/" + std::to_string(view.plan_total) + " " + view.plan_counter;
+}
+
+// "; waited 1 min 02 s for the API", or "" for under half a second.
+std::string waited_text(const ProgressView& view) {
+  return view.waited_ms >= 500 ? "; waited " + short_duration(view.waited_ms) + " for the API" : "";
+}
+
 // "3/20 bundles, 1200 records, 4.1 MiB, 310 records/s"
 std::string amounts_text(const ProgressView& view, const std::string& records) {
-  std::string text;
-  if (!view.plan_counter.empty()) {
-    text += std::to_string(view.plan_done) + "/" + std::to_string(view.plan_total) + " " + view.plan_counter + ", ";
-  }
+  std::string text = done_of_total(view);
+  if (!text.empty()) text += ", ";
   text += records;
   if (view.bytes) text += ", " + byte_size(*view.bytes);
   return text + ", " + rate_text(view);
@@ -85,7 +94,7 @@ std::string state_text(const ProgressView& view) {
   std::string text;
   const std::string activity = activity_text(view);
   if (!activity.empty()) text += "; " + activity;
-  if (view.waited_ms >= 500) text += "; waited " + short_duration(view.waited_ms) + " for the API";
+  text += waited_text(view);
   const auto eta = eta_ms(view);
   if (!view.plan_counter.empty() && eta) text += "; ETA " + short_duration(*eta);
   return text;
@@ -111,6 +120,11 @@ std::string plan_line(const ProgressView& view) {
             short_duration(view.plan_min_ms_per_unit) + ")";
   }
   return text;
+}
+
+std::string summary_part(const ProgressView& view) {
+  const std::string done = done_of_total(view);
+  return (done.empty() ? "" : "; " + done) + waited_text(view);
 }
 
 nlohmann::json progress_event(const ProgressView& view, const char* kind) {

@@ -51,6 +51,9 @@ std::string plain_line(const ProgressView& view);
 /// The first line once the plan is known: "plan: 20 bundles, about 10 min at the source's
 /// rate limit (at most one per 30 s)".
 std::string plan_line(const ProgressView& view);
+/// What the run's last line adds: "; 20/20 bundles; waited 1 min 02 s for the API", the
+/// parts that apply, or "".
+std::string summary_part(const ProgressView& view);
 /// One --progress json event: {"event": kind, "elapsed_ms", "records", "done", "total", ...}.
 nlohmann::json progress_event(const ProgressView& view, const char* kind);
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bounded_json.h"
 #include "exit_codes.h"
 #include "host_error.h"
 
@@ -14,7 +15,7 @@ std::string canonical_identity(const CallResult& result, const std::string& text
                                int exit_code) {
   if (!result.ok()) throw HostError(exit_code, what + " failed to say what it is (identity()): " + result.describe());
   if (text.empty()) return {};
-  nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+  nlohmann::json value = parse_bounded_or_discarded<nlohmann::json>(text);
   if (!value.is_object()) {
     throw HostError(exit_code, what + "'s identity() returned something that is not a JSON object; it must name "
                                       "where the data comes from or goes as one object (plugin.h)");
@@ -67,7 +68,7 @@ void check_run_identity(const StoredState& stored, const RunIdentity& now, const
                 shown(now.source) + ", sink " + shown(now.sink));
     return;
   }
-  const nlohmann::json recorded = nlohmann::json::parse(*stored.identity, nullptr, false);
+  const auto recorded = parse_bounded_or_discarded<nlohmann::json>(*stored.identity);
   const std::string was_source = recorded_side(recorded, "source");
   const std::string was_sink = recorded_side(recorded, "sink");
   const bool source_differs = !was_source.empty() && !now.source.empty() && was_source != now.source;

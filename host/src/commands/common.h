@@ -48,6 +48,10 @@ bool write_stdout(std::string_view text);
 /// The exit code and message for a failed stdout write: 141 quietly on EPIPE.
 int stdout_failure(Logger& logger);
 
+/// `object[key]` when it is a string, else `fallback` (a record or plan from a file or a
+/// plugin: any member may be missing or of another type).
+std::string string_member(const nlohmann::json& object, const char* key, const std::string& fallback = "");
+
 /// Rows as aligned columns (two spaces apart; the last column is not padded).
 std::string format_table(const std::vector<std::vector<std::string>>& rows);
 

@@ -7,12 +7,10 @@
 
 #include "commands/commands.h"
 #include "commands/common.h"
-#include "config_builder.h"
 #include "exit_codes.h"
 #include "host_error.h"
 #include "plugin_instance.h"
 #include "plugin_loader.h"
-#include "plugin_search.h"
 #include "protocol.h"
 #include "receiver_emitter.h"
 #include "signals.h"

@@ -7,13 +7,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bounded_json.h"
 #include "commands/common.h"
-#include "config_builder.h"
 #include "exit_codes.h"
 #include "host_error.h"
 #include "plugin_instance.h"
 #include "plugin_loader.h"
-#include "plugin_search.h"
 #include "signals.h"
 #include "state_store.h"
 
@@ -31,17 +30,12 @@ StoredState read_state_for_plan(const Command& command, const std::string& sourc
   return read_input_state(*command.state_file, source, sink, logger);
 }
 
-std::string text_member(const nlohmann::json& object, const char* key) {
-  const auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
 // "  events 9007199254740993: 2023-11-15T00:00:00Z to 2023-11-16T00:00:00Z"
 std::string unit_line(const nlohmann::json& unit) {
   if (!unit.is_object()) return "  " + unit.dump();
-  std::string line = "  " + text_member(unit, "stream") + " " + text_member(unit, "id");
-  const std::string start = text_member(unit, "start");
-  const std::string end = text_member(unit, "end");
+  std::string line = "  " + string_member(unit, "stream") + " " + string_member(unit, "id");
+  const std::string start = string_member(unit, "start");
+  const std::string end = string_member(unit, "end");
   if (!start.empty() || !end.empty()) line += ": " + start + " to " + end;
   return line;
 }
@@ -59,15 +53,15 @@ std::string duration_text(double seconds) {
 }
 
 void log_plan(const nlohmann::json& plan, const std::string& source, Logger& logger) {
-  logger.info("dry run: " + source + " plans: " + text_member(plan, "summary"));
+  logger.info("dry run: " + source + " plans: " + string_member(plan, "summary"));
   const auto units = plan.find("units");
   if (units != plan.end() && units->is_array()) {
     for (const nlohmann::json& unit : *units) logger.info(unit_line(unit));
   }
   const auto estimated = plan.find("estimated_ms");
-  if (estimated != plan.end() && estimated->is_number() && estimated->get<double>() > 0) {
-    logger.info("dry run: expected duration at least " + duration_text(estimated->get<double>() / 1000.0) +
-                " (the source's rate limit)");
+  if (estimated != plan.end() && estimated->is_number_integer() && estimated->get<int64_t>() > 0) {
+    logger.info("dry run: expected duration at least " +
+                duration_text(static_cast<double>(estimated->get<int64_t>()) / 1000.0) + " (the source's rate limit)");
   }
 }
 
@@ -93,7 +87,7 @@ int dry_run_command(const Command& command, Logger& logger) {
                                                   result.message + "); run without --dry-run");
   }
   if (!result.ok()) throw HostError(exit_code::kSourceFailed, who + " failed to plan the run: " + result.describe());
-  const nlohmann::json plan = nlohmann::json::parse(plan_text, nullptr, false);
+  const auto plan = parse_bounded_or_discarded<nlohmann::json>(plan_text);
   if (!plan.is_object()) {
     throw HostError(exit_code::kSourceFailed, who + "'s plan() returned no JSON object (plugin.h, plan)");
   }

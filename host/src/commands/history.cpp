@@ -18,11 +18,6 @@ int64_t number_or_zero(const nlohmann::json& record, const char* key) {
   return it != record.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
 }
 
-std::string text_or(const nlohmann::json& record, const char* key, const char* fallback) {
-  const auto it = record.find(key);
-  return it != record.end() && it->is_string() ? it->get<std::string>() : fallback;
-}
-
 uint64_t total_records(const nlohmann::json& record) {
   uint64_t total = 0;
   const auto it = record.find("records");
@@ -35,13 +30,15 @@ uint64_t total_records(const nlohmann::json& record) {
 
 std::vector<std::string> table_row(const nlohmann::json& record) {
   const auto units = record.find("units");
-  const size_t bundles = units != record.end() && units->is_array() ? units->size() : 0;
+  // The record keeps a bounded number of units and counts the rest (work_report.h).
+  const int64_t kept = units != record.end() && units->is_array() ? static_cast<int64_t>(units->size()) : 0;
+  const int64_t all_units = kept + number_or_zero(record, "units_dropped");
   const int64_t waited = number_or_zero(record, "waited_ms") + number_or_zero(record, "retried_ms");
-  return {text_or(record, "started_at", "?"),
+  return {string_member(record, "started_at", "?"),
           short_duration(number_or_zero(record, "duration_ms")),
-          text_or(record, "outcome", "?") + " (" + std::to_string(number_or_zero(record, "exit_code")) + ")",
+          string_member(record, "outcome", "?") + " (" + std::to_string(number_or_zero(record, "exit_code")) + ")",
           std::to_string(total_records(record)),
-          std::to_string(bundles),
+          std::to_string(all_units),
           short_duration(waited)};
 }
 

@@ -54,11 +54,11 @@ void refuse_future_bookmark(const Bookmark& resume, int64_t now) {
 // The bundle's entry in the run record (etlhost history, --report).
 std::string unit_json(const BundleRef& bundle, const BundleStats& stats) {
   return nlohmann::json{{"stream", kEventsStream},
-                        {"id", std::to_string(bundle.id)},  // > 2^53: a string, never a double
-                        {"from", format_rfc3339_utc(bundle.start)},
-                        {"to", format_rfc3339_utc(bundle.stop)},
+                        {"id", std::to_string(bundle.id)},            // > 2^53: a string, never a double
+                        {"start", format_rfc3339_utc(bundle.start)},  // plugin.h's report_unit names
+                        {"end", format_rfc3339_utc(bundle.stop)},
                         {"bytes", stats.bytes},
-                        {"events", stats.events},
+                        {"records", stats.events},
                         {"attempts", stats.attempts},
                         {"wait_ms", stats.wait_ms}}
       .dump();

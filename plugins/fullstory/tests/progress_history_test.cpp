@@ -179,7 +179,7 @@ TEST_CASE("history: every run appends one record, `etlhost history` lists them, 
   CHECK(first["records"]["events"] == 50);
   REQUIRE(first["units"].size() == 2);
   CHECK(first["units"][0]["id"] == std::to_string(bundle_id(0)));
-  CHECK(first["units"][0]["events"] == 30);
+  CHECK(first["units"][0]["records"] == 30);
   CHECK(first["units"][0]["attempts"] == 2);
   CHECK(first["units"][0]["wait_ms"].get<int64_t>() > 0);
   CHECK(first["retried_ms"].get<int64_t>() > 0);
