@@ -35,4 +35,25 @@ std::optional<Bookmark> parse_bookmark(std::string_view state_json);
 /// The STATE text for `bookmark` (always our shape).
 std::string bookmark_state_json(const Bookmark& bookmark);
 
+// Segment Export's STATE (export_api segment_export): per stream, the end of the last window
+// whose records are durable, and the fields declared beyond the documented ones:
+//   {"bookmarks":{"events":{"window_end":"2024-01-01T01:00:00Z","fields":[...]},
+//                 "individuals":{"window_end":"2024-01-01T01:00:00Z"}}}
+// A Data Export state (ours or tap-fullstory's) is accepted for events: its bundle Stop is
+// where the first window starts, so switching APIs neither repeats nor skips an event.
+struct WindowBookmark {
+  int64_t window_end = 0;  // Unix seconds
+  std::vector<ExtraField> fields;
+  bool from_bundles = false;  // taken over from a Data Export state
+};
+
+struct WindowState {
+  std::optional<WindowBookmark> events;
+  std::optional<WindowBookmark> individuals;
+};
+
+/// Throws etl::Error(ETL_E_INVALID_STATE) describing the accepted shapes.
+WindowState parse_window_state(std::string_view state_json);
+std::string window_state_json(const WindowState& state);
+
 }  // namespace fullstory

@@ -39,8 +39,7 @@ BundleListing list_bundles(const SourceConfig& config, const etl::Host& host, Ex
                            const std::optional<Bookmark>& resume) {
   BundleListing listing;
   listing.from = resume ? resume->last_bundle_stop : config.start_unix;
-  const int64_t now =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t now = unix_now();
   ListingCheck check(now, config.allow_bundle_gaps, resume ? resume->last_bundle_id : std::nullopt);
   // A cursor that is a delivered bundle's Stop must be where the next bundle starts. Neither
   // start_date nor a tap-fullstory state is known to be one (users set the tap's "events"

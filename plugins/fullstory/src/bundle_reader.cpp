@@ -8,40 +8,55 @@
 
 namespace fullstory {
 
-BundleReader::BundleReader(ExportApi& api, etl::Emitter& out, const etl::Host& host, const SourceConfig& config,
-                           RecordShaper& shaper)
-    : api_(api),
-      out_(out),
+std::string BodyUnit::what() const {
+  return label + " (" + format_rfc3339_utc(start) + " to " + format_rfc3339_utc(stop) + ")";
+}
+
+BodyUnit bundle_unit(const BundleRef& bundle, ExportApi& api) {
+  BodyUnit unit;
+  unit.label = "bundle " + std::to_string(bundle.id);
+  unit.noun = "bundle";
+  unit.start = bundle.start;
+  unit.stop = bundle.stop;
+  unit.key_id = bundle.id;
+  unit.stream = kEventsStream;
+  unit.download = [&api, bundle](BodyConsumer& consumer) {
+    api.download(bundle, consumer);
+    return api.last_download_attempts();
+  };
+  unit.waited = [&api] { return api.waited(); };
+  return unit;
+}
+
+BundleReader::BundleReader(etl::Emitter& out, const etl::Host& host, const SourceConfig& config, RecordShaper& shaper)
+    : out_(out),
       host_(host),
       config_(config),
       splitter_(*this, static_cast<size_t>(config.max_event_bytes)),
       decoder_(splitter_),
       shaper_(shaper) {}
 
-BundleStats BundleReader::read(const BundleRef& bundle) {
-  bundle_ = bundle;
+BundleStats BundleReader::read(const BodyUnit& unit) {
+  unit_ = &unit;
   stats_ = BundleStats();
   guard_.reset();
   const auto started = std::chrono::steady_clock::now();
   time_extracted_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
-  const std::chrono::milliseconds waited_before = api_.waited();
-  api_.download(bundle, *this);
-  stats_.attempts = api_.last_download_attempts();
+  const std::chrono::milliseconds waited_before = unit.waited();
+  stats_.attempts = unit.download(*this);
   stats_.events = guard_.emitted() - stats_.skipped;
   stats_.gzip_layers = decoder_.gzip_layers();
-  const std::chrono::milliseconds waited = api_.waited() - waited_before;
+  const std::chrono::milliseconds waited = unit.waited() - waited_before;
   stats_.wait_ms = waited.count();
   stats_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started - waited).count();
   return stats_;
 }
 
 void BundleReader::malformed(const std::string& problem) const {
-  throw etl::Error(ETL_E_INVALID_DATA, "bundle " + std::to_string(bundle_.id) + " (" +
-                                           format_rfc3339_utc(bundle_.start) + " to " +
-                                           format_rfc3339_utc(bundle_.stop) + ") is malformed: " + problem +
-                                           ". No state was saved for this bundle; the next run downloads it again");
+  throw etl::Error(ETL_E_INVALID_DATA, unit_->what() + " is malformed: " + problem + ". No state was saved for this " +
+                                           unit_->noun + "; the next run downloads it again");
 }
 
 void BundleReader::begin_attempt() {
@@ -59,7 +74,7 @@ void BundleReader::consume(const char* data, size_t size) {
   } catch (const SplitError& e) {
     malformed("invalid JSON at byte offset " + std::to_string(e.offset()) + " of the decompressed body: " + e.what());
   } catch (const BundleChangedError& e) {
-    throw etl::Error(ETL_E_INVALID_DATA, "bundle " + std::to_string(bundle_.id) + ": " + e.what());
+    throw etl::Error(ETL_E_INVALID_DATA, unit_->label + ": " + e.what());
   }
 }
 
@@ -85,7 +100,7 @@ void BundleReader::end_of_body(bool length_verified) {
     malformed("invalid JSON at byte offset " + std::to_string(e.offset()) + " of the decompressed body: " + e.what() +
               (e.kind() == SplitError::Kind::kIncomplete ? " although the body arrived whole" : ""));
   } catch (const BundleChangedError& e) {
-    throw etl::Error(ETL_E_INVALID_DATA, "bundle " + std::to_string(bundle_.id) + ": " + e.what());
+    throw etl::Error(ETL_E_INVALID_DATA, unit_->label + ": " + e.what());
   }
 }
 
@@ -98,19 +113,18 @@ void BundleReader::element(std::string_view json) {
   if (!guard_.admit(json)) return;  // emitted by an earlier attempt (and verified)
   shaper_.begin_event();
   if (auto problem = validator_.problem(json, &shaper_)) malformed(where_event() + " is " + *problem);
-  if (shaper_.schema().take_change()) out_.schema(kEventsStream, shaper_.schema().message());
+  if (shaper_.schema().take_change()) out_.schema(unit_->stream, shaper_.schema().message());
   // The guard counts every event of the bundle so far, skipped ones too: this one's position.
   const uint64_t position = guard_.emitted() - 1;
-  out_.record(kEventsStream, shaper_.shape(json, bundle_.id, position), time_extracted_ms_);
+  out_.record(unit_->stream, shaper_.shape(json, unit_->key_id, position), time_extracted_ms_);
 }
 
 void BundleReader::oversized_element(uint64_t bytes) {
   // The guard counts a skipped event like an emitted one, by its size: a retried download
   // then passes over it again silently, and the events after it keep their places.
   if (!guard_.admit("oversized event of " + std::to_string(bytes) + " bytes")) return;
-  const std::string what = "bundle " + std::to_string(bundle_.id) + " " + where_event() + " is " +
-                           std::to_string(bytes) + " bytes, over max_event_bytes (" +
-                           std::to_string(config_.max_event_bytes) + ")";
+  const std::string what = unit_->label + " " + where_event() + " is " + std::to_string(bytes) +
+                           " bytes, over max_event_bytes (" + std::to_string(config_.max_event_bytes) + ")";
   if (!config_.skip_oversized_events) {
     throw etl::Error(ETL_E_INVALID_DATA, what + ". No state was saved for this bundle. To go on without the event, set "
                                                 "skip_oversized_events to true; to keep it, raise max_event_bytes "

@@ -7,7 +7,9 @@
 // the ReplayGuard makes sure the retry emits only what the first attempt did not.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "body_decoder.h"
@@ -31,18 +33,36 @@ struct BundleStats {
   int64_t wait_ms = 0;  // pacing and retry waits during this bundle
 };
 
+/// One unit of download: a Data Export bundle or a Segment Export window, and how to fetch it.
+struct BodyUnit {
+  std::string label;  // "bundle 9007199254740993", "events window": messages start with it
+  std::string noun;   // "bundle", "window": "No state was saved for this <noun>"
+  int64_t start = 0;  // Unix seconds, for messages
+  int64_t stop = 0;
+  int64_t key_id = 0;       // the record key's first part: the bundle Id, or the window start
+  const char* stream = "";  // the records' stream
+  /// Streams the body into the consumer, retrying as needed; returns the requests it made.
+  std::function<int(BodyConsumer&)> download;
+  /// The API's total wait so far (pacing and retry backoff), to tell the unit's own time.
+  std::function<std::chrono::milliseconds()> waited;
+
+  /// "bundle 9007199254740993 (2023-11-15T00:00:00Z to 2023-11-16T00:00:00Z)".
+  std::string what() const;
+};
+
+/// A Data Export bundle as a BodyUnit of stream `events`.
+BodyUnit bundle_unit(const BundleRef& bundle, ExportApi& api);
+
 class BundleReader final : private BodyConsumer, private ElementSink {
  public:
   /// `config` (max_event_bytes, skip_oversized_events), `host` (warnings, counters) and
   /// `shaper` (key, selection, schema growth) must outlive the reader.
-  BundleReader(ExportApi& api, etl::Emitter& out, const etl::Host& host, const SourceConfig& config,
-               RecordShaper& shaper);
+  BundleReader(etl::Emitter& out, const etl::Host& host, const SourceConfig& config, RecordShaper& shaper);
 
-  /// Emits every event of `bundle` as a RECORD of stream "events" (no STATE), each after
-  /// the SCHEMA that declares its fields when one of them is new. Throws
-  /// etl::Error: ETL_E_INVALID_DATA for a malformed or changed bundle, or the code of an
-  /// exhausted retry budget.
-  BundleStats read(const BundleRef& bundle);
+  /// Emits every event of `unit` as a RECORD of its stream (no STATE), each after the
+  /// SCHEMA that declares its fields when one of them is new. Throws etl::Error:
+  /// ETL_E_INVALID_DATA for a malformed or changed body, or the code of an exhausted retry budget.
+  BundleStats read(const BodyUnit& unit);
 
  private:
   void begin_attempt() override;
@@ -53,7 +73,6 @@ class BundleReader final : private BodyConsumer, private ElementSink {
   std::string where_event() const;
   [[noreturn]] void malformed(const std::string& problem) const;
 
-  ExportApi& api_;
   etl::Emitter& out_;
   const etl::Host& host_;
   const SourceConfig& config_;
@@ -62,7 +81,7 @@ class BundleReader final : private BodyConsumer, private ElementSink {
   EventValidator validator_;
   ReplayGuard guard_;
   RecordShaper& shaper_;
-  BundleRef bundle_;
+  const BodyUnit* unit_ = nullptr;
   BundleStats stats_;
   int64_t time_extracted_ms_ = 0;
 };

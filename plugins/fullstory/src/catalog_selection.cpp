@@ -67,9 +67,12 @@ void read_item(const json& item, const std::string& where, CatalogSelection& out
 
 }  // namespace
 
-CatalogSelection read_catalog_selection(std::string_view catalog_json, std::string_view stream) {
+CatalogSelection read_catalog_selection(std::string_view catalog_json, std::string_view stream,
+                                        bool selected_without_catalog) {
   CatalogSelection selection;
+  selection.stream_selected = selected_without_catalog;
   if (catalog_json.empty()) return selection;
+  selection.stream_selected = true;
   // nlohmann parses without recursion; nothing below descends more than three levels.
   const json catalog = json::parse(catalog_json.begin(), catalog_json.end(), nullptr, false);
   if (!catalog.is_object()) refuse("the document", "is not a JSON object");

@@ -18,8 +18,10 @@ struct CatalogSelection {
   std::set<std::string> deselected_properties;
 };
 
-/// `catalog_json` empty: everything selected. Throws etl::Error(ETL_E_INVALID_STATE) naming
-/// the entry for a catalog whose shape it cannot read.
-CatalogSelection read_catalog_selection(std::string_view catalog_json, std::string_view stream);
+/// `catalog_json` empty: every property selected, and the stream when
+/// `selected_without_catalog` (an opt-in stream, such as individuals, passes false). Throws
+/// etl::Error(ETL_E_INVALID_STATE) naming the entry for a catalog whose shape it cannot read.
+CatalogSelection read_catalog_selection(std::string_view catalog_json, std::string_view stream,
+                                        bool selected_without_catalog = true);
 
 }  // namespace fullstory

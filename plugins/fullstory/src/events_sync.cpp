@@ -70,8 +70,7 @@ void EventsSync::run(const std::optional<Bookmark>& resume) {
   host_.info("listing bundles that end after " +
              format_rfc3339_utc(resume ? resume->last_bundle_stop : config_.start_unix) + " (from " +
              describe_start(config_, resume) + ")");
-  const int64_t now =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t now = unix_now();
   if (resume) refuse_future_bookmark(*resume, now);
   // Everything is listed before the first download (a page is cheap, a download is paced):
   // the first lines can say how many bundles, which range and how long, and a listing
@@ -82,10 +81,10 @@ void EventsSync::run(const std::optional<Bookmark>& resume) {
     return;
   }
   host_.info(listing.summary(config_));
-  BundleReader reader(api_, out_, host_, config_, shaper_);
+  BundleReader reader(out_, host_, config_, shaper_);
   uint64_t events = 0;
   for (const BundleRef& bundle : listing.bundles) {
-    const BundleStats stats = reader.read(bundle);
+    const BundleStats stats = reader.read(bundle_unit(bundle, api_));
     // The bundle's records are all emitted: the host commits this once the sink has them.
     out_.state(bookmark_state_json(Bookmark{bundle.stop, bundle.id, false, shaper_.schema().extra_fields()}));
     events += stats.events;

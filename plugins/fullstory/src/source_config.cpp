@@ -1,5 +1,6 @@
 #include "source_config.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -72,8 +73,31 @@ int64_t read_start_date(const etl::Config& config, int64_t now_unix, SourceConfi
   return *start;
 }
 
-BaseUrl read_base_url(const etl::Config& config) {
-  const std::string text = config.string("base_url");
+ExportApiKind read_export_api(const etl::Config& config) {
+  const std::string text = config.string("export_api");
+  if (text == "data_export") return ExportApiKind::kDataExport;
+  if (text == "segment_export") return ExportApiKind::kSegmentExport;
+  reject("export_api", "\"data_export\" (the legacy bundles) or \"segment_export\" (Segment Export)", in_quotes(text));
+}
+
+// Unset, it follows the API, and for Segment Export the key's data center: FullStory's
+// keys start with it ("eu1.<...>"), and EU accounts are served by api.eu1.fullstory.com.
+std::string default_base_url(const SourceConfig& out, std::string& origin) {
+  if (out.export_api == ExportApiKind::kDataExport) {
+    origin = "the default for export_api data_export";
+    return kDataExportRoot;
+  }
+  if (out.api_key.rfind("eu1.", 0) == 0) {
+    origin = "derived from the api_key's eu1. prefix (an EU account); set base_url to override";
+    return kEuApiRoot;
+  }
+  origin = "the default for export_api segment_export";
+  return kApiRoot;
+}
+
+BaseUrl read_base_url(const etl::Config& config, SourceConfig& out) {
+  const std::string text = config.has("base_url") ? config.string("base_url")
+                                                  : default_base_url(out, out.base_url_origin);
   std::string problem;
   auto url = parse_base_url(text, problem);
   if (!url) {
@@ -133,6 +157,49 @@ std::string read_key_field(const etl::Config& config) {
   return name;
 }
 
+// A segment id goes into a JSON body, and into messages: printable, bounded.
+std::string read_segment_id(const etl::Config& config) {
+  const std::string id = config.string("segment_id");
+  const bool printable = std::all_of(id.begin(), id.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte > 0x20 && byte != 0x7f;
+  });
+  if (id.empty() || id.size() > 256 || !printable) {
+    reject("segment_id",
+           "a FullStory segment id (\"everyone\", or the id in the segment's URL) of 1 to 256 "
+           "printable characters",
+           id.empty() ? std::string("an empty string") : in_quotes(id));
+  }
+  return id;
+}
+
+// Windows are aligned to UTC midnight, so a window never straddles two days.
+void check_window(const SourceConfig& out) {
+  if (1440 % out.window.count() != 0) {
+    reject("export_window_minutes", "a length that divides a day (15, 20, 30, 60, 120, 180, 240, 360, 480, 720, 1440)",
+           std::to_string(out.window.count()));
+  }
+}
+
+std::vector<std::string> read_export_fields(const etl::Config& config) {
+  if (!config.has("export_fields")) return {};
+  const nlohmann::json& list = config.json().at("export_fields");
+  constexpr size_t kMaxFields = 2000;
+  if (!list.is_array() || list.empty() || list.size() > kMaxFields) {
+    reject("export_fields", "a non-empty array of at most 2000 field names", "something else");
+  }
+  std::vector<std::string> fields;
+  for (const auto& name : list) {
+    if (!name.is_string() || name.get_ref<const std::string&>().empty() ||
+        name.get_ref<const std::string&>().size() > 512) {
+      reject("export_fields", "field names (strings of 1 to 512 bytes) such as \"EventStart\" or \"user_*\"",
+             "an element that is not one");
+    }
+    fields.push_back(name.get<std::string>());
+  }
+  return fields;
+}
+
 std::vector<ExtraField> read_custom_fields(const etl::Config& config) {
   if (!config.has("custom_fields")) return {};
   return read_extra_fields(config.json().at("custom_fields"), "config key 'custom_fields'", ETL_E_INVALID_ARGUMENT,
@@ -146,12 +213,16 @@ SourceConfig read_source_config(const etl::Config& config, std::chrono::system_c
   SourceConfig out = kSourceConfig.read(config);
   out.api_key = read_api_key(config);
   out.start_unix = read_start_date(config, now_unix, out);
-  out.base_url = read_base_url(config);
+  out.export_api = read_export_api(config);
+  out.base_url = read_base_url(config, out);
   out.user_agent = read_user_agent(config);
   out.ca_file = read_ca_file(config);
   out.retry_max_delay = read_retry_max_delay(config, out.retry_base_delay);
   out.key_field = read_key_field(config);
   out.custom_fields = read_custom_fields(config);
+  out.segment_id = read_segment_id(config);
+  check_window(out);
+  out.export_fields = read_export_fields(config);
   return out;
 }
 

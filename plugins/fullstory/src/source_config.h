@@ -14,6 +14,7 @@
 
 #include "base_url.h"
 #include "etlhost/plugin.hpp"
+#include "export_api_kind.h"
 #include "field_types.h"
 #include "fullstory_version.h"
 
@@ -25,7 +26,9 @@ struct SourceConfig {
   int64_t start_unix = 0;  // from start_date: list bundles whose Stop is after this
   bool start_date_defaulted = false;
   bool start_date_without_offset = false;  // "2024-01-01T00:00:00": read as UTC
+  ExportApiKind export_api{};
   BaseUrl base_url;
+  std::string base_url_origin;  // why this base_url: "" when set, else "the default ..." (logged)
   std::string user_agent;
   std::string ca_file;  // empty: the system's CA store
   std::chrono::seconds connect_timeout{};
@@ -42,7 +45,21 @@ struct SourceConfig {
   bool skip_oversized_events{};
   std::string key_field;                  // from event_key; empty: no key (Stitch's shape)
   std::vector<ExtraField> custom_fields;  // declared from the first SCHEMA on
+  // Segment Export only (export_api segment_export); see segment_sync.h.
+  std::string segment_id;
+  std::chrono::minutes window{};          // export_window_minutes: divides a day
+  std::chrono::minutes settle{};          // settle_minutes: a window is exported once it ended this long ago
+  int64_t max_windows_per_run{};          // 0: every settled window
+  int exports_in_flight{};                // created ahead of the one downloading, that one included
+  std::chrono::minutes export_timeout{};  // longest an export may stay PENDING
+  bool legacy_field_names{};
+  std::vector<std::string> export_fields;  // empty: every field
 };
+
+/// The roots base_url defaults to, per export_api (and an eu1. key for Segment Export).
+inline constexpr const char* kDataExportRoot = "https://export.fullstory.com";
+inline constexpr const char* kApiRoot = "https://api.fullstory.com";
+inline constexpr const char* kEuApiRoot = "https://api.eu1.fullstory.com";
 
 /// event_key's value for Stitch's keyless shape.
 inline constexpr const char* kNoEventKey = "none";
@@ -71,8 +88,15 @@ inline constexpr etl::ConfigMap kSourceConfig{{
     etl::custom_key<SourceConfig>(ETL_CONFIG_STRING, "start_date",
                                   "First run only: export bundles that end after this RFC 3339 date or date-time. "
                                   "Default: one year before now (Stitch's historical sync)."),
-    etl::custom_key<SourceConfig>(ETL_CONFIG_STRING, "base_url", "Data Export API root, http(s)://host[:port][/path].")
-        .defaults_to("https://export.fullstory.com"),
+    etl::custom_key<SourceConfig>(
+        ETL_CONFIG_STRING, "export_api",
+        "Which API the events stream comes from: \"data_export\" (the legacy bundles, needs the Data Export Pack) or "
+        "\"segment_export\" (Segment Export, every plan).")
+        .defaults_to("data_export"),
+    etl::custom_key<SourceConfig>(
+        ETL_CONFIG_STRING, "base_url",
+        "API root, http(s)://host[:port][/path]. Default: https://export.fullstory.com for data_export; "
+        "https://api.fullstory.com for segment_export (https://api.eu1.fullstory.com for an eu1. key)."),
     etl::custom_key<SourceConfig>(ETL_CONFIG_STRING, "user_agent", "User-Agent header of every request.")
         .defaults_to("etlhost-fullstory/" ETL_FULLSTORY_VERSION),
     etl::custom_key<SourceConfig>(
@@ -142,6 +166,43 @@ inline constexpr etl::ConfigMap kSourceConfig{{
         "Fields to declare in the schema from the first SCHEMA on, beyond the documented ones: custom variable "
         "names (typed by suffix) or {\"name\":..,\"type\":[\"string\",..]}. Others are declared when first "
         "seen."),
+    etl::custom_key<SourceConfig>(ETL_CONFIG_STRING, "segment_id",
+                                  "segment_export: the segment whose events are exported (\"everyone\": all).")
+        .defaults_to("everyone"),
+    etl::integer_key<&SourceConfig::window>(
+        "export_window_minutes",
+        "segment_export: the length of one export window in minutes, aligned to UTC midnight; must divide 1440.")
+        .defaults_to(60)
+        .range(15, 1440, "minutes"),
+    etl::integer_key<&SourceConfig::settle>(
+        "settle_minutes",
+        "segment_export: a window is exported once it ended this many minutes ago (FullStory advises 24 h for "
+        "settled data).")
+        .defaults_to(1440)
+        .range(0, 43200, "minutes"),
+    etl::integer_key<&SourceConfig::max_windows_per_run>(
+        "max_windows_per_run", "segment_export: the most windows one run exports (0: every settled window).")
+        .defaults_to(0)
+        .range(0, 1'000'000),
+    etl::integer_key<&SourceConfig::exports_in_flight>(
+        "exports_in_flight",
+        "segment_export: exports created ahead while one downloads, so FullStory prepares the next windows "
+        "meanwhile (1: one at a time).")
+        .defaults_to(4)
+        .range(1, 32),
+    etl::integer_key<&SourceConfig::export_timeout>(
+        "export_timeout_minutes", "segment_export: the longest an export may take FullStory to prepare.")
+        .defaults_to(120)
+        .range(1, 1440, "minutes"),
+    etl::boolean_key<&SourceConfig::legacy_field_names>(
+        "legacy_field_names",
+        "segment_export: name fields as Data Export does (PageAgent, EventTargetSelectorTok), so a table loaded "
+        "from data_export keeps its columns.")
+        .defaults_to(false),
+    etl::custom_key<SourceConfig>(
+        ETL_CONFIG_JSON, "export_fields",
+        "segment_export: the fields to export, [\"EventStart\", \"user_*\", ...] (default: all fields and custom "
+        "variables)."),
 }};
 
 /// Reads and checks every key. `now` fixes the default start_date (one year before now,

@@ -132,4 +132,8 @@ std::optional<int64_t> parse_http_date(std::string_view text) {
   return *days * kSecondsPerDay + *in_day;
 }
 
+int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 }  // namespace fullstory

@@ -29,6 +29,9 @@ inline constexpr int64_t kLastRfc3339Second = 253'402'300'799;
 /// value can appear in a message but never round-trip through a state.
 std::string format_rfc3339_utc(int64_t unix_seconds);
 
+/// The system clock's Unix seconds.
+int64_t unix_now();
+
 /// Seconds since the Unix epoch of an HTTP IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT",
 /// the only date form RFC 9110 lets servers send). nullopt otherwise.
 std::optional<int64_t> parse_http_date(std::string_view text);

@@ -11,147 +11,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "csv_table.h"
+#include "e2e_support.h"
 #include "etlhost_bin.h"
-#include "fullstory_support.h"
 #include "process.h"
 
 using namespace fstest;
 using nlohmann::json;
-
-namespace {
-
-using etltest::CsvCell;
-using etltest::CsvRow;
-using etltest::parse_csv;
-
-// The rows of events.csv and of its later generations (events.2.csv, ...: the csv sink starts
-// one when the schema gains a column), in order, each with its file's header.
-std::vector<std::pair<CsvRow, CsvRow>> csv_generations(const std::string& csv_path) {
-  std::vector<std::pair<CsvRow, CsvRow>> rows;
-  const std::string stem = csv_path.substr(0, csv_path.size() - 4);  // without ".csv"
-  std::string path = csv_path;
-  for (int generation = 2; etltest::file_exists(path); path = stem + "." + std::to_string(generation++) + ".csv") {
-    const auto file = parse_csv(read_file(path));
-    REQUIRE(!file.empty());
-    for (size_t r = 1; r < file.size(); ++r) rows.emplace_back(file[0], file[r]);
-  }
-  return rows;
-}
-
-// Checks the csv sink's events.csv (and generations) holds exactly `expected`, value for
-// value: schema columns as text (missing = empty unquoted cell, "" = quoted empty), the
-// event_id key filled, everything else in _extra.
-void check_csv_events(const std::string& csv_path, const std::vector<std::string>& expected) {
-  const auto rows = csv_generations(csv_path);
-  REQUIRE(rows.size() == expected.size());
-  size_t mismatches = 0;
-  for (size_t r = 0; r < rows.size(); ++r) {
-    const json event = json::parse(expected[r]);
-    const auto& [header, row] = rows[r];
-    REQUIRE(row.size() == header.size());
-    json extra = json::object();
-    std::set<std::string> columns;
-    for (size_t c = 0; c < header.size(); ++c) columns.insert(header[c].text);
-    for (const auto& [key, value] : event.items()) {
-      if (!columns.count(key)) extra[key] = value;
-    }
-    for (size_t c = 0; c < header.size(); ++c) {
-      const std::string& name = header[c].text;
-      const CsvCell& cell = row[c];
-      bool same = true;
-      if (name == "event_id") {
-        same = !cell.text.empty();
-      } else if (name == "_extra") {
-        same = extra.empty() ? (cell.text.empty() && !cell.quoted) : json::parse(cell.text) == extra;
-      } else if (!event.contains(name)) {
-        same = cell.text.empty() && !cell.quoted;
-      } else if (event[name].is_string()) {
-        same = cell.text == event[name].get<std::string>() && (cell.quoted || !cell.text.empty());
-      } else {
-        same = cell.text == event[name].dump();
-      }
-      if (!same && ++mismatches <= 3) {
-        CHECK_MESSAGE(false, "row " << r << " column " << name << ": '" << cell.text << "' vs " << event.dump());
-      }
-    }
-  }
-  CHECK(mismatches == 0);
-}
-
-struct HostRun {
-  etltest::ProcessResult result;
-  std::string state;  // the state file after the run
-};
-
-class Workspace {
- public:
-  std::string write_config(const Simulator& sim, json extra = json::object()) {
-    json config = json::parse(plugin_config(sim, extra));
-    config.erase("api_key");  // from FULLSTORY_API_KEY, as a cron job would do it
-    const std::string path = dir_.file("fullstory-" + std::to_string(configs_++) + ".json");
-    std::ofstream(path) << config.dump();
-    return path;
-  }
-  HostRun run(const std::vector<std::string>& args) {
-    etltest::ProcessOptions options;
-    options.env["FULLSTORY_API_KEY"] = kApiKey;
-    options.working_dir = dir_.path().string();
-    options.timeout = std::chrono::seconds(90);
-    auto result = etltest::run_process(etltest::etlhost_bin(), args, options);
-    HostRun run{std::move(result), etltest::file_exists(state_path()) ? read_file(state_path()) : std::string()};
-    return run;
-  }
-  /// `etlhost run fullstory '->' csv` against `sim`, with this workspace's state and csv dir.
-  HostRun to_csv(const Simulator& sim, json extra = json::object()) {
-    return run({"run", "fullstory", "->", "csv", "--config", write_config(sim, std::move(extra)), "--state",
-                state_path(), "--set", "csv.output_dir=" + csv_dir()});
-  }
-  /// `etlhost run fullstory to singer` against `sim`, with this workspace's state; must succeed.
-  HostRun to_singer(const Simulator& sim) {
-    // Into a file the test reads: commit_when_written lets the state move as it did in 1.0.
-    HostRun done = run({"run", "fullstory", "to", "singer", "--config", write_config(sim), "--set",
-                        "singer.commit_when_written=true", "--state", state_path()});
-    REQUIRE_MESSAGE(done.result.exit_code == 0, done.result.describe());
-    return done;
-  }
-  std::string state_path() const { return dir_.file("fullstory.state"); }
-  std::string csv_dir() const { return dir_.file("csv"); }
-  std::string csv_path() const { return dir_.file("csv/events.csv"); }
-  const TempDir& dir() const { return dir_; }
-
- private:
-  TempDir dir_;
-  int configs_ = 0;
-};
-
-void check_no_key(const HostRun& run, const std::vector<std::string>& files = {}) {
-  CHECK_FALSE(contains(run.result.out, kApiKey));
-  CHECK_FALSE(contains(run.result.err, kApiKey));
-  CHECK_FALSE(contains(run.state, kApiKey));
-  for (const auto& file : files) CHECK_FALSE(contains(read_file(file), kApiKey));
-}
-
-// The singer stream's lines as JSON, in order.
-std::vector<json> singer_messages(const std::string& out) {
-  std::vector<json> messages;
-  std::istringstream lines(out);
-  for (std::string line; std::getline(lines, line);) messages.push_back(json::parse(line));
-  return messages;
-}
-
-std::vector<std::string> singer_records(const std::string& out) {
-  std::vector<std::string> records;
-  for (const json& message : singer_messages(out)) {
-    if (message["type"] == "RECORD") {
-      CHECK(message["stream"] == "events");
-      records.push_back(message["record"].dump());
-    }
-  }
-  return records;
-}
-
-}  // namespace
 
 TEST_CASE("e2e: fullstory -> singer emits exactly the simulator's events and commits the last bundle") {
   const std::vector<std::string> args = {"--bundles", "3", "--events-per-bundle", "400,0,900", "--seed", "11"};
@@ -402,11 +267,6 @@ std::vector<std::string> events_but_the_huge_one() {
   REQUIRE(events.at(200).size() == static_cast<size_t>(kHugeEventBytes));
   events.erase(events.begin() + 200);
   return events;
-}
-
-std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
-  args.insert(args.end(), more.begin(), more.end());
-  return args;
 }
 
 size_t occurrences(const std::string& text, const std::string& needle) {

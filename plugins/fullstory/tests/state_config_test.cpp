@@ -160,7 +160,7 @@ TEST_CASE("config: defaults") {
 }
 
 TEST_CASE("config table: the spec carries each default and range once, reading enforces the range") {
-  CHECK(kSourceConfig.fields().size() == 19);
+  CHECK(kSourceConfig.fields().size() == 28);
   CHECK(std::strcmp(spec_of("event_key").default_json, "\"event_id\"") == 0);
   CHECK(std::strcmp(spec_of("allow_bundle_gaps").default_json, "false") == 0);
   CHECK(std::strcmp(spec_of("request_timeout_seconds").default_json, "300") == 0);
@@ -171,7 +171,11 @@ TEST_CASE("config table: the spec carries each default and range once, reading e
   CHECK(std::strcmp(spec_of("connect_retry_seconds").default_json, "10") == 0);
   CHECK(std::strcmp(spec_of("max_attempts").help, "Attempts per request (first try included), 1-100.") == 0);
   CHECK(std::strcmp(spec_of("downloads_per_minute").default_json, "2") == 0);
-  CHECK(std::strcmp(spec_of("base_url").default_json, "\"https://export.fullstory.com\"") == 0);
+  // base_url follows export_api (and an eu1. key), so the spec holds no default for it.
+  CHECK(spec_of("base_url").default_json == nullptr);
+  CHECK(std::strcmp(spec_of("export_api").default_json, "\"data_export\"") == 0);
+  CHECK(std::strcmp(spec_of("export_window_minutes").default_json, "60") == 0);
+  CHECK(std::strcmp(spec_of("settle_minutes").default_json, "1440") == 0);
   CHECK(std::strcmp(spec_of("user_agent").default_json, "\"etlhost-fullstory/" ETL_FULLSTORY_VERSION "\"") == 0);
   CHECK(spec_of("start_date").default_json == nullptr);
   const etl_config_field& api_key = spec_of("api_key");
@@ -405,4 +409,41 @@ TEST_CASE("schema: documented fields typed and nullable, custom vars by suffix, 
   CHECK(root["metadata"]["valid-replication-keys"] == nlohmann::json({"EventStart"}));
   CHECK(root["metadata"]["table-key-properties"] == nlohmann::json({"event_id"}));
   CHECK(catalog["metadata"].size() == 35);
+}
+
+TEST_CASE("config: export_api picks the API and base_url's default, an eu1. key the EU host") {
+  const SourceConfig legacy = config_from(R"({"api_key":"na1.abc"})");
+  CHECK(legacy.export_api == ExportApiKind::kDataExport);
+  CHECK(legacy.base_url.text() == "https://export.fullstory.com");
+  const SourceConfig modern = config_from(R"({"api_key":"na1.abc","export_api":"segment_export"})");
+  CHECK(modern.export_api == ExportApiKind::kSegmentExport);
+  CHECK(modern.base_url.text() == "https://api.fullstory.com");
+  CHECK(modern.segment_id == "everyone");
+  CHECK(modern.window == std::chrono::minutes(60));
+  CHECK(modern.settle == std::chrono::minutes(1440));
+  CHECK(modern.exports_in_flight == 4);
+  CHECK(modern.max_windows_per_run == 0);
+  CHECK_FALSE(modern.legacy_field_names);
+  CHECK(modern.export_fields.empty());
+  const SourceConfig eu = config_from(R"({"api_key":"eu1.abc","export_api":"segment_export"})");
+  CHECK(eu.base_url.text() == "https://api.eu1.fullstory.com");
+  CHECK(contains(eu.base_url_origin, "eu1."));
+  // A base_url the user set wins, and Data Export never guesses a region.
+  CHECK(config_from(R"({"api_key":"eu1.abc","export_api":"segment_export","base_url":"http://127.0.0.1:9"})")
+            .base_url.text() == "http://127.0.0.1:9");
+  CHECK(config_from(R"({"api_key":"eu1.abc"})").base_url.text() == "https://export.fullstory.com");
+}
+
+TEST_CASE("config: Segment Export keys refuse bad values, naming the key") {
+  CHECK(contains(config_error(R"({"export_api":"segment"})"), "config key 'export_api': expected"));
+  CHECK(contains(config_error(R"({"export_window_minutes":45})"), "divides a day"));
+  CHECK(contains(config_error(R"({"export_window_minutes":10})"), "export_window_minutes"));
+  CHECK(contains(config_error(R"({"segment_id":""})"), "config key 'segment_id'"));
+  CHECK(contains(config_error(R"({"segment_id":"a b"})"), "'a b'"));
+  CHECK(contains(config_error(R"({"export_fields":[]})"), "config key 'export_fields'"));
+  CHECK(contains(config_error(R"({"export_fields":["EventStart",3]})"), "config key 'export_fields'"));
+  CHECK(contains(config_error(R"({"exports_in_flight":0})"), "exports_in_flight"));
+  const SourceConfig fields = config_from(R"({"export_fields":["EventStart","user_*"],"export_window_minutes":1440})");
+  CHECK(fields.export_fields == std::vector<std::string>{"EventStart", "user_*"});
+  CHECK(fields.window == std::chrono::minutes(1440));
 }
