@@ -22,8 +22,8 @@ constexpr std::uint64_t kVisitors = 5000;
 constexpr std::int64_t kFirstUnsafeInteger = 9'007'199'254'740'993;
 constexpr std::int64_t kNearInt64Max = 9'223'372'036'854'775'000;
 constexpr std::int64_t kSessionIdBase = std::int64_t{1} << 62;
-constexpr std::int64_t kMillisPerDay = 86'400'000;
-constexpr std::int64_t kSignupEpochMillis = 1'546'300'800'000;  // 2019-01-01
+using values::kMillisPerDay;
+using values::kSignupEpochMillis;
 // Seeds the segment fields' generator apart from the legacy one.
 constexpr std::uint64_t kSegmentSalt = 0x5E61'E475'E4E0'0001;
 
@@ -47,10 +47,7 @@ class StackText {
   std::size_t size_ = 0;
 };
 
-template <typename Pool>
-auto pick(const Pool& pool, std::uint64_t n) {
-  return pool[n % pool.size()];
-}
+using values::pick;
 
 // Event i lands in slot [i*P/n, (i+1)*P/n) of the bundle's P milliseconds, at a random
 // offset: timestamps are random-looking (often non-zero millis) yet never decrease and

@@ -12,6 +12,15 @@
 
 namespace fssim::event_values {
 
+inline constexpr std::int64_t kMillisPerDay = 86'400'000;
+inline constexpr std::int64_t kSignupEpochMillis = 1'546'300'800'000;  // 2019-01-01
+
+// Entry n of `pool`, modulo its size.
+template <typename Pool>
+auto pick(const Pool& pool, std::uint64_t n) {
+  return pool[n % pool.size()];
+}
+
 // EventTargetText in rotation: every string a sink must round-trip byte for byte.
 std::span<const std::string_view> target_texts();
 

@@ -1,5 +1,6 @@
 #include "export_body.h"
 
+#include "hex_text.h"
 #include "splitmix64.h"
 
 namespace fssim {
@@ -22,9 +23,8 @@ class HashingSink final : public ByteSink {
 };
 
 std::string quoted_hex(std::uint64_t value) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string text = "\"";
-  for (int shift = 60; shift >= 0; shift -= 4) text += kHex[(value >> shift) & 0xF];
+  append_hex64(text, value);
   return text + "\"";
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "hex_text.h"
 #include "splitmix64.h"
 
 namespace fssim {
@@ -10,10 +11,8 @@ namespace {
 
 // Opaque ids that look like FullStory's, unique within the process.
 std::string opaque_id(std::string_view prefix, std::uint64_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::uint64_t bits = mix64(n ^ (static_cast<std::uint64_t>(prefix.size()) << 56));
   std::string id(prefix);
-  for (int i = 0; i < 16; ++i, bits >>= 4) id += kHex[bits & 0xF];
+  append_hex64(id, mix64(n ^ (static_cast<std::uint64_t>(prefix.size()) << 56)));
   return id + "-" + std::to_string(n);
 }
 

@@ -18,6 +18,10 @@ namespace fssim {
 
 using SystemClock = std::chrono::system_clock;
 
+inline std::int64_t unix_millis(SystemClock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
 struct Export {
   std::string operation_id;
   std::string search_export_id;

@@ -12,10 +12,6 @@ namespace {
 
 constexpr std::string_view kFailure = "export failed: internal error preparing the export";
 
-std::int64_t unix_millis(SystemClock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
 std::string_view state_name(ExportState state) {
   switch (state) {
     case ExportState::kPending: return "PENDING";

@@ -10,10 +10,6 @@ namespace fssim {
 
 namespace {
 
-std::int64_t unix_seconds(SystemClock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
 // http(s)://HOST:PORT/storage/<id>?expires=<unix s>&sig=<hex>, on the address the request
 // came in on.
 std::string location_of(const Exchange& exchange, const SimContext& context, const std::string& id,
@@ -45,7 +41,7 @@ void ResultsHandler::serve_api(Exchange& exchange) {
 
   const auto fault = context_.faults.take(Endpoint::kResults, e->spec.fault_id());
   const bool expired = fault && fault->kind == Fault::Kind::kExpired;
-  const std::int64_t now = unix_seconds(SystemClock::now());
+  const std::int64_t now = unix_millis(SystemClock::now()) / 1000;
   // An expired location is one whose lifetime ended a moment ago.
   const std::int64_t expires = expired ? now - 1 : now + context_.options.location_ttl_seconds;
   const PlannedResponse planned = json_document(results_json(location_of(exchange, context_, id, expires), expires));

@@ -1,8 +1,5 @@
 #include "segment_event_fields.h"
 
-#include <algorithm>
-#include <array>
-
 #include "event_values.h"
 #include "utc_timestamp.h"
 
@@ -12,19 +9,15 @@ namespace values = event_values;
 
 namespace {
 
-constexpr std::int64_t kMillisPerDay = 86'400'000;
-constexpr std::int64_t kUserEpochMillis = 1'546'300'800'000;  // 2019-01-01
-
-template <typename Pool>
-auto pick(const Pool& pool, std::uint64_t n) {
-  return pool[n % pool.size()];
-}
+using values::kMillisPerDay;
+using values::pick;
 
 std::int64_t below(SplitMix64& rng, std::uint64_t n) { return static_cast<std::int64_t>(rng.below(n)); }
 
 // The same day for every event of a visitor, unless that would not be before the event.
 std::int64_t user_created_millis(const SegmentEventContext& event) {
-  const auto created = kUserEpochMillis + static_cast<std::int64_t>(mix64(event.visitor) % (4 * 365)) * kMillisPerDay;
+  const auto created = values::kSignupEpochMillis +
+                       static_cast<std::int64_t>(mix64(event.visitor) % (4 * 365)) * kMillisPerDay;
   if (created < event.start_millis) return created;
   return event.start_millis - kMillisPerDay - static_cast<std::int64_t>(mix64(event.visitor) % kMillisPerDay);
 }

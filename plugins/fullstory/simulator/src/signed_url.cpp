@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "hex_text.h"
 #include "splitmix64.h"
 
 namespace fssim {
@@ -16,11 +17,6 @@ std::uint64_t keyed_hash(std::uint64_t key, std::string_view message) {
   return mix64(h ^ message.size());
 }
 
-void append_hex(std::string& out, std::uint64_t value) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (int shift = 60; shift >= 0; shift -= 4) out += kHex[(value >> shift) & 0xF];
-}
-
 }  // namespace
 
 UrlSigner::UrlSigner() {
@@ -31,8 +27,8 @@ UrlSigner::UrlSigner() {
 std::string UrlSigner::signature(std::string_view id, std::int64_t expires_unix) const {
   const std::string message = std::string(id) + "\n" + std::to_string(expires_unix);
   std::string hex;
-  append_hex(hex, keyed_hash(secret_[0], message));
-  append_hex(hex, keyed_hash(secret_[1], message));
+  append_hex64(hex, keyed_hash(secret_[0], message));
+  append_hex64(hex, keyed_hash(secret_[1], message));
   return hex;
 }
 

@@ -39,10 +39,7 @@ void log_line(const std::string& text) {
 
 // <segmentId>-<YYYYMMDD of the window start, or of creation>.json.gz
 std::string file_name(const Export& e) {
-  const std::int64_t millis =
-      e.spec.window.start_millis
-          ? *e.spec.window.start_millis
-          : std::chrono::duration_cast<std::chrono::milliseconds>(e.created.time_since_epoch()).count();
+  const std::int64_t millis = e.spec.window.start_millis.value_or(unix_millis(e.created));
   const UtcTimestamp timestamp(millis);
   const std::string_view date = timestamp.text();
   const std::string day = std::string(date.substr(0, 4)) + std::string(date.substr(5, 2)) +
@@ -63,8 +60,7 @@ bool refuse_signature(Exchange& exchange, const SimContext& context, const std::
                    "The request signature we calculated does not match the signature you provided.");
     return true;
   }
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(SystemClock::now().time_since_epoch()).count();
-  if (*expires < now) {
+  if (*expires < unix_millis(SystemClock::now()) / 1000) {
     send_xml_error(exchange, Poco::Net::HTTPResponse::HTTP_BAD_REQUEST, "ExpiredToken",
                    "The provided token has expired. Request signature expired at: " + *expires_text);
     return true;
