@@ -415,3 +415,44 @@ TEST_CASE("TYPE_INDIVIDUAL: one record per visitor of the window, by IndvId, agr
   const std::string path = completed_download(sim, export_body(kDayStart, end, "FORMAT_JSON", "TYPE_INDIVIDUAL"));
   CHECK(gunzip(download(sim, path).body) == json_array_of(individuals));
 }
+
+TEST_CASE("create and operation faults: 5xx with the server_error body, then the retry succeeds") {
+  SimServer sim({"--bundles", "1", "--events-per-bundle", "5", "--fault",
+                 "create:503:1@" + std::to_string(kDayStartUnix), "--fault", "operation:500"});
+  const HttpReply failed = post_export(sim, export_body(kDayStart, ""));
+  CHECK(failed.status == 503);
+  CHECK(parse_json(failed.body) ==
+        nlohmann::json{{"code", "server_error"}, {"message", "Server error was encountered"}});
+  const std::string operation = create_export(sim, export_body(kDayStart, ""));
+  const HttpReply poll_failed = http_get(sim.port(), "/operations/v1/" + operation);
+  CHECK(poll_failed.status == 500);
+  CHECK(parse_json(poll_failed.body)["code"] == "server_error");
+  CHECK(wait_finished(sim, operation)["state"] == "COMPLETED");
+  const nlohmann::json stats = parse_json(http_get(sim.port(), "/__sim/stats", {}).body);
+  CHECK(stats["faults_injected"] == 2);
+  CHECK(stats["exports_created"] == 1);
+}
+
+TEST_CASE("--fault refuses failed and expired outside operation and results") {
+  const ProcessResult failed = run_sim({"--api-key", "k", "--fault", "storage:failed"});
+  CHECK(failed.exit_code == 2);
+  CHECK(failed.err.find("'failed' only applies to 'operation'") != std::string::npos);
+  const ProcessResult expired = run_sim({"--api-key", "k", "--fault", "create:expired"});
+  CHECK(expired.exit_code == 2);
+  CHECK(expired.err.find("'expired' only applies to 'results'") != std::string::npos);
+  const ProcessResult endpoint = run_sim({"--api-key", "k", "--fault", "download:500"});
+  CHECK(endpoint.exit_code == 2);
+  CHECK(endpoint.err.find("create|operation|results|storage") != std::string::npos);
+}
+
+TEST_CASE("a results location expires after --export-ttl-seconds: results and storage answer 404") {
+  SimServer sim({"--bundles", "1", "--events-per-bundle", "5", "--export-ttl-seconds", "2"});
+  const nlohmann::json status = wait_finished(sim, create_export(sim, export_body("", "")));
+  const std::string id = status["results"]["searchExportId"];
+  const HttpReply results = http_get(sim.port(), results_path(id));
+  REQUIRE(results.status == 200);
+  const std::string path = location_path(sim, parse_json(results.body)["location"]);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  CHECK(http_get(sim.port(), results_path(id)).status == 404);
+  CHECK(download(sim, path).status == 404);
+}
