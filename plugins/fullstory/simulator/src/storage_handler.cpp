@@ -15,22 +15,6 @@ namespace fssim {
 
 namespace {
 
-// Forwards bytes [first, first + length) of what it is given, then throws CutReached.
-class RangeSink final : public ByteSink {
- public:
-  RangeSink(ByteSink& next, const ByteRange& range) : skip_(range.first), cut_(next, range.length()) {}
-  void write(std::string_view bytes) override {
-    const auto skipped = static_cast<std::size_t>(std::min<std::uint64_t>(skip_, bytes.size()));
-    skip_ -= skipped;
-    bytes.remove_prefix(skipped);
-    if (!bytes.empty()) cut_.write(bytes);
-  }
-
- private:
-  std::uint64_t skip_;
-  CutSink cut_;
-};
-
 void log_line(const std::string& text) {
   static std::mutex log_mutex;
   const std::lock_guard lock(log_mutex);
@@ -69,7 +53,7 @@ bool refuse_signature(Exchange& exchange, const SimContext& context, const std::
 }
 
 // The whole file (200) or the requested range of it (206), honouring If-Range.
-PlannedResponse download_response(const SimContext& context, const Export& e, const BodyInfo& info,
+PlannedResponse download_response(const SimContext& context, const Export& e, const BodyFile& body,
                                   const std::optional<ByteRange>& range) {
   const ExportSource source{context.catalog, context.generator};
   PlannedResponse planned;
@@ -77,23 +61,18 @@ PlannedResponse download_response(const SimContext& context, const Export& e, co
   planned.content_disposition = "attachment; filename=\"" + file_name(e) + "\"";
   planned.gzip = true;
   planned.cut_keeps_length = true;
-  planned.headers = {{"Accept-Ranges", "bytes"}, {"ETag", info.etag}};
+  planned.headers = {{"Accept-Ranges", "bytes"}, {"ETag", body.etag}};
   planned.json = [source, &e](ByteSink& sink) { write_export_records(source, e.spec, sink); };
-  planned.wire_size = info.size;
-  planned.wire = [source, &e](ByteSink& sink) { write_gzip_export(source, e.spec, sink); };
+  // A gzip file is never empty (its header alone is 10 bytes): size - 1 is its last byte.
+  const ByteRange part = range.value_or(ByteRange{0, body.size - 1});
+  planned.wire_size = part.length();
+  planned.wire = [path = body.path, part](ByteSink& sink) {
+    copy_file_range_to(path, part.first, part.length(), sink);
+  };
   if (!range) return planned;
   planned.status = 206;
-  planned.wire_size = range->length();
   planned.headers.emplace_back("Content-Range", "bytes " + std::to_string(range->first) + "-" +
-                                                    std::to_string(range->last) + "/" + std::to_string(info.size));
-  planned.wire = [source, &e, range = *range](ByteSink& sink) {
-    RangeSink part(sink, range);
-    try {
-      write_gzip_export(source, e.spec, part);
-    } catch (const CutReached&) {
-      // the rest of the file is past the range
-    }
-  };
+                                                    std::to_string(range->last) + "/" + std::to_string(body.size));
   return planned;
 }
 
@@ -116,22 +95,22 @@ void StorageHandler::serve(Exchange& exchange) {
   }
   if (refuse_signature(exchange, context_, id)) return;
 
-  const BodyInfo info = context_.export_bodies.get(id, ExportSource{context_.catalog, context_.generator}, e->spec);
+  const BodyFile body = context_.export_bodies.get(id, ExportSource{context_.catalog, context_.generator}, e->spec);
   const std::string range_header = exchange.request.get("Range", "");
-  const bool range_applies = exchange.request.get("If-Range", info.etag) == info.etag;
+  const bool range_applies = exchange.request.get("If-Range", body.etag) == body.etag;
   RangeRequest range;
   if (!range_header.empty()) {
     ++context_.stats.storage_range_requests;
     log_line("Range " + range_header + " for export " + id);
-    if (range_applies) range = parse_range(range_header, info.size);
+    if (range_applies) range = parse_range(range_header, body.size);
   }
   if (range.kind == RangeRequest::Kind::kUnsatisfiable) {
-    exchange.response.set("Content-Range", "bytes */" + std::to_string(info.size));
+    exchange.response.set("Content-Range", "bytes */" + std::to_string(body.size));
     return send_xml_error(exchange, Poco::Net::HTTPResponse::HTTP_REQUESTED_RANGE_NOT_SATISFIABLE, "InvalidRange",
                           "The requested range cannot be satisfied.");
   }
   const PlannedResponse planned = download_response(
-      context_, *e, info,
+      context_, *e, body,
       range.kind == RangeRequest::Kind::kSatisfiable ? std::optional<ByteRange>(range.range) : std::nullopt);
   if (const auto fault = context_.faults.take(Endpoint::kStorage, e->spec.fault_id())) {
     return respond_with_fault(exchange, context_, *fault, Endpoint::kStorage, planned);
