@@ -58,7 +58,8 @@ void CreateExportHandler::serve_api(Exchange& exchange) {
     return respond_with_fault(exchange, context_, *fault, Endpoint::kCreate, json_document("{\"operationId\":\"\"}"));
   }
   const std::string summary = export_summary(spec);
-  const bool fails = context_.faults.take_failure(spec.fault_id());
+  const auto fault_id = spec.fault_id();
+  const auto fails = [&] { return context_.faults.take_failure(fault_id); };
   std::size_t pending = 0;
   const Export* created = context_.exports.create(std::move(spec), fails, context_.options.max_pending_exports,
                                                   pending);

@@ -18,15 +18,15 @@ std::string opaque_id(std::string_view prefix, std::uint64_t n) {
 
 }  // namespace
 
-const Export* ExportRegistry::create(ExportSpec spec, bool fails, std::size_t max_pending, std::size_t& pending_now,
-                                     SystemClock::time_point now) {
+const Export* ExportRegistry::create(ExportSpec spec, const std::function<bool()>& fails, std::size_t max_pending,
+                                     std::size_t& pending_now, SystemClock::time_point now) {
   const std::lock_guard lock(mutex_);
   pending_now = static_cast<std::size_t>(
       std::count_if(exports_.begin(), exports_.end(), [&](const Export& e) { return now < e.finished; }));
   if (max_pending > 0 && pending_now >= max_pending) return nullptr;
   const std::uint64_t n = exports_.size() + 1;
   const auto finished = now + std::chrono::duration_cast<SystemClock::duration>(timings_.prepare);
-  exports_.push_back(Export{opaque_id("op", n), opaque_id("se", n), std::move(spec), now, finished, fails});
+  exports_.push_back(Export{opaque_id("op", n), opaque_id("se", n), std::move(spec), now, finished, fails()});
   if (now < finished) ++pending_now;
   return &exports_.back();
 }

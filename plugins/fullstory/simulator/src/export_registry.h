@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -43,9 +44,10 @@ class ExportRegistry {
   explicit ExportRegistry(ExportTimings timings) : timings_(timings) {}
 
   // The new export, or nullptr when `max_pending` (0 = unlimited) exports are PENDING.
-  // Also returns how many are pending with it, for the stats.
-  const Export* create(ExportSpec spec, bool fails, std::size_t max_pending, std::size_t& pending_now,
-                       SystemClock::time_point now = SystemClock::now());
+  // Also returns how many are pending with it, for the stats. `fails` is asked only when
+  // the export is created (it consumes an operation:failed fault).
+  const Export* create(ExportSpec spec, const std::function<bool()>& fails, std::size_t max_pending,
+                       std::size_t& pending_now, SystemClock::time_point now = SystemClock::now());
   const Export* by_operation(std::string_view id) const;
   // Completed, not failed and not past the ttl; nullptr otherwise.
   const Export* downloadable(std::string_view search_export_id, SystemClock::time_point now = SystemClock::now()) const;
