@@ -75,18 +75,43 @@ nlohmann::json Simulator::stats() const {
   return nlohmann::json::parse(text.str());
 }
 
-std::vector<std::string> Simulator::dump_events(const std::vector<std::string>& args) {
+namespace {
+
+// Runs an offline dump of `args` plus `dump_flags` (FILE is appended to the first of them)
+// and returns the file's non-empty lines.
+std::vector<std::string> dumped_lines(const std::vector<std::string>& args, std::vector<std::string> dump_flags) {
   TempDir dir;
   std::vector<std::string> full = args;
-  full.insert(full.end(), {"--dump-events", dir.file("events.ndjson")});
+  const std::string flag = dump_flags.front();
+  dump_flags.insert(dump_flags.begin() + 1, dir.file("dump.ndjson"));
+  full.insert(full.end(), dump_flags.begin(), dump_flags.end());
   const auto result = run_process(FULLSTORY_SIM_BINARY, full);
-  if (result.exit_code != 0) throw std::runtime_error("--dump-events failed: " + result.describe());
-  std::vector<std::string> events;
-  std::istringstream lines(read_file(dir.file("events.ndjson")));
-  for (std::string line; std::getline(lines, line);) {
-    if (!line.empty()) events.push_back(line);
+  if (result.exit_code != 0) throw std::runtime_error(flag + " failed: " + result.describe());
+  std::vector<std::string> lines;
+  std::istringstream text(read_file(dir.file("dump.ndjson")));
+  for (std::string line; std::getline(text, line);) {
+    if (!line.empty()) lines.push_back(line);
   }
-  return events;
+  return lines;
+}
+
+}  // namespace
+
+std::vector<std::string> Simulator::dump_events(const std::vector<std::string>& args) {
+  return dumped_lines(args, {"--dump-events"});
+}
+
+std::vector<std::string> Simulator::dump_segment_export(const std::vector<std::string>& args, const std::string& start,
+                                                        const std::string& end, const std::string& type,
+                                                        const std::vector<std::string>& fields) {
+  std::vector<std::string> flags{
+      "--dump-segment-export", "--export-start", start, "--export-end", end, "--export-type", type};
+  if (!fields.empty()) {
+    std::string list;
+    for (const std::string& field : fields) list += (list.empty() ? "" : ",") + field;
+    flags.insert(flags.end(), {"--export-fields", list});
+  }
+  return dumped_lines(args, flags);
 }
 
 std::string plugin_config(const Simulator& sim, const nlohmann::json& extra) {

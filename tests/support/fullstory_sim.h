@@ -46,6 +46,11 @@ class Simulator {
 
   /// Every event the same options generate, one compact JSON text per event, in order.
   static std::vector<std::string> dump_events(const std::vector<std::string>& args);
+  /// The records of a Segment Export of [start, end) ("" = unbounded) under the same
+  /// options, one compact JSON text per record, byte for byte as FORMAT_JSON serves them.
+  static std::vector<std::string> dump_segment_export(const std::vector<std::string>& args, const std::string& start,
+                                                      const std::string& end, const std::string& type = "TYPE_EVENT",
+                                                      const std::vector<std::string>& fields = {});
 
  private:
   TempDir dir_;

@@ -6,6 +6,7 @@
 
 #include "event_values.h"
 #include "json_writer.h"
+#include "segment_event_fields.h"
 #include "splitmix64.h"
 #include "utc_timestamp.h"
 
@@ -21,8 +22,10 @@ constexpr std::uint64_t kVisitors = 5000;
 constexpr std::int64_t kFirstUnsafeInteger = 9'007'199'254'740'993;
 constexpr std::int64_t kNearInt64Max = 9'223'372'036'854'775'000;
 constexpr std::int64_t kSessionIdBase = std::int64_t{1} << 62;
-constexpr std::int64_t kMillisPerDay = 86'400'000;
-constexpr std::int64_t kSignupEpochMillis = 1'546'300'800'000;  // 2019-01-01
+using values::kMillisPerDay;
+using values::kSignupEpochMillis;
+// Seeds the segment fields' generator apart from the legacy one.
+constexpr std::uint64_t kSegmentSalt = 0x5E61'E475'E4E0'0001;
 
 // Formats short values ("user42@example.com") on the stack: no heap per event.
 class StackText {
@@ -44,10 +47,7 @@ class StackText {
   std::size_t size_ = 0;
 };
 
-template <typename Pool>
-auto pick(const Pool& pool, std::uint64_t n) {
-  return pool[n % pool.size()];
-}
+using values::pick;
 
 // Event i lands in slot [i*P/n, (i+1)*P/n) of the bundle's P milliseconds, at a random
 // offset: timestamps are random-looking (often non-zero millis) yet never decrease and
@@ -84,22 +84,27 @@ void write_visitor(JsonWriter& json, SplitMix64& rng, std::uint64_t visitor) {
   }
 }
 
-void write_event(JsonWriter& json, SplitMix64& rng, const Bundle& bundle, std::uint64_t index, std::string_view type) {
-  json.member("EventStart", UtcTimestamp(event_start_millis(bundle, index, rng)).text());
+// Returns EventStart in unix ms.
+std::int64_t write_event(JsonWriter& json, SplitMix64& rng, const Bundle& bundle, std::uint64_t index,
+                         std::string_view type, EventForm form) {
+  const std::int64_t start = event_start_millis(bundle, index, rng);
+  json.member("EventStart", UtcTimestamp(start).text());
   json.member("EventType", type);
   if (type == "custom") json.member("EventCustomName", pick(values::kCustomEventNames, rng.next()));
   if (type != "navigate") {
     // By index rather than at random, so even a small bundle carries every hard string.
     json.member("EventTargetText", pick(values::target_texts(), index));
   }
-  json.member("EventTargetSelectorTok", pick(values::kSelectorTokens, rng.next()));
+  json.member(form == EventForm::kLegacy ? "EventTargetSelectorTok" : "EventTargetSelector",
+              pick(values::kSelectorTokens, rng.next()));
   if (!rng.one_in(4)) json.member("EventModFrustrated", rng.one_in(10) ? 1 : 0);
   json.member("EventModDead", rng.one_in(12) ? 1 : 0);
   json.member("EventModError", rng.one_in(20) ? 1 : 0);
   json.member("EventModSuspicious", rng.one_in(50) ? 1 : 0);
+  return start;
 }
 
-void write_page(JsonWriter& json, SplitMix64& rng, bool is_load) {
+void write_page(JsonWriter& json, SplitMix64& rng, bool is_load, EventForm form) {
   json.member("PageClusterId", static_cast<std::int64_t>(rng.below(300)));
   json.member(
       "PageUrl",
@@ -114,7 +119,7 @@ void write_page(JsonWriter& json, SplitMix64& rng, bool is_load) {
   }
   json.member("PageLatLong", pick(values::kLatLongs, rng.next()));
   const values::Client& client = pick(values::kClients, rng.next());
-  json.member("PageAgent", client.agent);
+  json.member(form == EventForm::kLegacy ? "PageAgent" : "PageUserAgent", client.agent);
   json.member("PageBrowser", client.browser);
   json.member("PageDevice", client.device);
   json.member("PageOperatingSystem", client.operating_system);
@@ -181,8 +186,13 @@ void write_custom_vars(JsonWriter& json, SplitMix64& rng) {
 }
 
 // Keys no schema of the client knows yet: they must pass through untouched.
-void write_unknown_fields(JsonWriter& json, SplitMix64& rng) {
-  if (rng.one_in(7)) json.member("EventSubType", pick(values::kEventSubTypes, rng.next()));
+// The segment form always has EventSubType (among its own fields): the draws stay the same so
+// everything after it does too.
+void write_unknown_fields(JsonWriter& json, SplitMix64& rng, EventForm form) {
+  if (rng.one_in(7)) {
+    const std::string_view sub_type = pick(values::kEventSubTypes, rng.next());
+    if (form == EventForm::kLegacy) json.member("EventSubType", sub_type);
+  }
   if (rng.one_in(11)) {
     json.key("PageNewField2026");
     json.begin_object();
@@ -198,15 +208,26 @@ void write_unknown_fields(JsonWriter& json, SplitMix64& rng) {
 
 }  // namespace
 
-void EventGenerator::append_event(std::string& out, const Bundle& bundle, std::uint64_t index) const {
+void EventGenerator::append_event(std::string& out, const Bundle& bundle, std::uint64_t index, EventForm form) const {
   if (odd_.identical) index = 0;
-  if (!is_odd_event(odd_, bundle, index)) return append_normal_event(out, bundle, index);
+  if (!is_odd_event(odd_, bundle, index)) {
+    append_normal_event(out, bundle, index, form);
+    return;
+  }
   std::string normal;
-  append_normal_event(normal, bundle, index);
+  append_normal_event(normal, bundle, index, form);
   append_odd_event(out, odd_, normal);
 }
 
-void EventGenerator::append_normal_event(std::string& out, const Bundle& bundle, std::uint64_t index) const {
+std::int64_t EventGenerator::event_start_millis(const Bundle& bundle, std::uint64_t index) const {
+  if (odd_.identical) index = 0;
+  thread_local std::string scratch;
+  scratch.clear();
+  return append_normal_event(scratch, bundle, index, EventForm::kLegacy).start_millis;
+}
+
+EventFacts EventGenerator::append_normal_event(std::string& out, const Bundle& bundle, std::uint64_t index,
+                                               EventForm form) const {
   SplitMix64 rng(mix64(mix64(mix64(seed_) ^ bundle.index) ^ index));
   const std::uint64_t visitor = rng.below(kVisitors);
   const std::string_view type = pick(values::kEventTypes, rng.next());
@@ -214,11 +235,17 @@ void EventGenerator::append_normal_event(std::string& out, const Bundle& bundle,
   JsonWriter json(out);
   json.begin_object();
   write_visitor(json, rng, visitor);
-  write_event(json, rng, bundle, index, type);
-  write_page(json, rng, type == "load");
+  const std::int64_t start = write_event(json, rng, bundle, index, type, form);
+  write_page(json, rng, type == "load", form);
   write_custom_vars(json, rng);
-  write_unknown_fields(json, rng);
+  write_unknown_fields(json, rng, form);
+  if (form == EventForm::kSegment) {
+    // A generator of its own, so the legacy draws above are untouched by these fields.
+    SplitMix64 segment_rng(mix64(mix64(mix64(mix64(seed_) ^ bundle.index) ^ index) ^ kSegmentSalt));
+    write_segment_fields(json, segment_rng, SegmentEventContext{type, start, visitor});
+  }
   json.end_object();
+  return EventFacts{visitor, start};
 }
 
 }  // namespace fssim

@@ -5,10 +5,21 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <span>
 #include <string_view>
+#include <utility>
 
 namespace fssim::event_values {
+
+inline constexpr std::int64_t kMillisPerDay = 86'400'000;
+inline constexpr std::int64_t kSignupEpochMillis = 1'546'300'800'000;  // 2019-01-01
+
+// Entry n of `pool`, modulo its size.
+template <typename Pool>
+auto pick(const Pool& pool, std::uint64_t n) {
+  return pool[n % pool.size()];
+}
 
 // EventTargetText in rotation: every string a sink must round-trip byte for byte.
 std::span<const std::string_view> target_texts();
@@ -63,5 +74,24 @@ inline constexpr std::array<std::string_view, 4> kPlans = {"free", "pro", "enter
 inline constexpr std::array<std::string_view, 5> kTags = {"beta", "vip", "église", "東京", "a,b"};
 inline constexpr std::array<std::string_view, 4> kPageSections = {"checkout", "pricing", "docs", "home"};
 inline constexpr std::array<std::string_view, 3> kEventSubTypes = {"rage_click", "dead_click", "error_click"};
+
+// Segment Export only.
+inline constexpr std::array<std::string_view, 5> kPageNames = {"Home", "Product Detail", "Checkout", "Suche", ""};
+inline constexpr std::array<std::string_view, 4> kBrowserVersions = {"119.0.0.0", "17.1", "120.0", "119.0.6045.163"};
+inline constexpr std::array<std::pair<std::int64_t, std::int64_t>, 4> kScreenSizes = {
+    {{1920, 1080}, {390, 844}, {2560, 1440}, {412, 915}}};
+inline constexpr std::array<std::string_view, 3> kRequestUrls = {
+    "https://api.example.com/v1/cart", "https://api.example.com/v1/search?q=%C3%A9t%C3%A9", "/graphql"};
+inline constexpr std::array<std::string_view, 3> kRequestMethods = {"GET", "POST", "PUT"};
+inline constexpr std::array<std::int64_t, 5> kRequestStatuses = {200, 200, 201, 404, 503};
+inline constexpr std::array<std::string_view, 3> kAppViewNames = {"MainActivity", "CartViewController", "Ajustes"};
+
+struct MobileApp {
+  std::string_view name, package_name, device_model, device_vendor, version, os_version;
+};
+inline constexpr std::array<MobileApp, 2> kMobileApps = {{
+    {"Example Shop", "com.example.shop", "Pixel 8", "Google", "4.2.0", "14"},
+    {"Example Shop", "com.example.shop.ios", "iPhone15,2", "Apple", "4.2.1 (312)", "17.1"},
+}};
 
 }  // namespace fssim::event_values

@@ -11,7 +11,9 @@
 
 namespace fssim {
 
-enum class Endpoint { kList, kGet };
+// The legacy API's list and get, then the Segment Export API's create, operation, results
+// and the signed-URL storage download.
+enum class Endpoint { kList, kGet, kCreate, kOperation, kResults, kStorage };
 
 struct Fault {
   enum class Kind {
@@ -20,6 +22,8 @@ struct Fault {
     kTruncate,   // headers and about half the body, then close mid-chunk
     kMalformed,  // a complete 200 whose JSON breaks halfway (the gzip stream itself is valid)
     kStall,      // headers and about half the body, then silence for --stall-seconds, then close
+    kFailed,     // operation only: the export ends FAILED (taken when it is created)
+    kExpired,    // results only: the location handed out has already expired
   };
   Kind kind = Kind::kStatus;
   int status = 0;  // Kind::kStatus only
@@ -28,12 +32,14 @@ struct Fault {
   std::string name() const;
 };
 
-// One --fault ENDPOINT:KIND[:COUNT][@BUNDLE_ID].
+// One --fault ENDPOINT:KIND[:COUNT][@ID].
 struct FaultSpec {
   Endpoint endpoint = Endpoint::kGet;
   Fault fault;
-  std::optional<std::uint64_t> count;     // nullopt = always
-  std::optional<std::int64_t> bundle_id;  // get only; nullopt = any bundle
+  std::optional<std::uint64_t> count;  // nullopt = always
+  // get: the bundle id; create, operation, results, storage: the export's window start in
+  // unix seconds; nullopt = any.
+  std::optional<std::int64_t> bundle_id;
 };
 
 // Throws std::invalid_argument explaining what part of `spec` is wrong.
@@ -45,10 +51,15 @@ class FaultPlan {
   explicit FaultPlan(std::vector<FaultSpec> specs) : specs_(std::move(specs)) {}
 
   // The fault this request must get, if any, consuming one use of the first matching spec.
-  // `bundle_id` is the requested bundle for get, nullopt for list.
+  // `bundle_id` is the requested bundle for get, the window start for the Segment Export
+  // endpoints, nullopt for list. Never returns kFailed (see take_failure).
   std::optional<Fault> take(Endpoint endpoint, std::optional<std::int64_t> bundle_id);
+  // Whether a new export with this window start must end FAILED, consuming one use.
+  bool take_failure(std::optional<std::int64_t> window_start);
 
  private:
+  std::optional<Fault> take_matching(Endpoint endpoint, std::optional<std::int64_t> id, bool failure);
+
   std::mutex mutex_;
   std::vector<FaultSpec> specs_;
 };

@@ -12,7 +12,32 @@ namespace {
 constexpr std::string_view kGarbage = "\x01<<corrupted by fullstory-sim>>";
 
 // The JSON error body FullStory (or the proxy in front of it) sends with each status.
+// The Segment Export API's bodies: {"code","message"} with its own codes; storage's in XML.
+void send_segment_status_fault(Exchange& exchange, const SimContext& context, int status, Endpoint endpoint) {
+  const auto http_status = static_cast<HttpStatus>(status);
+  if (endpoint == Endpoint::kStorage) {
+    if (status == 429) exchange.response.set("Retry-After", "1");
+    switch (status) {
+      case 401: return send_xml_error(exchange, http_status, "AuthenticationRequired", "Authentication required.");
+      case 403: return send_xml_error(exchange, http_status, "AccessDenied", "Access denied.");
+      case 404: return send_xml_error(exchange, http_status, "NoSuchKey", "The specified key does not exist.");
+      case 429: return send_xml_error(exchange, http_status, "SlowDown", "Please reduce your request rate.");
+      default: return send_xml_error(exchange, http_status, "InternalError", "We encountered an internal error.");
+    }
+  }
+  switch (status) {
+    case 429: return send_api_too_many_requests(exchange, context, std::chrono::seconds(1));
+    case 401: return send_unauthorized(exchange);
+    case 403: return send_json_error(exchange, http_status, "forbidden", "insufficient permissions");
+    case 404: return send_json_error(exchange, http_status, "resource_not_found", "resource not found");
+    default: return send_server_error(exchange, http_status);
+  }
+}
+
 void send_status_fault(Exchange& exchange, const SimContext& context, int status, Endpoint endpoint) {
+  if (endpoint != Endpoint::kList && endpoint != Endpoint::kGet) {
+    return send_segment_status_fault(exchange, context, status, endpoint);
+  }
   const auto http_status = static_cast<HttpStatus>(status);
   switch (status) {
     // The shortest legal Retry-After, so clients under test retry without long sleeps.
@@ -46,10 +71,12 @@ std::uint64_t size_of(const BodyProducer& producer) {
   return counter.count();
 }
 
-// Headers and the first half of the body, flushed onto the wire as chunks.
+// Headers and the first half of the body, flushed onto the wire (as chunks, unless the cut
+// must keep its Content-Length).
 void send_first_half(Exchange& exchange, const PlannedResponse& planned) {
   const std::uint64_t half = (planned.wire_size ? *planned.wire_size : size_of(planned.wire)) / 2;
-  OstreamSink body = start_chunked_body(exchange, planned);
+  OstreamSink body = planned.cut_keeps_length && planned.wire_size ? start_sized_body(exchange, planned)
+                                                                   : start_chunked_body(exchange, planned);
   write_prefix(planned.wire, half, body);
   body.flush();
 }
@@ -91,6 +118,11 @@ void respond_with_fault(Exchange& exchange, const SimContext& context, const Fau
       close_connection(exchange, CloseMode::kGraceful);
       return;
     case Fault::Kind::kMalformed: send_malformed(exchange, planned); return;
+    case Fault::Kind::kFailed:
+    case Fault::Kind::kExpired:
+      // Not request faults: the export's and the results handler's own business.
+      send_planned(exchange, planned);
+      return;
   }
 }
 

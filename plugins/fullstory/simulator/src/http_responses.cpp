@@ -29,8 +29,9 @@ std::string retry_after_value(RetryAfterFormat format, std::chrono::seconds dela
 
 void set_headers(Exchange& exchange, const PlannedResponse& planned) {
   Poco::Net::HTTPServerResponse& response = exchange.response;
-  response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
+  response.setStatusAndReason(static_cast<HttpStatus>(planned.status));
   response.setContentType(planned.content_type);
+  for (const auto& [name, value] : planned.headers) response.set(name, value);
   if (!planned.content_encoding.empty()) response.set("Content-Encoding", planned.content_encoding);
   if (!planned.content_disposition.empty()) response.set("Content-Disposition", planned.content_disposition);
 }
@@ -54,6 +55,27 @@ void send_json_error(Exchange& exchange, HttpStatus status, std::string_view cod
   send_text(exchange, status, "application/json", body);
 }
 
+void send_xml_error(Exchange& exchange, HttpStatus status, std::string_view code, std::string_view message) {
+  const std::string body = "<?xml version='1.0' encoding='UTF-8'?><Error><Code>" + std::string(code) +
+                           "</Code><Message>" + std::string(message) + "</Message></Error>";
+  send_text(exchange, status, "application/xml; charset=UTF-8", body);
+}
+
+void send_server_error(Exchange& exchange, HttpStatus status) {
+  send_json_error(exchange, status, "server_error", "Server error was encountered");
+}
+
+PlannedResponse json_document(std::string body) {
+  const std::uint64_t size = body.size();
+  const BodyProducer write = [body = std::move(body)](ByteSink& sink) { sink.write(body); };
+  PlannedResponse planned;
+  planned.content_type = "application/json";
+  planned.json = write;
+  planned.wire = write;
+  planned.wire_size = size;
+  return planned;
+}
+
 void send_unauthorized(Exchange& exchange) {
   send_json_error(exchange, Poco::Net::HTTPResponse::HTTP_UNAUTHORIZED, "unauthorized", "access is unauthorized");
 }
@@ -64,15 +86,28 @@ void send_method_not_allowed(Exchange& exchange, std::string_view allowed) {
                   "method not allowed");
 }
 
-void send_too_many_requests(Exchange& exchange, const SimContext& context, std::chrono::seconds retry_after) {
+namespace {
+
+void send_429(Exchange& exchange, const SimContext& context, std::chrono::seconds retry_after, RetryAfterFormat format,
+              RateLimitBody body) {
   ++context.stats.rate_limited;
-  exchange.response.set("Retry-After", retry_after_value(context.options.retry_after_format, retry_after));
+  exchange.response.set("Retry-After", retry_after_value(format, retry_after));
   const auto status = Poco::Net::HTTPResponse::HTTP_TOO_MANY_REQUESTS;
-  if (context.options.rate_limit_body == RateLimitBody::kJson) {
+  if (body == RateLimitBody::kJson) {
     send_json_error(exchange, status, "too_many_requests", kRateLimitMessage);
   } else {
     send_text(exchange, status, "text/plain; charset=utf-8", kRateLimitMessage);
   }
+}
+
+}  // namespace
+
+void send_too_many_requests(Exchange& exchange, const SimContext& context, std::chrono::seconds retry_after) {
+  send_429(exchange, context, retry_after, context.options.retry_after_format, context.options.rate_limit_body);
+}
+
+void send_api_too_many_requests(Exchange& exchange, const SimContext& context, std::chrono::seconds retry_after) {
+  send_429(exchange, context, retry_after, RetryAfterFormat::kSeconds, RateLimitBody::kJson);
 }
 
 OstreamSink start_chunked_body(Exchange& exchange, const PlannedResponse& planned) {
@@ -81,15 +116,14 @@ OstreamSink start_chunked_body(Exchange& exchange, const PlannedResponse& planne
   return OstreamSink(exchange.response.send(), exchange.body_bytes_sent);
 }
 
-void send_planned(Exchange& exchange, const PlannedResponse& planned) {
-  if (!planned.wire_size) {
-    OstreamSink body = start_chunked_body(exchange, planned);
-    planned.wire(body);
-    return;
-  }
+OstreamSink start_sized_body(Exchange& exchange, const PlannedResponse& planned) {
   set_headers(exchange, planned);
-  exchange.response.setContentLength64(static_cast<Poco::Int64>(*planned.wire_size));
-  OstreamSink body(exchange.response.send(), exchange.body_bytes_sent);
+  exchange.response.setContentLength64(static_cast<Poco::Int64>(planned.wire_size.value()));
+  return OstreamSink(exchange.response.send(), exchange.body_bytes_sent);
+}
+
+void send_planned(Exchange& exchange, const PlannedResponse& planned) {
+  OstreamSink body = planned.wire_size ? start_sized_body(exchange, planned) : start_chunked_body(exchange, planned);
   planned.wire(body);
 }
 

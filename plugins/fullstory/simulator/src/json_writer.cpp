@@ -98,6 +98,11 @@ void JsonWriter::real(double value) {
   append_number(out_, value);
 }
 
+void JsonWriter::raw(std::string_view json) {
+  before_value();
+  out_ += json;
+}
+
 void JsonWriter::boolean(bool value) {
   before_value();
   out_ += value ? "true" : "false";

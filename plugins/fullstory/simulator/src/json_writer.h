@@ -30,6 +30,8 @@ class JsonWriter {
   // Shortest text that reads back as the same double; integral values print without ".0".
   void real(double value);
   void boolean(bool value);
+  // A value that is already JSON text (a document written by another writer).
+  void raw(std::string_view json);
 
   // A member in one call, for the common case.
   template <typename Value>

@@ -33,12 +33,6 @@ std::optional<std::int64_t> requested_start(const Exchange& exchange) {
   return std::nullopt;
 }
 
-// The list is a small document known in full: sent with Content-Length.
-PlannedResponse list_response(const std::string& body) {
-  const BodyProducer write = [body](ByteSink& sink) { sink.write(body); };
-  return PlannedResponse{"application/json", "", "", false, write, write, body.size()};
-}
-
 }  // namespace
 
 void ListHandler::serve(Exchange& exchange) {
@@ -54,7 +48,8 @@ void ListHandler::serve(Exchange& exchange) {
     return send_json_error(exchange, Poco::Net::HTTPResponse::HTTP_BAD_REQUEST, "invalid_argument",
                            "start must be an integer unix timestamp in seconds");
   }
-  const PlannedResponse planned = list_response(export_list_json(
+  // The list is a small document known in full: sent with Content-Length.
+  const PlannedResponse planned = json_document(export_list_json(
       listed_bundles(context_.catalog, *start, context_.options.list_page_size, context_.options.list_lie)));
   if (const auto fault = context_.faults.take(Endpoint::kList, std::nullopt)) {
     return respond_with_fault(exchange, context_, *fault, Endpoint::kList, planned);

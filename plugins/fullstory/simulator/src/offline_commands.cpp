@@ -1,9 +1,32 @@
 #include "offline_commands.h"
 
+#include <nlohmann/json.hpp>
+
 #include "bundle_json.h"
 #include "bundle_writer.h"
+#include "export_records.h"
+#include "export_request.h"
 
 namespace fssim {
+
+namespace {
+
+// --export-start/--export-end/--export-type/--export-fields, checked exactly as the body of
+// a create request would be.
+ExportSpec segment_dump_spec(const SegmentDumpRequest& request) {
+  nlohmann::json body = {{"segmentId", "everyone"},
+                         {"type", request.type},
+                         {"format", "FORMAT_JSON"},
+                         {"timeRange", {{"start", request.start}, {"end", request.end}}}};
+  if (request.fields) body["fields"] = *request.fields;
+  auto parsed = parse_export_request(body.dump());
+  if (const auto* error = std::get_if<std::string>(&parsed)) {
+    throw UsageError("--dump-segment-export (--export-start, --export-end, --export-type, --export-fields): " + *error);
+  }
+  return std::get<ExportSpec>(std::move(parsed));
+}
+
+}  // namespace
 
 void run_offline_command(const SimOptions& options) {
   const OfflineCommand& command = options.offline.value();
@@ -20,6 +43,10 @@ void run_offline_command(const SimOptions& options) {
     }
   }
 
+  std::optional<ExportSpec> segment_export;  // checked before the output file is created
+  if (command.kind == OfflineCommand::Kind::kDumpSegmentExport)
+    segment_export = segment_dump_spec(options.segment_dump);
+
   FileSink file(command.output_path);
   switch (command.kind) {
     case OfflineCommand::Kind::kWriteBundle: write_gzip_bundle(generator, *bundle_to_write, file); break;
@@ -29,6 +56,12 @@ void run_offline_command(const SimOptions& options) {
       break;
     case OfflineCommand::Kind::kDumpBundles:
       for (const Bundle& bundle : catalog.bundles()) file.write(bundle_summary_json(bundle) + '\n');
+      break;
+    case OfflineCommand::Kind::kDumpSegmentExport:
+      for_each_record(ExportSource{catalog, generator}, *segment_export, [&file](std::string_view record) {
+        file.write(record);
+        file.write("\n");
+      });
       break;
   }
   file.close();

@@ -25,6 +25,8 @@ Usage: fullstory-sim --api-key KEY [options]          serve over HTTP(S) until S
        fullstory-sim --write-bundle ID FILE [options]  write one bundle's gzip body and exit
        fullstory-sim --dump-events FILE [options]      write every event as NDJSON and exit
        fullstory-sim --dump-bundles FILE [options]     write the bundle list as NDJSON and exit
+       fullstory-sim --dump-segment-export FILE --export-start T --export-end T [options]
+                                                       write a Segment Export's records as NDJSON
 (FILE may be '-' for stdout.)
 
 Server:
@@ -37,7 +39,25 @@ Server:
   --tls-key FILE           PEM private key of --tls-cert
   --verbose                one log line per request on stderr
   Endpoints: GET /api/v1/export/list?start=UNIX (or POST {"start":UNIX}),
-             GET /api/v1/export/get?id=ID, GET /__sim/stats, GET /__sim/health (no auth).
+             GET /api/v1/export/get?id=ID, GET /__sim/stats, GET /__sim/health (no auth);
+             Segment Export: POST /segments/v1/exports, GET /operations/v1/{id},
+             GET /search/v1/exports/{id}/results, GET /storage/{id}?expires=&sig= (the
+             signed URL: no Authorization header allowed; Range: bytes=N- resumes).
+
+Segment Export API:
+  --segment ID             a segment that exists besides 'everyone' (repeatable)
+  --prepare-ms N           an export stays PENDING N ms after its creation (default 0)
+  --export-ttl-seconds S   results stay downloadable S seconds after completion (default 3600)
+  --location-ttl-seconds S a results location (signed URL) is valid S seconds (default 600)
+  --api-rate-limit N       create/operation/results requests per window, 0 = unlimited
+                           (default 0); over it: 429 with Retry-After and a JSON body
+  --api-rate-window S      that window in seconds (default 1)
+  --max-pending-exports N  a create while N exports are PENDING gets 429 (default 0, no limit)
+  --dump-segment-export FILE  (offline) the records of the export below, one compact JSON
+                           object per line, byte for byte the elements FORMAT_JSON serves:
+  --export-start T, --export-end T   its timeRange (RFC 3339, "" = unbounded)
+  --export-type TYPE_EVENT|TYPE_INDIVIDUAL   (default TYPE_EVENT)
+  --export-fields a,b,c    its fields (default all)
 
 Bundles and events:
   --bundles N              number of bundles (default 3)
@@ -72,17 +92,24 @@ Rate limiting (export/get only):
   --retry-after-format seconds|http-date  Retry-After format (default seconds)
 
 Faults:
-  --fault ENDPOINT:KIND[:COUNT][@BUNDLE_ID]   repeatable; checked in order, consumed by
-                           requests in arrival order
-                           ENDPOINT  list | get
+  --fault ENDPOINT:KIND[:COUNT][@BUNDLE_ID|@START]   repeatable; checked in order,
+                           consumed by requests in arrival order
+                           ENDPOINT  list | get | create | operation | results | storage
                            KIND      500|502|503|504|429|401|403|404 (that status; 429
                                      with Retry-After: 1),
                                      reset (close with RST, no response), truncate (half the
                                      body, then close mid-chunk), malformed (a 200 whose JSON
                                      breaks halfway, valid gzip), stall (half the body, then
-                                     silence for --stall-seconds, then close)
+                                     silence for --stall-seconds, then close; storage:
+                                     about half of Content-Length, then close),
+                                     failed (operation only: the export ends FAILED after
+                                     its prepare time; counted per export),
+                                     expired (results only: the location handed out has
+                                     already expired)
                            COUNT     how many requests get it (default 1) or 'always'
                            BUNDLE_ID restrict a get fault to one bundle
+                           START     restrict a create|operation|results|storage fault to
+                                     exports whose timeRange.start is this unix second
   --stall-seconds S        how long a stall lasts (default 30)
   --slow-body-bytes-per-second N  every export/list and export/get body trickles at N bytes
                            a second, in 10 flushed slices a second (a slowloris; default 0, off)
@@ -176,10 +203,22 @@ std::vector<std::uint64_t> parse_event_counts(std::string_view flag, std::string
   }
 }
 
+// "a,b,c" as its items; "" as none.
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> items;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    items.emplace_back(text.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    text = text.substr(comma + 1);
+  }
+  return items;
+}
+
 void set_offline(SimOptions& options, std::string_view flag, OfflineCommand command) {
   if (options.offline)
     throw UsageError(std::string(flag) + ": only one of --write-bundle, --dump-events, "
-                                         "--dump-bundles may be given");
+                                         "--dump-bundles, --dump-segment-export may be given");
   options.offline = std::move(command);
 }
 
@@ -225,8 +264,8 @@ void apply_flag(SimOptions& options, std::string_view flag, ArgCursor& args) {
     try {
       options.faults.push_back(parse_fault_spec(spec));
     } catch (const std::invalid_argument& error) {
-      throw UsageError("--fault expects ENDPOINT:KIND[:COUNT][@BUNDLE_ID]: " + std::string(error.what()) + " (in '" +
-                       std::string(spec) + "')");
+      throw UsageError("--fault expects ENDPOINT:KIND[:COUNT][@BUNDLE_ID|@START]: " + std::string(error.what()) +
+                       " (in '" + std::string(spec) + "')");
     }
   } else if (flag == "--list-page-size") {
     options.list_page_size = parse_number<std::size_t>(flag, value(), 1, BundleCatalog::kMaxListed);
@@ -255,6 +294,20 @@ void apply_flag(SimOptions& options, std::string_view flag, ArgCursor& args) {
     set_offline(options, flag, {OfflineCommand::Kind::kDumpEvents, std::string(value())});
   else if (flag == "--dump-bundles")
     set_offline(options, flag, {OfflineCommand::Kind::kDumpBundles, std::string(value())});
+  else if (flag == "--dump-segment-export")
+    set_offline(options, flag, {OfflineCommand::Kind::kDumpSegmentExport, std::string(value())});
+  else if (flag == "--export-start") options.segment_dump.start = value();
+  else if (flag == "--export-end") options.segment_dump.end = value();
+  else if (flag == "--export-type") options.segment_dump.type = value();
+  else if (flag == "--export-fields") options.segment_dump.fields = split_list(value());
+  else if (flag == "--segment") options.segments.emplace_back(value());
+  else if (flag == "--prepare-ms") options.prepare_ms = parse_number<unsigned>(flag, value(), 0, 86'400'000);
+  else if (flag == "--export-ttl-seconds") options.export_ttl_seconds = seconds(1);
+  else if (flag == "--location-ttl-seconds") options.location_ttl_seconds = seconds(1);
+  else if (flag == "--api-rate-limit") options.api_rate_limit = parse_number<unsigned>(flag, value(), 0, 1'000'000);
+  else if (flag == "--api-rate-window") options.api_rate_window_seconds = seconds(1);
+  else if (flag == "--max-pending-exports")
+    options.max_pending_exports = parse_number<std::size_t>(flag, value(), 0, 1'000'000);
   else if (flag == "--identical-events") {
     args.expect_no_value(flag);
     options.odd_events.identical = true;

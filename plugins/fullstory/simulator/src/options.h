@@ -28,9 +28,16 @@ enum class RetryAfterFormat { kSeconds, kHttpDate };
 
 // What to do instead of serving: write a file and exit.
 struct OfflineCommand {
-  enum class Kind { kWriteBundle, kDumpEvents, kDumpBundles } kind;
+  enum class Kind { kWriteBundle, kDumpEvents, kDumpBundles, kDumpSegmentExport } kind;
   std::string output_path;
   std::int64_t bundle_id = 0;  // write_bundle only
+};
+
+// --dump-segment-export's export: checked like a create request's body.
+struct SegmentDumpRequest {
+  std::string start, end;  // RFC 3339 or "" (unbounded)
+  std::string type = "TYPE_EVENT";
+  std::optional<std::vector<std::string>> fields;
 };
 
 struct SimOptions {
@@ -54,6 +61,16 @@ struct SimOptions {
   std::size_t list_page_size = BundleCatalog::kMaxListed;
   ListLie list_lie = ListLie::kNone;
   AuthReflectionSpec reflect_auth;
+
+  // Segment Export API.
+  std::vector<std::string> segments{"everyone"};
+  unsigned prepare_ms = 0;
+  unsigned export_ttl_seconds = 3600;
+  unsigned location_ttl_seconds = 600;
+  unsigned api_rate_limit = 0;  // 0 = unlimited
+  unsigned api_rate_window_seconds = 1;
+  std::size_t max_pending_exports = 0;  // 0 = unlimited
+  SegmentDumpRequest segment_dump;
 
   std::vector<FaultSpec> faults;
   unsigned stall_seconds = 30;

@@ -21,6 +21,13 @@ std::optional<std::int64_t> parse_int64(std::string_view text) {
   return value;
 }
 
+std::string path_segment_after(const Poco::Net::HTTPRequest& request, std::string_view prefix) {
+  const std::string path = Poco::URI(request.getURI()).getPath();
+  if (!std::string_view(path).starts_with(prefix)) return {};
+  const std::string rest = path.substr(prefix.size());
+  return rest.substr(0, rest.find('/'));
+}
+
 bool accepts_gzip(const Poco::Net::HTTPRequest& request) {
   return request.has("Accept-Encoding") &&
          Poco::toLower(request.get("Accept-Encoding")).find("gzip") != std::string::npos;

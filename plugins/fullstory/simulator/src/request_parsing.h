@@ -16,6 +16,10 @@ std::optional<std::string> query_parameter(const Poco::Net::HTTPRequest& request
 // A whole string as a signed 64-bit integer; nullopt on anything else (sign, junk, overflow).
 std::optional<std::int64_t> parse_int64(std::string_view text);
 
+// The path's segment after `prefix` up to the next '/' (or the end): the id in
+// /operations/v1/{id}; "" when the path does not start with `prefix`.
+std::string path_segment_after(const Poco::Net::HTTPRequest& request, std::string_view prefix);
+
 // Whether Accept-Encoding lists gzip.
 bool accepts_gzip(const Poco::Net::HTTPRequest& request);
 

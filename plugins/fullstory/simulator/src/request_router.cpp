@@ -3,8 +3,12 @@
 #include <Poco/URI.h>
 
 #include "admin_handlers.h"
+#include "create_export_handler.h"
 #include "get_handler.h"
 #include "list_handler.h"
+#include "operation_handler.h"
+#include "results_handler.h"
+#include "storage_handler.h"
 
 namespace fssim {
 
@@ -12,6 +16,10 @@ Poco::Net::HTTPRequestHandler* RequestRouter::createRequestHandler(const Poco::N
   const std::string path = Poco::URI(request.getURI()).getPath();
   if (path == "/api/v1/export/list") return new ListHandler(context_);
   if (path == "/api/v1/export/get") return new GetHandler(context_);
+  if (path == "/segments/v1/exports") return new CreateExportHandler(context_);
+  if (path.starts_with("/operations/v1/")) return new OperationHandler(context_);
+  if (path.starts_with("/search/v1/exports/") && path.ends_with("/results")) return new ResultsHandler(context_);
+  if (path.starts_with("/storage/")) return new StorageHandler(context_);
   if (path == "/__sim/stats") return new StatsHandler(context_);
   if (path == "/__sim/health") return new HealthHandler(context_);
   return new NotFoundHandler(context_);

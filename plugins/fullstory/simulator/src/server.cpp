@@ -80,8 +80,14 @@ int run_server(const SimOptions& options) {
   FaultPlan faults(options.faults);
   SimStats stats;
   ShutdownSignal shutdown;
-  const SimContext context{options,      catalog, generator, cache ? &*cache : nullptr,
-                           rate_limiter, faults,  stats,     shutdown};
+  RateLimiter api_rate_limiter(options.api_rate_limit, std::chrono::seconds(options.api_rate_window_seconds));
+  ExportRegistry exports(
+      ExportTimings{std::chrono::milliseconds(options.prepare_ms), std::chrono::seconds(options.export_ttl_seconds)});
+  ExportBodyCache export_bodies;
+  const UrlSigner signer;
+  const SimContext context{options,          catalog, generator,     cache ? &*cache : nullptr,
+                           rate_limiter,     faults,  stats,         shutdown,
+                           api_rate_limiter, exports, export_bodies, signer};
 
   Poco::ThreadPool threads(2, kMaxConcurrentConnections);
   {

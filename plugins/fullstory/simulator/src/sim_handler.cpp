@@ -28,6 +28,14 @@ bool read_request_body(Exchange& exchange) {
   return true;
 }
 
+// A signed URL's signature is a secret like the API key: the log shows it redacted.
+std::string loggable_uri(const std::string& uri) {
+  const auto sig = uri.find("sig=");
+  if (sig == std::string::npos) return uri;
+  const auto end = uri.find('&', sig);
+  return uri.substr(0, sig + 4) + "REDACTED" + (end == std::string::npos ? "" : uri.substr(end));
+}
+
 // Never logs headers: the Authorization header carries the API key.
 void log_request(const Exchange& exchange) {
   // A reset connection never got a status line.
@@ -36,7 +44,7 @@ void log_request(const Exchange& exchange) {
   static std::mutex log_mutex;
   const std::lock_guard lock(log_mutex);
   std::fprintf(stderr, "%s %s %s %llu bytes%s%s\n", exchange.request.getMethod().c_str(),
-               exchange.request.getURI().c_str(), status.c_str(),
+               loggable_uri(exchange.request.getURI()).c_str(), status.c_str(),
                static_cast<unsigned long long>(exchange.body_bytes_sent), exchange.note.empty() ? "" : " ",
                exchange.note.c_str());
 }

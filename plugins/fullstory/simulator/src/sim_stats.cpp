@@ -4,6 +4,15 @@
 
 namespace fssim {
 
+void SimStats::record_export(std::string summary, std::uint64_t pending) {
+  ++exports_created;
+  std::uint64_t seen = exports_pending_max.load();
+  while (pending > seen && !exports_pending_max.compare_exchange_weak(seen, pending)) {
+  }
+  const std::lock_guard lock(exports_mutex_);
+  exports_.push_back(std::move(summary));
+}
+
 std::string SimStats::to_json() const {
   std::string out;
   JsonWriter json(out);
@@ -14,6 +23,20 @@ std::string SimStats::to_json() const {
   json.member("rate_limited", rate_limited.load());
   json.member("faults_injected", faults_injected.load());
   json.member("bytes_sent", bytes_sent.load());
+  json.member("exports_created", exports_created.load());
+  json.member("operation_polls", operation_polls.load());
+  json.member("results_requests", results_requests.load());
+  json.member("storage_requests", storage_requests.load());
+  json.member("storage_range_requests", storage_range_requests.load());
+  json.member("storage_authorization_rejected", storage_authorization_rejected.load());
+  json.member("exports_pending_max", exports_pending_max.load());
+  json.key("exports");
+  json.begin_array();
+  {
+    const std::lock_guard lock(exports_mutex_);
+    for (const std::string& summary : exports_) json.raw(summary);
+  }
+  json.end_array();
   json.end_object();
   return out;
 }

@@ -43,6 +43,18 @@ TEST_CASE("--help documents every flag") {
                            "--dump-events",
                            "--dump-bundles",
                            "--verbose",
+                           "--segment",
+                           "--prepare-ms",
+                           "--export-ttl-seconds",
+                           "--location-ttl-seconds",
+                           "--api-rate-limit",
+                           "--api-rate-window",
+                           "--max-pending-exports",
+                           "--dump-segment-export",
+                           "--export-start",
+                           "--export-end",
+                           "--export-type",
+                           "--export-fields",
                            "FULLSTORY_SIM_API_KEY"}) {
     CAPTURE(flag);
     CHECK(help.out.find(flag) != std::string::npos);
@@ -71,6 +83,14 @@ TEST_CASE("bad flags exit 2 with a message naming the flag, the expectation and 
       {{"--reflect-auth", "put:verbatim"}, {"--reflect-auth", "[list:|get:]MODE", "json-escaped", "'put:verbatim'"}},
       {{"--list-page-size", "21"}, {"--list-page-size", "[1, 20]", "'21'"}},
       {{"--dump-events", "-", "--dump-bundles", "-"}, {"only one"}},
+      {{"--prepare-ms", "soon"}, {"--prepare-ms", "[0, 86400000]", "'soon'"}},
+      {{"--api-rate-window", "0"}, {"--api-rate-window", "'0'"}},
+      {{"--fault", "results:expired@x"}, {"--fault", "@START", "'x'"}},
+      {{"--dump-segment-export", "-", "--export-start", "yesterday"},
+       {"--export-start", "timeRange.start", "'yesterday'"}},
+      {{"--dump-segment-export", "-", "--export-type", "TYPE_PAGE"},
+       {"--export-type", "TYPE_INDIVIDUAL", "'TYPE_PAGE'"}},
+      {{"--dump-segment-export", "-", "--export-fields", "EventStart,Nope"}, {"--export-fields", "'Nope'"}},
   };
   for (const Case& c : cases) {
     CAPTURE(c.args[0]);

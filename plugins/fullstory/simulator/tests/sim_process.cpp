@@ -45,6 +45,16 @@ std::vector<std::string> sim_dumped_events(const std::vector<std::string>& confi
   return etltest::lines_of(checked_output(args));
 }
 
+std::vector<std::string> sim_dumped_segment_export(const std::vector<std::string>& config, const std::string& start,
+                                                   const std::string& end, const std::string& type,
+                                                   const std::string& fields) {
+  std::vector<std::string> args = config;
+  args.insert(args.end(),
+              {"--dump-segment-export", "-", "--export-start", start, "--export-end", end, "--export-type", type});
+  if (!fields.empty()) args.insert(args.end(), {"--export-fields", fields});
+  return etltest::lines_of(checked_output(args));
+}
+
 std::string sim_written_bundle(const std::vector<std::string>& config, std::int64_t id) {
   std::vector<std::string> args = config;
   args.insert(args.end(), {"--write-bundle", std::to_string(id), "-"});

@@ -29,6 +29,10 @@ ProcessResult run_sim(const std::vector<std::string>& args, const std::vector<st
 
 // --dump-events of `config`: the ground truth, one compact JSON event per line.
 std::vector<std::string> sim_dumped_events(const std::vector<std::string>& config);
+// --dump-segment-export of `config` for [start, end): the records, one compact JSON per line.
+std::vector<std::string> sim_dumped_segment_export(const std::vector<std::string>& config, const std::string& start,
+                                                   const std::string& end, const std::string& type = "TYPE_EVENT",
+                                                   const std::string& fields = "");
 // --write-bundle of `config`: bundle `id`'s gzip body as served.
 std::string sim_written_bundle(const std::vector<std::string>& config, std::int64_t id);
 

@@ -1,0 +1,16 @@
+// operation_handler.h: GET /operations/v1/{id}: where an export's preparation stands.
+#pragma once
+
+#include "api_handler.h"
+
+namespace fssim {
+
+class OperationHandler final : public ApiHandler {
+ public:
+  using ApiHandler::ApiHandler;
+
+ protected:
+  void serve_api(Exchange& exchange) override;
+};
+
+}  // namespace fssim
