@@ -38,7 +38,7 @@ class FullStorySource final : public etl::Source {
   std::string_view identity() override { return identity_; }
 
   void discover(etl::Emitter& out) override {
-    const EventsSchema schema = schema_for({}, {});
+    const StreamSchema schema = schema_for({}, {});
     out.schema(kEventsStream, schema.catalog_message());
   }
 
@@ -64,7 +64,7 @@ class FullStorySource final : public etl::Source {
     }
     require_api_key(config_);
     const std::optional<Bookmark> resume = parse_bookmark(request.state_json());
-    EventsSchema schema = schema_for(selection.deselected_properties, resume ? resume->fields : ExtraFields());
+    StreamSchema schema = schema_for(selection.deselected_properties, resume ? resume->fields : ExtraFields());
     out.schema(kEventsStream, schema.message());
     RecordShaper shaper(schema);
     CancelWatch watch(host_);  // declared first: outlives the connection it watches
@@ -76,8 +76,8 @@ class FullStorySource final : public etl::Source {
   using ExtraFields = std::vector<ExtraField>;
 
   // The fields an earlier run saw first (their order is the columns'), then the config's.
-  EventsSchema schema_for(std::set<std::string> deselected, const ExtraFields& remembered) const {
-    EventsSchema schema(config_.key_field, std::move(deselected),
+  StreamSchema schema_for(std::set<std::string> deselected, const ExtraFields& remembered) const {
+    StreamSchema schema(events_spec(ExportApiKind::kDataExport, false, config_.key_field), std::move(deselected),
                         [this](const std::string& line) { host_.warn(line); });
     schema.declare(remembered);
     schema.declare(config_.custom_fields);
