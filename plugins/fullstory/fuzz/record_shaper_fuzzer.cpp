@@ -12,13 +12,14 @@
 #include "record_shaper.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using fullstory::EventsSchema;
+  using fullstory::StreamSchema;
   const std::string event(fuzz::text_of(data, size));
   const std::string padded = event + std::string(fullstory::JsonArraySplitter::kTailPadding, ' ');
   const std::string_view view(padded.data(), event.size());
   // The size's parity chooses whether members are dropped (selection), so both paths run.
   const bool select = (size & 1) != 0;
-  EventsSchema schema("event_id", select ? std::set<std::string>{"a", "UserEmail", ""} : std::set<std::string>{},
+  StreamSchema schema(fullstory::events_spec(fullstory::ExportApiKind::kDataExport, false, "event_id"),
+                      select ? std::set<std::string>{"a", "UserEmail", ""} : std::set<std::string>{},
                       [](const std::string&) {});
   fullstory::RecordShaper shaper(schema);
   fullstory::EventValidator validator;

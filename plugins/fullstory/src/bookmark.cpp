@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "etlhost/plugin.hpp"
-#include "events_schema.h"
+#include "stream_schema.h"  // kMaxExtraFields
 #include "timestamps.h"
 
 namespace fullstory {

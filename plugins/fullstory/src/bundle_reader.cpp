@@ -2,7 +2,6 @@
 
 #include <chrono>
 
-#include "events_schema.h"
 #include "fetch_failure.h"
 #include "timestamps.h"
 
@@ -19,7 +18,6 @@ BodyUnit bundle_unit(const BundleRef& bundle, ExportApi& api) {
   unit.start = bundle.start;
   unit.stop = bundle.stop;
   unit.key_id = bundle.id;
-  unit.stream = kEventsStream;
   unit.download = [&api, bundle](BodyConsumer& consumer) {
     api.download(bundle, consumer);
     return api.last_download_attempts();
@@ -113,10 +111,11 @@ void BundleReader::element(std::string_view json) {
   if (!guard_.admit(json)) return;  // emitted by an earlier attempt (and verified)
   shaper_.begin_event();
   if (auto problem = validator_.problem(json, &shaper_)) malformed(where_event() + " is " + *problem);
-  if (shaper_.schema().take_change()) out_.schema(unit_->stream, shaper_.schema().message());
+  const std::string& stream = shaper_.schema().spec().stream;
+  if (shaper_.schema().take_change()) out_.schema(stream, shaper_.schema().message());
   // The guard counts every event of the bundle so far, skipped ones too: this one's position.
   const uint64_t position = guard_.emitted() - 1;
-  out_.record(unit_->stream, shaper_.shape(json, unit_->key_id, position), time_extracted_ms_);
+  out_.record(stream, shaper_.shape(json, unit_->key_id, position), time_extracted_ms_);
 }
 
 void BundleReader::oversized_element(uint64_t bytes) {

@@ -40,7 +40,6 @@ struct BodyUnit {
   int64_t start = 0;  // Unix seconds, for messages
   int64_t stop = 0;
   int64_t key_id = 0;       // the record key's first part: the bundle Id, or the window start
-  const char* stream = "";  // the records' stream
   /// Streams the body into the consumer, retrying as needed; returns the requests it made.
   std::function<int(BodyConsumer&)> download;
   /// The API's total wait so far (pacing and retry backoff), to tell the unit's own time.

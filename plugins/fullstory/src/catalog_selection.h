@@ -4,7 +4,7 @@
 // `selected` decides; when it is absent, `selected-by-default` does; when both are absent,
 // the stream or property is selected (nothing is dropped that the catalog does not say to
 // drop). A stream the catalog does not list is not selected. Whether a property may be
-// deselected at all (inclusion automatic) is the schema's business (EventsSchema).
+// deselected at all (inclusion automatic) is the schema's business (StreamSchema).
 #pragma once
 
 #include <set>

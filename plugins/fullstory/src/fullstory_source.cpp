@@ -18,6 +18,7 @@
 #include "export_api.h"
 #include "fullstory_version.h"
 #include "record_shaper.h"
+#include "segment_run.h"
 #include "source_check.h"
 #include "source_config.h"
 #include "source_identity.h"
@@ -38,7 +39,8 @@ class FullStorySource final : public etl::Source {
   std::string_view identity() override { return identity_; }
 
   void discover(etl::Emitter& out) override {
-    const EventsSchema schema = schema_for({}, {});
+    if (segment_export()) return discover_segment_export(config_, host_, out);
+    const StreamSchema schema = schema_for({}, {});
     out.schema(kEventsStream, schema.catalog_message());
   }
 
@@ -48,6 +50,7 @@ class FullStorySource final : public etl::Source {
   }
 
   std::string_view plan(const etl::SyncRequest& request) override {
+    if (segment_export()) return plan_ = plan_segment_export(config_, request);
     const CatalogSelection selection = read_catalog_selection(request.catalog_json(), kEventsStream);
     if (!selection.stream_selected) return plan_ = R"({"summary":"stream 'events' is not selected: nothing to do"})";
     require_api_key(config_);
@@ -57,6 +60,7 @@ class FullStorySource final : public etl::Source {
   }
 
   void sync(const etl::SyncRequest& request, etl::Emitter& out) override {
+    if (segment_export()) return sync_segment_export(config_, tls_.get(), host_, request, out);
     const CatalogSelection selection = read_catalog_selection(request.catalog_json(), kEventsStream);
     if (!selection.stream_selected) {
       host_.info("stream 'events' is not selected in the catalog: nothing to do");
@@ -64,7 +68,7 @@ class FullStorySource final : public etl::Source {
     }
     require_api_key(config_);
     const std::optional<Bookmark> resume = parse_bookmark(request.state_json());
-    EventsSchema schema = schema_for(selection.deselected_properties, resume ? resume->fields : ExtraFields());
+    StreamSchema schema = schema_for(selection.deselected_properties, resume ? resume->fields : ExtraFields());
     out.schema(kEventsStream, schema.message());
     RecordShaper shaper(schema);
     CancelWatch watch(host_);  // declared first: outlives the connection it watches
@@ -75,13 +79,11 @@ class FullStorySource final : public etl::Source {
  private:
   using ExtraFields = std::vector<ExtraField>;
 
-  // The fields an earlier run saw first (their order is the columns'), then the config's.
-  EventsSchema schema_for(std::set<std::string> deselected, const ExtraFields& remembered) const {
-    EventsSchema schema(config_.key_field, std::move(deselected),
-                        [this](const std::string& line) { host_.warn(line); });
-    schema.declare(remembered);
-    schema.declare(config_.custom_fields);
-    return schema;
+  bool segment_export() const { return config_.export_api == ExportApiKind::kSegmentExport; }
+
+  StreamSchema schema_for(std::set<std::string> deselected, const ExtraFields& remembered) const {
+    return stream_schema(events_spec(ExportApiKind::kDataExport, false, config_.key_field), std::move(deselected),
+                         remembered, config_.custom_fields, host_);
   }
 
   etl::Host host_;
@@ -94,6 +96,8 @@ class FullStorySource final : public etl::Source {
 }  // namespace
 }  // namespace fullstory
 
-ETL_DEFINE_SOURCE_PLUGIN(fullstory::FullStorySource, "fullstory", ETL_FULLSTORY_VERSION,
-                         "FullStory events from the legacy Data Export API (export/list + export/get bundles).",
-                         fullstory::kSourceConfig)
+ETL_DEFINE_SOURCE_PLUGIN(
+    fullstory::FullStorySource, "fullstory", ETL_FULLSTORY_VERSION,
+    "FullStory events from the legacy Data Export API (bundles) or the Segment Export API (windows), "
+    "and individuals from Segment Export.",
+    fullstory::kSourceConfig)

@@ -143,7 +143,6 @@ BundleStats SegmentSync::read_window(WindowStream& stream, BundleReader& reader,
   unit.start = export_.window.start;
   unit.stop = export_.window.end;
   unit.key_id = export_.window.start;
-  unit.stream = stream.name;
   unit.waited = [this] { return api_.waited(); };
   // Awaited before the unit's clock starts: its time is the download's, not FullStory's preparing.
   std::string search_export_id = await_completion(export_);

@@ -15,39 +15,15 @@
 #include "json_array_splitter.h"
 #include "member_filter.h"
 #include "record_shaper.h"
+#include "shaping.h"
 #include "text.h"
 
 using namespace fullstory;
 using etltest::contains;
+using fstest::Shaping;
 using json = nlohmann::json;
 
 namespace {
-
-// Runs `event` through the validator and the shaper as BundleReader does.
-class Shaping {
- public:
-  explicit Shaping(std::string key, std::set<std::string> deselected = {})
-      : schema(std::move(key), std::move(deselected), [this](const std::string& line) { warnings.push_back(line); }),
-        shaper(schema) {}
-
-  std::string shape(const std::string& event, int64_t bundle = 7, uint64_t position = 0) {
-    padded_ = event + std::string(JsonArraySplitter::kTailPadding, ' ');
-    const std::string_view view(padded_.data(), event.size());
-    shaper.begin_event();
-    const auto problem = validator_.problem(view, &shaper);
-    REQUIRE_MESSAGE(!problem, *problem);
-    return std::string(shaper.shape(view, bundle, position));
-  }
-  json properties() { return json::parse(schema.message())["schema"]["properties"]; }
-
-  std::vector<std::string> warnings;
-  EventsSchema schema;
-  RecordShaper shaper;
-
- private:
-  EventValidator validator_;
-  std::string padded_;
-};
 
 std::string filtered(const std::string& object, const std::set<std::string>& drop) {
   std::string out = "{";

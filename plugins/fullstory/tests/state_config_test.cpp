@@ -387,7 +387,8 @@ TEST_CASE("validator: objects pass, everything else is named") {
 }
 
 TEST_CASE("schema: documented fields typed and nullable, custom vars by suffix, extras allowed") {
-  const EventsSchema events("event_id", {}, [](const std::string& line) { FAIL("warned: " << line); });
+  const StreamSchema events(events_spec(ExportApiKind::kDataExport, false, "event_id"), {},
+                            [](const std::string& line) { FAIL("warned: " << line); });
   const auto message = nlohmann::json::parse(events.message());
   CHECK(message["key_properties"] == nlohmann::json({"event_id"}));
   const auto& schema = message["schema"];
