@@ -413,10 +413,10 @@ TEST_CASE("schema: documented fields typed and nullable, custom vars by suffix, 
 }
 
 TEST_CASE("config: export_api picks the API and base_url's default, an eu1. key the EU host") {
-  const SourceConfig legacy = config_from(R"({"api_key":"na1.abc"})");
+  const SourceConfig legacy = config_from(R"({"api_key":"na1.abcdefghijkl"})");
   CHECK(legacy.export_api == ExportApiKind::kDataExport);
   CHECK(legacy.base_url.text() == "https://export.fullstory.com");
-  const SourceConfig modern = config_from(R"({"api_key":"na1.abc","export_api":"segment_export"})");
+  const SourceConfig modern = config_from(R"({"api_key":"na1.abcdefghijkl","export_api":"segment_export"})");
   CHECK(modern.export_api == ExportApiKind::kSegmentExport);
   CHECK(modern.base_url.text() == "https://api.fullstory.com");
   CHECK(modern.segment_id == "everyone");
@@ -426,18 +426,18 @@ TEST_CASE("config: export_api picks the API and base_url's default, an eu1. key 
   CHECK(modern.max_windows_per_run == 0);
   CHECK_FALSE(modern.legacy_field_names);
   CHECK(modern.export_fields.empty());
-  const SourceConfig eu = config_from(R"({"api_key":"eu1.abc","export_api":"segment_export"})");
+  const SourceConfig eu = config_from(R"({"api_key":"eu1.abcdefghijkl","export_api":"segment_export"})");
   CHECK(eu.base_url.text() == "https://api.eu1.fullstory.com");
   CHECK(contains(eu.base_url_origin, "eu1."));
   // A base_url the user set wins, and Data Export never guesses a region.
-  CHECK(config_from(R"({"api_key":"eu1.abc","export_api":"segment_export","base_url":"http://127.0.0.1:9"})")
+  CHECK(config_from(R"({"api_key":"eu1.abcdefghijkl","export_api":"segment_export","base_url":"http://127.0.0.1:9"})")
             .base_url.text() == "http://127.0.0.1:9");
-  CHECK(config_from(R"({"api_key":"eu1.abc"})").base_url.text() == "https://export.fullstory.com");
+  CHECK(config_from(R"({"api_key":"eu1.abcdefghijkl"})").base_url.text() == "https://export.fullstory.com");
 }
 
 TEST_CASE("config: Segment Export keys refuse bad values, naming the key") {
   CHECK(contains(config_error(R"({"export_api":"segment"})"), "config key 'export_api': expected"));
-  CHECK(contains(config_error(R"({"export_window_minutes":45})"), "divides a day"));
+  CHECK(contains(config_error(R"({"export_window_minutes":50})"), "divides a day"));
   CHECK(contains(config_error(R"({"export_window_minutes":10})"), "export_window_minutes"));
   CHECK(contains(config_error(R"({"segment_id":""})"), "config key 'segment_id'"));
   CHECK(contains(config_error(R"({"segment_id":"a b"})"), "'a b'"));
