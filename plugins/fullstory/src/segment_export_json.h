@@ -9,12 +9,9 @@
 #include <string_view>
 #include <vector>
 
-namespace fullstory {
+#include "export_window.h"
 
-struct ExportWindow {
-  int64_t start = 0;  // Unix seconds, inclusive
-  int64_t end = 0;    // Unix seconds, exclusive
-};
+namespace fullstory {
 
 struct ExportRequest {
   std::string segment_id = "everyone";
