@@ -198,11 +198,12 @@ void ApiSession::with_retries(const std::string& request, const std::function<vo
 
 std::string ApiSession::said_in_body(HttpClient& http) {
   const std::string raw = http.excerpt_and_close(kErrorBodyBytes);
-  if (const auto error = parse_api_error_body(raw)) {
+  const etl::Redacted body = excerpt(raw, kExcerptBytes, "the body");
+  // A body that holds the key in any form is withheld whole, {code, message} or not.
+  if (const auto error = body.withheld ? std::nullopt : parse_api_error_body(raw)) {
     const etl::Redacted said = excerpt(error->code + ": " + error->message, kExcerptBytes, "the error body");
     return "; " + shown(said, "FullStory says: ");
   }
-  const etl::Redacted body = excerpt(raw, kExcerptBytes, "the body");
   return body.text.empty() ? "" : "; " + shown(body, "the body says: ");
 }
 
