@@ -295,3 +295,29 @@ TEST_CASE("segment export: a 503 on create is retried, an unknown segment fails 
     CHECK(!contains(e.what(), etltest::kApiKey));
   }
 }
+
+TEST_CASE("segment export: a storage host refusing every fresh location fails after 3 refreshes, saying so") {
+  Simulator sim(with(kSimArgs, {"--fault", "results:expired:always"}));  // every location handed out has expired
+  Client client(sim);
+  EventCollector events;
+  try {
+    client.api.download(client.completed_export(), events);
+    FAIL("downloaded with expired locations only");
+  } catch (const etl::Error& e) {
+    CHECK(e.code() == ETL_E_PERMISSION_DENIED);
+    CHECK(contains(e.what(), "after 3 fresh locations from the results endpoint"));
+    CHECK(contains(e.what(), "(signed URL)"));
+    CHECK(signed_urls_shown_without_query(e.what()));
+  }
+  CHECK(sim.stats()["results_requests"] == 4);
+}
+
+TEST_CASE("segment export: results gone after the export's lifetime are ExportGone, for the caller to create again") {
+  Simulator sim(with(kSimArgs, {"--export-ttl-seconds", "1"}));
+  Client client(sim);
+  const std::string export_id = client.completed_export();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // past the 1 s lifetime
+  EventCollector events;
+  CHECK_THROWS_AS(client.api.download(export_id, events), ExportGone);
+  CHECK(events.attempts == 0);
+}
