@@ -63,6 +63,10 @@ Simulator::~Simulator() {
 
 std::string Simulator::log() { return process_ ? process_->err() : ""; }
 
+bool Simulator::wait_for_log(std::string_view needle, std::chrono::milliseconds timeout) {
+  return process_ && process_->wait_for_stderr(needle, timeout);
+}
+
 nlohmann::json Simulator::stats() const {
   if (base_url_.rfind("https", 0) == 0) return nlohmann::json::object();  // plain-HTTP helper only
   Poco::Net::HTTPClientSession session(host_, static_cast<Poco::UInt16>(port_));

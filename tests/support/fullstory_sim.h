@@ -3,8 +3,10 @@
 // plugin config pointing at it. Shared by every test suite that talks to "FullStory".
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -43,6 +45,8 @@ class Simulator {
   nlohmann::json stats() const;
   /// The simulator's stderr so far (for failure messages).
   std::string log();
+  /// Reads the simulator's stderr until it holds `needle` (true) or `timeout` passes (false).
+  bool wait_for_log(std::string_view needle, std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
   /// Every event the same options generate, one compact JSON text per event, in order.
   static std::vector<std::string> dump_events(const std::vector<std::string>& args);

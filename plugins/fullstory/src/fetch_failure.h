@@ -1,6 +1,6 @@
 // fetch_failure.h: a failed HTTP attempt that may succeed when tried again.
 //
-// Thrown by the HTTP layer and the body readers; caught by ExportApi's retry loop, which
+// Thrown by the HTTP layer and the body readers; caught by ApiSession's retry loop, which
 // waits and retries within the budget, and maps the last one to an ETL_E_* code when the
 // budget is spent. Failures that retrying cannot fix are etl::Error instead.
 #pragma once

@@ -22,8 +22,8 @@ constexpr const char* kNotRetried = ". Not retried: another attempt cannot fix t
 
 }  // namespace
 
-HttpClient::HttpClient(BaseUrl base, const TlsContext* tls, Timeouts timeouts, CancelWatch& watch)
-    : base_(std::move(base)), tls_(tls), timeouts_(timeouts), watch_(watch) {}
+HttpClient::HttpClient(BaseUrl base, const TlsContext* tls, Timeouts timeouts, CancelWatch& watch, std::string role)
+    : base_(std::move(base)), role_(std::move(role)), tls_(tls), timeouts_(timeouts), watch_(watch) {}
 
 HttpClient::~HttpClient() { close(); }
 
@@ -41,21 +41,27 @@ void HttpClient::close() {
 
 const HttpHead& HttpClient::get(const std::string& target, const HeaderList& headers,
                                 uint64_t earning_bytes_per_second) {
+  return send(Poco::Net::HTTPRequest::HTTP_GET, target, headers, "", earning_bytes_per_second);
+}
+
+const HttpHead& HttpClient::send(const std::string& method, const std::string& target, const HeaderList& headers,
+                                 const std::string& json_body, uint64_t earning_bytes_per_second) {
   earning_bytes_per_second_ = earning_bytes_per_second;
   const std::string path = base_.path_prefix + target;
+  const Request request{method, path, headers, json_body};
   if (body_ != nullptr && !body_->eof()) close();  // an unread body: the connection is unusable
   const bool reused = session_ && session_->connected();
   try {
-    return exchange(path, headers);
+    return exchange(request);
   } catch (const FetchFailure& failure) {
     // A server may close an idle keep-alive connection just as we reuse it. That is not a
     // failed attempt: try once more on a fresh connection before reporting anything.
     if (!reused || failure.kind() != FetchFailure::Kind::kConnection) throw;
-    return exchange(path, headers);
+    return exchange(request);
   }
 }
 
-const HttpHead& HttpClient::exchange(const std::string& path, const HeaderList& headers) {
+const HttpHead& HttpClient::exchange(const Request& request) {
   watch_.disarm();  // sendRequest may reconnect, closing the descriptor the watch knows
   if (!session_) {
     if (tls_ != nullptr) {
@@ -66,9 +72,13 @@ const HttpHead& HttpClient::exchange(const std::string& path, const HeaderList& 
     session_->setTimeout(timespan(timeouts_.connect), timespan(timeouts_.idle), timespan(timeouts_.idle));
     session_->setKeepAlive(true);
   }
-  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path, Poco::Net::HTTPMessage::HTTP_1_1);
-  request.setKeepAlive(true);
-  for (const auto& [name, value] : headers) request.set(name, value);
+  Poco::Net::HTTPRequest message(request.method, request.path, Poco::Net::HTTPMessage::HTTP_1_1);
+  message.setKeepAlive(true);
+  for (const auto& [name, value] : request.headers) message.set(name, value);
+  if (!request.json_body.empty()) {
+    message.setContentType("application/json");
+    message.setContentLength64(static_cast<Poco::Int64>(request.json_body.size()));
+  }
 
   body_ = nullptr;
   body_bytes_ = 0;
@@ -76,10 +86,16 @@ const HttpHead& HttpClient::exchange(const std::string& path, const HeaderList& 
   TlsContext::clear_verify_failure();
   connecting_ = !session_->connected();
   try {
-    session_->sendRequest(request);  // connects and handshakes when needed (connect_timeout bounds it)
+    // Connects and handshakes when needed (connect_timeout bounds it).
+    std::ostream& out = session_->sendRequest(message);
     watch_.arm(session_->socket().impl()->sockfd(), started_ + timeouts_.request);
-    response_ = Poco::Net::HTTPResponse();
     connecting_ = false;
+    if (!request.json_body.empty()) {
+      out.write(request.json_body.data(), static_cast<std::streamsize>(request.json_body.size()));
+      out.flush();
+      if (!out) throw Poco::Net::NetException("sending the request body failed");
+    }
+    response_ = Poco::Net::HTTPResponse();
     body_ = &session_->receiveResponse(response_);
   } catch (...) {
     throw_failure("connecting or waiting for the response");
@@ -87,14 +103,21 @@ const HttpHead& HttpClient::exchange(const std::string& path, const HeaderList& 
   // With badbit in the mask, the stream rethrows the Poco exception that broke a read
   // instead of just going bad, so read() can say what happened.
   body_->exceptions(std::ios::badbit);
+  read_head();
+  return head_;
+}
 
+void HttpClient::read_head() {
   head_ = HttpHead();
   head_.status = static_cast<int>(response_.getStatus());
   head_.reason = response_.getReason();
   head_.retry_after = response_.get("Retry-After", "");
   head_.content_encoding = response_.get("Content-Encoding", "");
   head_.content_length = response_.hasContentLength() ? response_.getContentLength64() : -1;
-  return head_;
+  head_.etag = response_.get("ETag", "");
+  head_.content_range = response_.get("Content-Range", "");
+  head_.accept_ranges = response_.get("Accept-Ranges", "");
+  head_.content_type = response_.get("Content-Type", "");
 }
 
 size_t HttpClient::read(char* buffer, size_t capacity) {
@@ -211,13 +234,14 @@ void HttpClient::throw_failure(const char* phase) {
 // Permanent: a name that does not resolve now (EAI_NONAME, not EAI_AGAIN, which Poco
 // reports as a plain DNSException and stays retried) will not resolve in a minute either.
 etl::Error HttpClient::host_not_found_error(const std::string& detail) const {
-  return etl::Error(ETL_E_IO, "base_url " + base_.text() + ": the host name '" + base_.host + "' does not resolve (" +
-                                  detail + "); check base_url (the default is https://export.fullstory.com) and " +
-                                  "this machine's DNS" + kNotRetried);
+  const std::string check = role_ == "base_url" ? "check base_url (the default is https://export.fullstory.com) and "
+                                                : "check ";
+  return etl::Error(ETL_E_IO, role_ + " " + base_.text() + ": the host name '" + base_.host + "' does not resolve (" +
+                                  detail + "); " + check + "this machine's DNS" + kNotRetried);
 }
 
 etl::Error HttpClient::tls_handshake_error(const std::string& detail) const {
-  return etl::Error(ETL_E_IO, "base_url " + base_.text() + ": the TLS handshake with " + base_.host + ":" +
+  return etl::Error(ETL_E_IO, role_ + " " + base_.text() + ": the TLS handshake with " + base_.host + ":" +
                                   std::to_string(base_.port) + " failed (" + detail +
                                   "); if that port speaks plain http, base_url should start with http://, else " +
                                   "the server accepts no TLS version or cipher OpenSSL offers" + kNotRetried);

@@ -1,10 +1,11 @@
-// http_client.h: one keep-alive HTTP(S) connection to the export API, with bodies read
-// incrementally from Poco's response stream.
+// http_client.h: one keep-alive HTTP(S) connection to one origin (a FullStory API root, or the
+// storage host of a signed download URL), with bodies read incrementally from Poco's response
+// stream.
 //
 // Turns Poco's exceptions into the plugin's two kinds of failure: FetchFailure (worth
 // another attempt: refused, reset, timed out, cut short) and etl::Error (not worth one:
-// the host name does not resolve, the TLS handshake or the certificate failed). Knows nothing of FullStory; ExportApi
-// does.
+// the host name does not resolve, the TLS handshake or the certificate failed). Knows nothing of FullStory;
+// ApiSession and the APIs on it do. Never prints a request target: a signed URL's query is a credential.
 #pragma once
 
 #include <chrono>
@@ -31,6 +32,10 @@ struct HttpHead {
   std::string retry_after;       // raw header value, "" when absent
   std::string content_encoding;  // raw header value, "" when absent
   int64_t content_length = -1;   // -1 when not declared (chunked or close-delimited)
+  std::string etag;              // raw header values, "" when absent: for resuming with Range
+  std::string content_range;
+  std::string accept_ranges;
+  std::string content_type;
 };
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
@@ -43,8 +48,9 @@ class HttpClient {
     std::chrono::seconds request;  // the deadline of a whole request (see get)
   };
 
-  /// `tls` must outlive the client; nullptr for http:// URLs.
-  HttpClient(BaseUrl base, const TlsContext* tls, Timeouts timeouts, CancelWatch& watch);
+  /// `tls` must outlive the client; nullptr for http:// URLs. `role` names the origin in
+  /// messages: "base_url" (a config key: its hints say what to check) or e.g. "the storage host".
+  HttpClient(BaseUrl base, const TlsContext* tls, Timeouts timeouts, CancelWatch& watch, std::string role = "base_url");
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
@@ -55,6 +61,10 @@ class HttpClient {
   /// per `earning_bytes_per_second` body bytes received (0: no extension): a big body that
   /// keeps flowing at least that fast earns its time, a trickle fails as kTimeout.
   const HttpHead& get(const std::string& target, const HeaderList& headers, uint64_t earning_bytes_per_second = 0);
+  /// As get(), with another method and a JSON request body (sent with Content-Type
+  /// application/json and its Content-Length; none when `json_body` is empty).
+  const HttpHead& send(const std::string& method, const std::string& target, const HeaderList& headers,
+                       const std::string& json_body, uint64_t earning_bytes_per_second = 0);
 
   /// Reads up to `capacity` body bytes; returns 0 at the end of the body. Throws FetchFailure.
   size_t read(char* buffer, size_t capacity);
@@ -68,7 +78,14 @@ class HttpClient {
   void close();
 
  private:
-  const HttpHead& exchange(const std::string& path, const HeaderList& headers);
+  struct Request {
+    const std::string& method;
+    const std::string& path;
+    const HeaderList& headers;
+    const std::string& json_body;
+  };
+  const HttpHead& exchange(const Request& request);
+  void read_head();
   [[noreturn]] void throw_failure(const char* phase);
   etl::Error host_not_found_error(const std::string& detail) const;
   etl::Error tls_handshake_error(const std::string& detail) const;
@@ -76,6 +93,7 @@ class HttpClient {
   [[noreturn]] void throw_deadline_passed(const char* phase);
 
   BaseUrl base_;
+  std::string role_;
   const TlsContext* tls_;
   Timeouts timeouts_;
   CancelWatch& watch_;

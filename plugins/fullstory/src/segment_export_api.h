@@ -1,50 +1,60 @@
-// PLACEHOLDER (the client helper's branch replaces this file): the interface segment_sync codes against.
+// segment_export_api.h: FullStory's current Segment Export API, on ApiSession's retries:
+// create an export of one time window, poll its operation, and stream the file its signed
+// `location` points to (no Authorization there), resuming a cut download with Range.
+//
+// Polling cadence and the windows themselves are the caller's (the sync loop); this class
+// makes one call per method and says what FullStory answered.
 #pragma once
 
 #include <chrono>
-#include <cstdint>
 #include <optional>
 #include <string>
-#include <vector>
 
-#include "cancel_watch.h"
-#include "etlhost/plugin.hpp"
-#include "export_api.h"
-#include "export_window.h"
+#include "api_session.h"
+#include "body_consumer.h"
+#include "segment_export_json.h"
+#include "signed_location.h"
 #include "source_config.h"
-#include "tls_context.h"
 
 namespace fullstory {
 
-struct ExportRequest {
-  std::string segment_id;
-  std::string type;
-  std::vector<std::string> fields;
-  ExportWindow window;
-};
-
-struct OperationStatus {
-  enum class State { kPending, kCompleted, kFailed } state = State::kPending;
-  int percent = 0;
-  std::string search_export_id;
-  std::string error_details;
-  std::optional<int64_t> expires;
-};
-
+/// Thrown by download() when the export's results are gone (404 from the results endpoint
+/// after completion, e.g. expired): the caller creates the export again.
 class ExportGone : public etl::Error {
  public:
-  using etl::Error::Error;
+  explicit ExportGone(const std::string& message) : etl::Error(ETL_E_NOT_FOUND, message, 404) {}
 };
 
 class SegmentExportApi {
  public:
+  /// `base_url` is the API root (https://api.fullstory.com). `tls` as for ExportApi.
   SegmentExportApi(const SourceConfig& config, const TlsContext* tls, const etl::Host& host, CancelWatch& watch);
   ~SegmentExportApi();
+  SegmentExportApi(const SegmentExportApi&) = delete;
+  SegmentExportApi& operator=(const SegmentExportApi&) = delete;
+
+  /// Starts an export; returns its operationId.
   std::string create_export(const ExportRequest& request);
+  /// One poll of the operation.
   OperationStatus operation(const std::string& operation_id);
+  /// Streams the completed export's file into `consumer`: results -> location -> GET.
   void download(const std::string& search_export_id, BodyConsumer& consumer);
-  std::chrono::milliseconds waited() const;
-  int last_download_attempts() const;
+
+  std::chrono::milliseconds waited() const { return session_.waited(); }
+  /// The storage requests the last download() made, failed and resumed ones included.
+  int last_download_attempts() const { return download_attempts_; }
+
+ private:
+  struct Download;  // one download()'s progress: where the body stands, the location, the ETag
+
+  SignedLocation fetch_location(const std::string& search_export_id);
+  void fetch_file(Download& download, BodyConsumer& consumer);
+  bool start_body(Download& download, const HttpHead& head, BodyConsumer& consumer);
+  bool refused_location(Download& download, HttpClient& http, const HttpHead& head);
+
+  const etl::Host& host_;
+  ApiSession session_;
+  int download_attempts_ = 0;
 };
 
 }  // namespace fullstory
