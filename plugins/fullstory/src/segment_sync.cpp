@@ -49,12 +49,6 @@ std::string unit_json(const char* stream, const ExportWindow& window, const Bund
       .dump();
 }
 
-std::string seconds_text(milliseconds ms) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(ms.count()) / 1000.0);
-  return text;
-}
-
 }  // namespace
 
 void SegmentSync::run(WindowStream& stream) {
