@@ -39,7 +39,7 @@ struct BodyUnit {
   std::string noun;   // "bundle", "window": "No state was saved for this <noun>"
   int64_t start = 0;  // Unix seconds, for messages
   int64_t stop = 0;
-  int64_t key_id = 0;       // the record key's first part: the bundle Id, or the window start
+  int64_t key_id = 0;  // the record key's first part: the bundle Id, or the window start
   /// Streams the body into the consumer, retrying as needed; returns the requests it made.
   std::function<int(BodyConsumer&)> download;
   /// The API's total wait so far (pacing and retry backoff), to tell the unit's own time.

@@ -20,7 +20,9 @@ etl::Error ExportApi::client_error(Endpoint endpoint, int status, const std::str
       if (endpoint == Endpoint::kList) {
         return etl::Error(ETL_E_NOT_FOUND,
                           where + ": the account has no Data Export (the Data Export Pack add-on), or base_url (" +
-                              config_.base_url.text() + ") is wrong; the default is https://export.fullstory.com",
+                              config_.base_url.text() + ") is wrong; the default is " + kDataExportRoot +
+                              ". Without the Data Export Pack, set export_api to segment_export: FullStory's "
+                              "Segment Export API serves the same events on every plan",
                           status);
       }
       return etl::Error(ETL_E_NOT_FOUND, where + ": the bundle is gone (expired or deleted)" + said, status);

@@ -234,8 +234,7 @@ void HttpClient::throw_failure(const char* phase) {
 // Permanent: a name that does not resolve now (EAI_NONAME, not EAI_AGAIN, which Poco
 // reports as a plain DNSException and stays retried) will not resolve in a minute either.
 etl::Error HttpClient::host_not_found_error(const std::string& detail) const {
-  const std::string check = role_ == "base_url" ? "check base_url (the default is https://export.fullstory.com) and "
-                                                : "check ";
+  const std::string check = role_ == "base_url" ? "check base_url (see export_api for its default) and " : "check ";
   return etl::Error(ETL_E_IO, role_ + " " + base_.text() + ": the host name '" + base_.host + "' does not resolve (" +
                                   detail + "); " + check + "this machine's DNS" + kNotRetried);
 }

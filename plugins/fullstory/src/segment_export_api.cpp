@@ -94,6 +94,15 @@ std::string SegmentExportApi::create_export(const ExportRequest& request) {
   return operation_id;
 }
 
+void SegmentExportApi::check_access() {
+  const std::string what = "list operations (limit 1)";
+  session_.with_retries(what, [&] {
+    HttpClient& http = session_.api();
+    session_.check_status(http, http.get("/operations/v1?limit=1", session_.api_headers()), what, segment_export_error);
+    session_.read_small_body(http, what, [](std::string_view) {});
+  });
+}
+
 OperationStatus SegmentExportApi::operation(const std::string& operation_id) {
   const std::string what = "segment export operation " + operation_id;
   const auto client_error = [&](int status, const std::string& where, const std::string& said) {

@@ -33,6 +33,9 @@ class SegmentExportApi {
   SegmentExportApi(const SegmentExportApi&) = delete;
   SegmentExportApi& operator=(const SegmentExportApi&) = delete;
 
+  /// GET /operations/v1?limit=1: the cheapest request that proves the address, TLS and the
+  /// key (etlhost check). Throws what the other calls would.
+  void check_access();
   /// Starts an export; returns its operationId.
   std::string create_export(const ExportRequest& request);
   /// One poll of the operation.

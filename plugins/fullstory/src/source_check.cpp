@@ -4,6 +4,7 @@
 
 #include "cancel_watch.h"
 #include "export_api.h"
+#include "segment_export_api.h"
 #include "timestamps.h"
 
 namespace fullstory {
@@ -17,6 +18,16 @@ std::string transport(const TlsContext* tls) {
   return "TLS, certificate verified against " + tls->trust_description();
 }
 
+void check_segment_export_access(const SourceConfig& config, const TlsContext* tls, const etl::Host& host) {
+  CancelWatch watch(host);  // declared first: outlives the connection it watches
+  SegmentExportApi api(config, tls, host, watch);
+  api.check_access();
+  host.info("check: GET /operations/v1 at " + config.base_url.text() +
+            " answered 200: the API key is accepted by the Segment Export API (" +
+            (config.base_url_origin.empty() ? std::string("base_url as set") : config.base_url_origin) + "); " +
+            transport(tls));
+}
+
 }  // namespace
 
 SourceConfig config_for_check(const SourceConfig& config) {
@@ -28,6 +39,7 @@ SourceConfig config_for_check(const SourceConfig& config) {
 
 void check_export_access(const SourceConfig& config, const TlsContext* tls, const etl::Host& host) {
   require_api_key(config);
+  if (config.export_api == ExportApiKind::kSegmentExport) return check_segment_export_access(config, tls, host);
   host.debug("check: retry waits are capped at " + std::to_string(kCheckWaitBudget.count()) +
              " s (max_total_wait_seconds and connect_retry_seconds, for this check only)");
   CancelWatch watch(host);  // declared first: outlives the connection it watches

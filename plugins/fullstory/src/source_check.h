@@ -1,5 +1,6 @@
 // source_check.h: `etlhost check fullstory`: one export/list from start_date, the cheapest
-// request that proves the address, TLS, the API key and the Data Export entitlement at once.
+// request that proves the address, TLS, the API key and the Data Export entitlement at once;
+// under export_api segment_export, one GET /operations/v1?limit=1 (address, TLS, key).
 #pragma once
 
 #include "etlhost/plugin.hpp"

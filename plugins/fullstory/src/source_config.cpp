@@ -176,7 +176,8 @@ std::string read_segment_id(const etl::Config& config) {
 // Windows are aligned to UTC midnight, so a window never straddles two days.
 void check_window(const SourceConfig& out) {
   if (1440 % out.window.count() != 0) {
-    reject("export_window_minutes", "a number of minutes that divides a day, 1440 (such as 15, 30, 60, 120, 360 or 1440)",
+    reject("export_window_minutes",
+           "a number of minutes that divides a day, 1440 (such as 15, 30, 60, 120, 360 or 1440)",
            std::to_string(out.window.count()));
   }
 }

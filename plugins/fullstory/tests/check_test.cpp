@@ -195,6 +195,7 @@ TEST_CASE("check: a 404 account names the missing Data Export and base_url") {
   const auto result = work.run({"check", "fullstory", "--config", work.config(sim)});
   CHECK_MESSAGE(result.exit_code == 5, result.describe());
   CHECK(contains(result.err, "the account has no Data Export"));
+  CHECK(contains(result.err, "set export_api to segment_export"));  // the way forward without the add-on
   CHECK(contains(result.err, "base_url (" + sim.base_url() + ") is wrong"));
   CHECK(contains(result.err, "ETL_E_NOT_FOUND"));
   CHECK(sim.stats()["list_requests"] == 1);

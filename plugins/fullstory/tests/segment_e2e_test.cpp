@@ -261,3 +261,21 @@ TEST_CASE("segment e2e: an eu1. key without base_url goes to api.eu1.fullstory.c
   CHECK(contains(run.err, "base_url https://api.eu1.fullstory.com: derived from the api_key's eu1. prefix"));
   CHECK_FALSE(contains(run.err, "not-a-real-key"));
 }
+
+TEST_CASE("segment e2e: check probes the Segment Export API with one cheap request, and names a rejected key") {
+  Simulator sim(kArgs);
+  Workspace work;
+  const std::string config = work.write_config(sim, segment());
+  const auto ok = work.run({"check", "fullstory", "--config", config});
+  CHECK_MESSAGE(ok.result.exit_code == 0, ok.result.describe());
+  CHECK(contains(ok.result.err, "the API key is accepted by the Segment Export API"));
+  CHECK(sim.stats()["operation_lists"] == 1);
+  CHECK(sim.stats()["exports_created"] == 0);  // a check creates nothing in the account
+  etltest::ProcessOptions options;
+  options.env["FULLSTORY_API_KEY"] = "na1.someone-elses-key-000";
+  options.timeout = std::chrono::seconds(60);
+  const auto refused = etltest::run_process(etltest::etlhost_bin(), {"check", "fullstory", "--config", config},
+                                            options);
+  CHECK_MESSAGE(refused.exit_code == 5, refused.describe());
+  CHECK(contains(refused.err, "HTTP 401"));
+}

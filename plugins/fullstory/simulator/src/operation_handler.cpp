@@ -1,5 +1,7 @@
 #include "operation_handler.h"
 
+#include <Poco/URI.h>
+
 #include "fault_responder.h"
 #include "http_responses.h"
 #include "json_writer.h"
@@ -47,8 +49,14 @@ std::string operation_json(const ExportRegistry& exports, const Export& e, Syste
 }  // namespace
 
 void OperationHandler::serve_api(Exchange& exchange) {
-  ++context_.stats.operation_polls;
   if (exchange.request.getMethod() != Poco::Net::HTTPRequest::HTTP_GET) return send_method_not_allowed(exchange, "GET");
+  if (Poco::URI(exchange.request.getURI()).getPath() == "/operations/v1") {
+    // Listing operations is what clients use to probe a key (etlhost check, Segment's
+    // destination): the simulator answers the shape with an empty first page.
+    ++context_.stats.operation_lists;
+    return send_planned(exchange, json_document(R"({"operations":[],"nextPaginationToken":""})"));
+  }
+  ++context_.stats.operation_polls;
   const std::string id = path_segment_after(exchange.request, "/operations/v1/");
   const Export* e = context_.exports.by_operation(id);
   if (e == nullptr) return send_resource_not_found(exchange, "operation", id);

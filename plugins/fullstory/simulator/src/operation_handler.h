@@ -1,4 +1,5 @@
-// operation_handler.h: GET /operations/v1/{id}: where an export's preparation stands.
+// operation_handler.h: GET /operations/v1/{id}: where an export's preparation stands; and
+// GET /operations/v1, the list (an empty page), which clients use to probe a key.
 #pragma once
 
 #include "api_handler.h"

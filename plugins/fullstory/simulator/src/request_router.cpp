@@ -17,7 +17,7 @@ Poco::Net::HTTPRequestHandler* RequestRouter::createRequestHandler(const Poco::N
   if (path == "/api/v1/export/list") return new ListHandler(context_);
   if (path == "/api/v1/export/get") return new GetHandler(context_);
   if (path == "/segments/v1/exports") return new CreateExportHandler(context_);
-  if (path.starts_with("/operations/v1/")) return new OperationHandler(context_);
+  if (path == "/operations/v1" || path.starts_with("/operations/v1/")) return new OperationHandler(context_);
   if (path.starts_with("/search/v1/exports/") && path.ends_with("/results")) return new ResultsHandler(context_);
   if (path.starts_with("/storage/")) return new StorageHandler(context_);
   if (path == "/__sim/stats") return new StatsHandler(context_);

@@ -25,6 +25,7 @@ std::string SimStats::to_json() const {
   json.member("bytes_sent", bytes_sent.load());
   json.member("exports_created", exports_created.load());
   json.member("operation_polls", operation_polls.load());
+  json.member("operation_lists", operation_lists.load());
   json.member("results_requests", results_requests.load());
   json.member("storage_requests", storage_requests.load());
   json.member("storage_range_requests", storage_range_requests.load());

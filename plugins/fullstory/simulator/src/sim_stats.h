@@ -20,6 +20,7 @@ struct SimStats {
   // Segment Export API.
   std::atomic<std::uint64_t> exports_created{0};
   std::atomic<std::uint64_t> operation_polls{0};
+  std::atomic<std::uint64_t> operation_lists{0};  // GET /operations/v1: the cheap access probe
   std::atomic<std::uint64_t> results_requests{0};
   std::atomic<std::uint64_t> storage_requests{0};
   std::atomic<std::uint64_t> storage_range_requests{0};
