@@ -2,10 +2,25 @@
 
 #include <chrono>
 
+#include <nlohmann/json.hpp>
+
 #include "fetch_failure.h"
 #include "timestamps.h"
 
 namespace fullstory {
+
+std::string unit_report_json(std::string_view stream, int64_t id, int64_t start, int64_t end,
+                             const BundleStats& stats) {
+  return nlohmann::json{{"stream", stream},
+                        {"id", std::to_string(id)},
+                        {"start", format_rfc3339_utc(start)},
+                        {"end", format_rfc3339_utc(end)},
+                        {"bytes", stats.bytes},
+                        {"records", stats.events},
+                        {"attempts", stats.attempts},
+                        {"wait_ms", stats.wait_ms}}
+      .dump();
+}
 
 std::string BodyUnit::what() const {
   return label + " (" + format_rfc3339_utc(start) + " to " + format_rfc3339_utc(stop) + ")";

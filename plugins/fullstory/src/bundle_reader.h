@@ -33,6 +33,11 @@ struct BundleStats {
   int64_t wait_ms = 0;  // pacing and retry waits during this bundle
 };
 
+/// The unit's entry in the run record (etlhost history, --report), with plugin.h's
+/// report_unit names: {"stream", "id" (a string: bundle ids exceed 2^53), "start", "end",
+/// "bytes", "records", "attempts", "wait_ms"}.
+std::string unit_report_json(std::string_view stream, int64_t id, int64_t start, int64_t end, const BundleStats& stats);
+
 /// One unit of download: a Data Export bundle or a Segment Export window, and how to fetch it.
 struct BodyUnit {
   std::string label;  // "bundle 9007199254740993", "events window": messages start with it

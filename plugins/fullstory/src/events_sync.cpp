@@ -3,8 +3,6 @@
 #include <chrono>
 #include <cstdio>
 
-#include <nlohmann/json.hpp>
-
 #include "bundle_plan.h"
 #include "bundle_reader.h"
 #include "events_schema.h"
@@ -51,19 +49,6 @@ void refuse_future_bookmark(const Bookmark& resume, int64_t now) {
                        "state file to start again from start_date");
 }
 
-// The bundle's entry in the run record (etlhost history, --report).
-std::string unit_json(const BundleRef& bundle, const BundleStats& stats) {
-  return nlohmann::json{{"stream", kEventsStream},
-                        {"id", std::to_string(bundle.id)},            // > 2^53: a string, never a double
-                        {"start", format_rfc3339_utc(bundle.start)},  // plugin.h's report_unit names
-                        {"end", format_rfc3339_utc(bundle.stop)},
-                        {"bytes", stats.bytes},
-                        {"records", stats.events},
-                        {"attempts", stats.attempts},
-                        {"wait_ms", stats.wait_ms}}
-      .dump();
-}
-
 }  // namespace
 
 void EventsSync::run(const std::optional<Bookmark>& resume) {
@@ -90,7 +75,7 @@ void EventsSync::run(const std::optional<Bookmark>& resume) {
     events += stats.events;
     host_.count("bundles", 1);
     host_.info(bundle_line(bundle, stats));
-    host_.report_unit(unit_json(bundle, stats));
+    host_.report_unit(unit_report_json(kEventsStream, bundle.id, bundle.start, bundle.stop, stats));
   }
   host_.info("delivered " + std::to_string(listing.bundles.size()) + " bundles, " + std::to_string(events) +
              " events; bookmark now " + format_rfc3339_utc(listing.bundles.back().stop));

@@ -10,7 +10,7 @@ StreamSpec individuals_spec() {
                     /*key_field=*/"",
                     {"IndvId"},
                     "LastEventStart",
-                    /*bookmark_is_replication_key=*/true,
+                    /*bookmark_is_replication_key=*/false,  // the bookmark is the window end, as for events
                     /*selected_by_default=*/false};
 }
 

@@ -4,8 +4,6 @@
 #include <chrono>
 #include <cstdio>
 
-#include <nlohmann/json.hpp>
-
 #include "timestamps.h"
 #include "window_plan.h"
 
@@ -34,19 +32,6 @@ std::string window_line(const char* stream, const ExportWindow& window, const Bu
   if (stats.attempts > 1) line += ", " + std::to_string(stats.attempts) + " requests";
   if (stats.skipped > 0) line += ", " + std::to_string(stats.skipped) + " oversized records SKIPPED";
   return line;
-}
-
-// The window's entry in the run record (etlhost history, --report): plugin.h's report_unit names.
-std::string unit_json(const char* stream, const ExportWindow& window, const BundleStats& stats) {
-  return nlohmann::json{{"stream", stream},
-                        {"id", std::to_string(window.start)},
-                        {"start", format_rfc3339_utc(window.start)},
-                        {"end", format_rfc3339_utc(window.end)},
-                        {"bytes", stats.bytes},
-                        {"records", stats.events},
-                        {"attempts", stats.attempts},
-                        {"wait_ms", stats.wait_ms}}
-      .dump();
 }
 
 }  // namespace
@@ -79,7 +64,7 @@ void SegmentSync::run(WindowStream& stream) {
     records += stats.events;
     host_.count("windows", 1);
     host_.info(window_line(stream.name, head.window, stats));
-    host_.report_unit(unit_json(stream.name, head.window, stats));
+    host_.report_unit(unit_report_json(stream.name, head.window.start, head.window.start, head.window.end, stats));
     in_flight.pop_front();
   }
   host_.info(std::string(stream.name) + ": delivered " + std::to_string(schedule.count()) + " windows, " +
