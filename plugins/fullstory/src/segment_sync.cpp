@@ -83,23 +83,23 @@ SegmentSync::Export SegmentSync::create(const WindowStream& stream, const Export
   return created;
 }
 
-std::string SegmentSync::await_completion(const Export& export_) {
+std::string SegmentSync::await_completion(const Export& created) {
   const auto deadline = std::chrono::steady_clock::now() + config_.export_timeout;
   milliseconds delay = kFirstPollDelay;
   for (;;) {
-    const OperationStatus status = api_.operation(export_.operation_id);
+    const OperationStatus status = api_.operation(created.operation_id);
     switch (status.state) {
       case OperationStatus::State::kCompleted: return status.search_export_id;
       case OperationStatus::State::kFailed:
         throw etl::Error(
-            ETL_E_IO, "FullStory's export of " + window_text(export_.window) + " (operation " + export_.operation_id +
+            ETL_E_IO, "FullStory's export of " + window_text(created.window) + " (operation " + created.operation_id +
                           ") FAILED: " + (status.error_details.empty() ? "(no details given)" : status.error_details) +
                           ". No state was saved for this window; the next run exports it again");
       case OperationStatus::State::kPending: break;
     }
     if (std::chrono::steady_clock::now() + delay > deadline) {
-      throw etl::Error(ETL_E_TIMEOUT, "FullStory's export of " + window_text(export_.window) + " (operation " +
-                                          export_.operation_id + ") is still preparing (" +
+      throw etl::Error(ETL_E_TIMEOUT, "FullStory's export of " + window_text(created.window) + " (operation " +
+                                          created.operation_id + ") is still preparing (" +
                                           std::to_string(status.percent) + "%) after export_timeout_minutes (" +
                                           std::to_string(config_.export_timeout.count()) +
                                           "). No state was saved for this window; raise export_timeout_minutes or "
@@ -107,7 +107,7 @@ std::string SegmentSync::await_completion(const Export& export_) {
     }
     const auto until = std::chrono::system_clock::now() + delay;
     host_.activity(ETL_ACTIVITY_WAITING,
-                   "FullStory is preparing " + window_text(export_.window) + ": " + std::to_string(status.percent) +
+                   "FullStory is preparing " + window_text(created.window) + ": " + std::to_string(status.percent) +
                        "%, next poll in " + seconds_text(delay),
                    std::chrono::duration_cast<milliseconds>(until.time_since_epoch()).count());
     host_.sleep_for(delay);
@@ -115,16 +115,16 @@ std::string SegmentSync::await_completion(const Export& export_) {
   }
 }
 
-BundleStats SegmentSync::read_window(WindowStream& stream, BundleReader& reader, Export& export_) {
+BundleStats SegmentSync::read_window(WindowStream& stream, BundleReader& reader, Export& created) {
   BodyUnit unit;
   unit.label = std::string(stream.name) + " window";
   unit.noun = "window";
-  unit.start = export_.window.start;
-  unit.stop = export_.window.end;
-  unit.key_id = export_.window.start;
+  unit.start = created.window.start;
+  unit.stop = created.window.end;
+  unit.key_id = created.window.start;
   unit.waited = [this] { return api_.waited(); };
   // Awaited before the unit's clock starts: its time is the download's, not FullStory's preparing.
-  std::string search_export_id = await_completion(export_);
+  std::string search_export_id = await_completion(created);
   unit.download = [&](BodyConsumer& consumer) {
     for (int recreated = 0;; ++recreated) {
       try {
@@ -133,9 +133,9 @@ BundleStats SegmentSync::read_window(WindowStream& stream, BundleReader& reader,
       } catch (const ExportGone& gone) {
         if (recreated == kMaxRecreations) throw;
         // The next attempt starts over at byte 0; the reader's ReplayGuard skips what was emitted.
-        host_.warn(std::string(gone.what()) + "; creating the export of " + window_text(export_.window) + " again");
-        export_ = create(stream, export_.window);
-        search_export_id = await_completion(export_);
+        host_.warn(std::string(gone.what()) + "; creating the export of " + window_text(created.window) + " again");
+        created = create(stream, created.window);
+        search_export_id = await_completion(created);
       }
     }
   };

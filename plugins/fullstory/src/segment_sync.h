@@ -50,9 +50,9 @@ class SegmentSync {
 
   Export create(const WindowStream& stream, const ExportWindow& window);
   /// Polls until the export completed; returns its searchExportId.
-  std::string await_completion(const Export& export_);
-  /// Downloads `export_` (created again if its results expired) and emits its records.
-  BundleStats read_window(WindowStream& stream, BundleReader& reader, Export& export_);
+  std::string await_completion(const Export& created);
+  /// Downloads `created` (created again if its results expired) and emits its records.
+  BundleStats read_window(WindowStream& stream, BundleReader& reader, Export& created);
   void commit(WindowStream& stream, const ExportWindow& window);
 
   const SourceConfig& config_;

@@ -18,7 +18,6 @@ using namespace fullstory;
 using etltest::contains;
 using fstest::Shaping;
 using json = nlohmann::json;
-using ordered_json = nlohmann::ordered_json;
 
 namespace {
 
@@ -80,7 +79,7 @@ std::string value_of(char letter) {
 // The declared properties of `message`, in order.
 std::vector<std::pair<std::string, json>> properties_in_order(const std::string& message) {
   std::vector<std::pair<std::string, json>> properties;
-  const ordered_json parsed = ordered_json::parse(message);
+  const auto parsed = nlohmann::ordered_json::parse(message);
   for (const auto& [name, type] : parsed["schema"]["properties"].items()) {
     properties.emplace_back(name, json::parse(type.dump()));
   }
