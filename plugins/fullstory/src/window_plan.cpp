@@ -34,11 +34,11 @@ std::string schedule_summary(const SourceConfig& config, const WindowSchedule& s
            " (settle_minutes " + std::to_string(config.settle.count()) + ")";
   }
   const int64_t count = schedule.count();
+  const int64_t in_flight = std::min<int64_t>(count, config.exports_in_flight);
   std::string text = stream + ": " + std::to_string(count) + " window" + (count == 1 ? "" : "s") + windows +
                      " to export, " + format_rfc3339_utc(schedule.window(0).start) + " to " +
-                     format_rfc3339_utc(schedule.window(count - 1).end) + ", " +
-                     std::to_string(std::min<int64_t>(count, config.exports_in_flight)) + " export" +
-                     (config.exports_in_flight == 1 ? "" : "s") + " in flight";
+                     format_rfc3339_utc(schedule.window(count - 1).end) + ", " + std::to_string(in_flight) + " export" +
+                     (in_flight == 1 ? "" : "s") + " in flight";
   if (config.max_windows_per_run > 0 && count == config.max_windows_per_run) {
     text += " (max_windows_per_run " + std::to_string(config.max_windows_per_run) + ": the next run goes on)";
   }
