@@ -47,7 +47,9 @@ void SegmentSync::run(WindowStream& stream) {
              ")");
   host_.info(schedule_summary(config_, schedule, stream.name));
   if (schedule.count() == 0) return;
-  host_.plan("windows", schedule.count());
+  // A counter per stream: the progress line's done/total must not mix events' windows with individuals'.
+  const std::string counter = std::string(stream.name) + "_windows";
+  host_.plan(counter, schedule.count());
 
   BundleReader reader(out_, host_, config_, stream.shaper);
   std::deque<Export> in_flight;
@@ -62,7 +64,7 @@ void SegmentSync::run(WindowStream& stream) {
     const BundleStats stats = read_window(stream, reader, head);
     commit(stream, head.window);
     records += stats.events;
-    host_.count("windows", 1);
+    host_.count(counter, 1);
     host_.info(window_line(stream.name, head.window, stats));
     host_.report_unit(unit_report_json(stream.name, head.window.start, head.window.start, head.window.end, stats));
     in_flight.pop_front();

@@ -66,6 +66,7 @@ TEST_CASE("segment e2e: fullstory -> csv writes exactly the simulator's events o
   CHECK(stats["exports_pending_max"] > 1);   // the next windows were preparing meanwhile
   CHECK(stats["exports_pending_max"] <= 3);  // and never more than exports_in_flight
   CHECK(contains(run.result.err, "events: 12 windows of 360 min to export"));
+  CHECK(contains(run.result.err, "fullstory.events_windows=12"));  // the progress counter, per stream
   check_no_key(run, {work.csv_path()});
 }
 
