@@ -5,6 +5,7 @@
 #include "etlhost/plugin.hpp"
 #include "stream_schema.h"  // kMaxExtraFields
 #include "timestamps.h"
+#include "untrusted_json.h"
 
 namespace fullstory {
 namespace {
@@ -21,31 +22,21 @@ constexpr const char* kWindowsAccepted =
   throw etl::Error(ETL_E_INVALID_STATE, std::string("state: ") + accepted + ", found " + found);
 }
 
-// A scalar is quoted (cut to 120 bytes); a container is named by its type and size, never
-// re-serialised: dump() recurses, and a state nested 100k deep would overflow the stack.
-std::string excerpt(const nlohmann::json& value) {
-  if (value.is_object()) return "an object of " + std::to_string(value.size()) + " members";
-  if (value.is_array()) return "an array of " + std::to_string(value.size()) + " elements";
-  std::string text = value.dump();
-  if (text.size() > 120) text = text.substr(0, 120) + "...";
-  return text;
-}
-
 int64_t parse_time(const nlohmann::json& value, const std::string& where) {
-  if (!value.is_string()) reject(where + " = " + excerpt(value) + " (not a string)");
+  if (!value.is_string()) reject(where + " = " + json_excerpt(value) + " (not a string)");
   const auto seconds = parse_rfc3339(value.get<std::string>());
-  if (!seconds) reject(where + " = " + excerpt(value) + " (not an RFC 3339 date-time)");
+  if (!seconds) reject(where + " = " + json_excerpt(value) + " (not an RFC 3339 date-time)");
   return *seconds;
 }
 
 Bookmark parse_ours(const nlohmann::json& bookmarks) {
-  if (!bookmarks.is_object()) reject("\"bookmarks\" = " + excerpt(bookmarks));
+  if (!bookmarks.is_object()) reject("\"bookmarks\" = " + json_excerpt(bookmarks));
   for (const auto& [stream, value] : bookmarks.items()) {
     if (stream != "events") reject("a bookmark for stream '" + stream + "', which this source does not have");
   }
   if (!bookmarks.contains("events")) reject("\"bookmarks\" without \"events\"");
   const auto& events = bookmarks.at("events");
-  if (!events.is_object()) reject("bookmarks.events = " + excerpt(events));
+  if (!events.is_object()) reject("bookmarks.events = " + json_excerpt(events));
   Bookmark bookmark;
   bool has_stop = false;
   if (events.contains("window_end")) {
@@ -61,7 +52,7 @@ Bookmark parse_ours(const nlohmann::json& bookmarks) {
                                           kMaxExtraFields);
     } else if (key == "last_bundle_id") {
       if (!value.is_number_integer() || (value.is_number_unsigned() && value.get<uint64_t>() > INT64_MAX)) {
-        reject("bookmarks.events.last_bundle_id = " + excerpt(value) + " (not an int64)");
+        reject("bookmarks.events.last_bundle_id = " + json_excerpt(value) + " (not an int64)");
       }
       bookmark.last_bundle_id = value.get<int64_t>();
     } else {
@@ -78,7 +69,7 @@ nlohmann::json parse_state_document(std::string_view state_json, const char* acc
   if (blank == std::string_view::npos) return nullptr;
   auto state = nlohmann::json::parse(state_json.begin(), state_json.end(), nullptr, false);
   if (state.is_discarded()) reject("text that is not JSON", accepted);
-  if (!state.is_object()) reject(excerpt(state), accepted);
+  if (!state.is_object()) reject(json_excerpt(state), accepted);
   for (const auto& [key, value] : state.items()) {
     if (key != "bookmarks" && key != "events" && key != "currently_syncing") {
       reject("an unknown top-level key '" + key + "'", accepted);
@@ -91,7 +82,7 @@ nlohmann::json parse_state_document(std::string_view state_json, const char* acc
 }
 
 WindowBookmark parse_window_bookmark(const nlohmann::json& bookmark, const std::string& where) {
-  if (!bookmark.is_object()) reject(where + " = " + excerpt(bookmark), kWindowsAccepted);
+  if (!bookmark.is_object()) reject(where + " = " + json_excerpt(bookmark), kWindowsAccepted);
   WindowBookmark out;
   bool has_end = false;
   for (const auto& [key, value] : bookmark.items()) {
@@ -127,7 +118,7 @@ WindowState parse_window_state(std::string_view state_json) {
   }
   if (!state.contains("bookmarks")) return out;
   const nlohmann::json& bookmarks = state.at("bookmarks");
-  if (!bookmarks.is_object()) reject("\"bookmarks\" = " + excerpt(bookmarks), kWindowsAccepted);
+  if (!bookmarks.is_object()) reject("\"bookmarks\" = " + json_excerpt(bookmarks), kWindowsAccepted);
   for (const auto& [stream, value] : bookmarks.items()) {
     if (stream != "events" && stream != "individuals") {
       reject("a bookmark for stream '" + stream + "', which this source does not have", kWindowsAccepted);
