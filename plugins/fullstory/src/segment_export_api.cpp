@@ -1,9 +1,8 @@
 #include "segment_export_api.h"
 
-#include <cctype>
-
 #include "content_range.h"
 #include "fetch_failure.h"
+#include "percent_encoding.h"
 #include "timestamps.h"
 
 namespace fullstory {
@@ -12,22 +11,6 @@ namespace {
 // A signed URL that expired between the results call and the download (or mid-download) is
 // replaced by a fresh one; more refusals than this mean the storage host refuses us.
 constexpr int kMaxLocationRefreshes = 3;
-
-// An id FullStory gave us, as one path segment: anything but unreserved characters escaped,
-// so a hostile id cannot change the request's path or add a query.
-std::string path_segment(const std::string& id) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : id) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(c);
-    } else {
-      out += {'%', kHex[byte >> 4], kHex[byte & 0xF]};
-    }
-  }
-  return out;
-}
 
 std::string window_text(const ExportWindow& window) {
   return format_rfc3339_utc(window.start) + " to " + format_rfc3339_utc(window.end);
@@ -117,8 +100,8 @@ OperationStatus SegmentExportApi::operation(const std::string& operation_id) {
   OperationStatus status;
   session_.with_retries(what, [&] {
     HttpClient& http = session_.api();
-    session_.check_status(http, http.get("/operations/v1/" + path_segment(operation_id), session_.api_headers()), what,
-                          client_error);
+    session_.check_status(http, http.get("/operations/v1/" + percent_encoded(operation_id), session_.api_headers()),
+                          what, client_error);
     session_.read_small_body(http, what, [&](std::string_view body) { status = parse_operation_status(body); });
   });
   return status;
@@ -154,8 +137,8 @@ SignedLocation SegmentExportApi::fetch_location(const std::string& search_export
   };
   HttpClient& http = session_.api();
   session_.check_status(
-      http, http.get("/search/v1/exports/" + path_segment(search_export_id) + "/results", session_.api_headers()), what,
-      client_error);
+      http, http.get("/search/v1/exports/" + percent_encoded(search_export_id) + "/results", session_.api_headers()),
+      what, client_error);
   SignedLocation location;
   session_.read_small_body(http, what, [&](std::string_view body) {
     std::string problem;

@@ -33,16 +33,26 @@ std::optional<int64_t> seconds_of_day(int hour, int minute, int second) {
   return hour * 3600 + minute * 60 + second;
 }
 
+struct Instant {
+  int64_t seconds;  // floored
+  int64_t micros;   // of the second, 0-999999 (digits past the sixth are dropped: floor)
+};
+
 // Year 0000, or an offset that moves a time across a year boundary of 0001-9999, is a time
 // format_rfc3339_utc cannot write back: a bookmark read from it could never be committed.
-std::optional<int64_t> within_rfc3339_years(int64_t seconds) {
+std::optional<Instant> in_years(int64_t seconds, int64_t micros) {
   if (seconds < kFirstRfc3339Second || seconds > kLastRfc3339Second) return std::nullopt;
-  return seconds;
+  return Instant{seconds, micros};
 }
 
-}  // namespace
+// Digits of a fraction as microseconds.
+int64_t fraction_micros(std::string_view digits) {
+  int64_t micros = 0;
+  for (size_t i = 0; i < 6; ++i) micros = micros * 10 + (i < digits.size() ? digits[i] - '0' : 0);
+  return micros;
+}
 
-std::optional<int64_t> parse_rfc3339(std::string_view text) {
+std::optional<Instant> parse_instant(std::string_view text) {
   // full-date: YYYY-MM-DD
   const auto year = read_digits(text, 0, 4);
   const auto month = read_digits(text, 5, 2);
@@ -50,7 +60,7 @@ std::optional<int64_t> parse_rfc3339(std::string_view text) {
   if (!year || !month || !day || text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   const auto days = days_since_epoch(*year, *month, *day);
   if (!days) return std::nullopt;
-  if (text.size() == 10) return within_rfc3339_years(*days * kSecondsPerDay);
+  if (text.size() == 10) return in_years(*days * kSecondsPerDay, 0);
 
   // "T" partial-time: HH:MM:SS[.fraction]
   if (text[10] != 'T' && text[10] != 't') return std::nullopt;
@@ -61,14 +71,16 @@ std::optional<int64_t> parse_rfc3339(std::string_view text) {
   const auto in_day = seconds_of_day(*hour, *minute, *second);
   if (!in_day) return std::nullopt;
   size_t pos = 19;
+  int64_t micros = 0;
   if (text[pos] == '.') {
     const size_t first_digit = ++pos;
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
     if (pos == first_digit) return std::nullopt;  // "." needs at least one digit
+    micros = fraction_micros(text.substr(first_digit, pos - first_digit));
   }
 
-  // time-offset: Z | (+|-)HH:MM. The fraction is dropped: floor for any offset, since
-  // whole-minute offsets never carry sub-second parts.
+  // time-offset: Z | (+|-)HH:MM. Whole-minute offsets never carry sub-second parts, so the
+  // fraction applies as it is for any offset.
   int64_t offset = 0;
   if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
     ++pos;
@@ -85,7 +97,21 @@ std::optional<int64_t> parse_rfc3339(std::string_view text) {
     return std::nullopt;
   }
   if (pos != text.size()) return std::nullopt;
-  return within_rfc3339_years(*days * kSecondsPerDay + *in_day - offset);
+  return in_years(*days * kSecondsPerDay + *in_day - offset, micros);
+}
+
+}  // namespace
+
+std::optional<int64_t> parse_rfc3339(std::string_view text) {
+  const auto instant = parse_instant(text);
+  if (!instant) return std::nullopt;
+  return instant->seconds;
+}
+
+std::optional<int64_t> parse_rfc3339_micros(std::string_view text) {
+  const auto instant = parse_instant(text);
+  if (!instant) return std::nullopt;
+  return instant->seconds * 1'000'000 + instant->micros;
 }
 
 std::string format_rfc3339_utc(int64_t unix_seconds) {

@@ -18,6 +18,10 @@ namespace fullstory {
 /// times outside [kFirstRfc3339Second, kLastRfc3339Second], such as year 0000).
 std::optional<int64_t> parse_rfc3339(std::string_view text);
 
+/// The same instant in microseconds since the Unix epoch (digits past the sixth dropped):
+/// for ordering FullStory's settings versions ("2021-05-12T15:16:10.268269Z") exactly.
+std::optional<int64_t> parse_rfc3339_micros(std::string_view text);
+
 /// The seconds RFC 3339's four-digit years can express: 0001-01-01T00:00:00Z to
 /// 9999-12-31T23:59:59Z.
 inline constexpr int64_t kFirstRfc3339Second = -62'135'596'800;

@@ -7,19 +7,27 @@ namespace {
 
 struct TooDeep : std::exception {};
 
-}  // namespace
-
-nlohmann::json parse_untrusted_json(std::string_view text, int max_depth) {
-  const nlohmann::json::parser_callback_t bounded = [max_depth](int depth, nlohmann::json::parse_event_t,
-                                                                nlohmann::json&) {
+template <typename Json>
+Json parse_bounded(std::string_view text, int max_depth) {
+  const typename Json::parser_callback_t bounded = [max_depth](int depth, typename Json::parse_event_t, Json&) {
     if (depth > max_depth) throw TooDeep();
     return true;
   };
   try {
-    return nlohmann::json::parse(text.begin(), text.end(), bounded, /*allow_exceptions=*/false);
+    return Json::parse(text.begin(), text.end(), bounded, /*allow_exceptions=*/false);
   } catch (const TooDeep&) {
-    return nlohmann::json(nlohmann::json::value_t::discarded);
+    return Json(Json::value_t::discarded);
   }
+}
+
+}  // namespace
+
+nlohmann::json parse_untrusted_json(std::string_view text, int max_depth) {
+  return parse_bounded<nlohmann::json>(text, max_depth);
+}
+
+nlohmann::ordered_json parse_untrusted_ordered_json(std::string_view text, int max_depth) {
+  return parse_bounded<nlohmann::ordered_json>(text, max_depth);
 }
 
 std::string json_excerpt(const nlohmann::json& value) {
