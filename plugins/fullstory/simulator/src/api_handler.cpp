@@ -6,6 +6,8 @@
 namespace fssim {
 
 void ApiHandler::serve(Exchange& exchange) {
+  context_.stats.note_api_request();
+  if (uses_bearer(exchange.request)) ++context_.stats.bearer_requests;
   if (!is_authorized(exchange.request, context_.options.api_key)) return send_unauthorized(exchange);
   const RateLimiter::Admission admission = context_.api_rate_limiter.admit();
   if (!admission.granted) return send_api_too_many_requests(exchange, context_, admission.retry_after);

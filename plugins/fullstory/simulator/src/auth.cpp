@@ -14,4 +14,10 @@ bool is_authorized(const Poco::Net::HTTPRequest& request, std::string_view api_k
   return known_scheme && std::string_view(header).substr(space + 1) == api_key;
 }
 
+bool uses_bearer(const Poco::Net::HTTPRequest& request) {
+  if (!request.has("Authorization")) return false;
+  const std::string& header = request.get("Authorization");
+  return Poco::icompare(header.substr(0, header.find(' ')), "Bearer") == 0;
+}
+
 }  // namespace fssim

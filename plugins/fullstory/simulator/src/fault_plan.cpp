@@ -37,19 +37,23 @@ struct EndpointName {
   std::string_view name;
   Endpoint endpoint;
 };
-constexpr std::array<EndpointName, 6> kEndpointNames = {{{"list", Endpoint::kList},
+constexpr std::array<EndpointName, 9> kEndpointNames = {{{"list", Endpoint::kList},
                                                          {"get", Endpoint::kGet},
                                                          {"create", Endpoint::kCreate},
                                                          {"operation", Endpoint::kOperation},
                                                          {"results", Endpoint::kResults},
-                                                         {"storage", Endpoint::kStorage}}};
+                                                         {"storage", Endpoint::kStorage},
+                                                         {"users", Endpoint::kUsers},
+                                                         {"segments", Endpoint::kSegments},
+                                                         {"settings", Endpoint::kSettings}}};
 
 Endpoint parse_endpoint(std::string_view text) {
   for (const auto& [name, endpoint] : kEndpointNames) {
     if (text == name) return endpoint;
   }
-  throw std::invalid_argument("ENDPOINT must be one of list|get|create|operation|results|storage, got '" +
-                              std::string(text) + "'");
+  throw std::invalid_argument(
+      "ENDPOINT must be one of list|get|create|operation|results|storage|users|segments|settings, got '" +
+      std::string(text) + "'");
 }
 
 // failed and expired only make sense where there is an operation or a location.

@@ -11,9 +11,9 @@
 
 namespace fssim {
 
-// The legacy API's list and get, then the Segment Export API's create, operation, results
-// and the signed-URL storage download.
-enum class Endpoint { kList, kGet, kCreate, kOperation, kResults, kStorage };
+// The legacy API's list and get, the Segment Export API's create, operation, results and the
+// signed-URL storage download, then the metadata APIs (settings: current and history).
+enum class Endpoint { kList, kGet, kCreate, kOperation, kResults, kStorage, kUsers, kSegments, kSettings };
 
 struct Fault {
   enum class Kind {

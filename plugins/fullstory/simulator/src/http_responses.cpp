@@ -91,6 +91,7 @@ namespace {
 void send_429(Exchange& exchange, const SimContext& context, std::chrono::seconds retry_after, RetryAfterFormat format,
               RateLimitBody body) {
   ++context.stats.rate_limited;
+  context.stats.told_to_wait(retry_after);
   exchange.response.set("Retry-After", retry_after_value(format, retry_after));
   const auto status = Poco::Net::HTTPResponse::HTTP_TOO_MANY_REQUESTS;
   if (body == RateLimitBody::kJson) {

@@ -6,6 +6,7 @@
 #include "bundle_writer.h"
 #include "export_records.h"
 #include "export_request.h"
+#include "metadata_data.h"
 
 namespace fssim {
 
@@ -47,6 +48,16 @@ void run_offline_command(const SimOptions& options) {
   if (command.kind == OfflineCommand::Kind::kDumpSegmentExport)
     segment_export = segment_dump_spec(options.segment_dump);
 
+  std::optional<std::vector<std::string>> metadata;  // checked before the output file is created
+  if (command.kind == OfflineCommand::Kind::kDumpMetadata) {
+    metadata = MetadataData(options).objects_of(command.stream);
+    if (!metadata) {
+      throw UsageError("--dump-metadata expects a stream (users, segments, block_rules, block_rules_history, ...), "
+                       "got '" +
+                       command.stream + "'");
+    }
+  }
+
   FileSink file(command.output_path);
   switch (command.kind) {
     case OfflineCommand::Kind::kWriteBundle: write_gzip_bundle(generator, *bundle_to_write, file); break;
@@ -56,6 +67,9 @@ void run_offline_command(const SimOptions& options) {
       break;
     case OfflineCommand::Kind::kDumpBundles:
       for (const Bundle& bundle : catalog.bundles()) file.write(bundle_summary_json(bundle) + '\n');
+      break;
+    case OfflineCommand::Kind::kDumpMetadata:
+      for (const std::string& object : *metadata) file.write(object + '\n');
       break;
     case OfflineCommand::Kind::kDumpSegmentExport:
       for_each_record(ExportSource{catalog, generator}, *segment_export, [&file](std::string_view record) {

@@ -52,12 +52,31 @@ Segment Export API:
   --api-rate-limit N       create/operation/results requests per window, 0 = unlimited
                            (default 0); over it: 429 with Retry-After and a JSON body
   --api-rate-window S      that window in seconds (default 1)
+  --api-burst B            with --api-rate-limit R: a token bucket B deep refilled at R per
+                           --api-rate-window (FullStory's per-second limit plus a burst);
+                           default 0: R per rolling window
   --max-pending-exports N  a create while N exports are PENDING gets 429 (default 0, no limit)
   --dump-segment-export FILE  (offline) the records of the export below, one compact JSON
                            object per line, byte for byte the elements FORMAT_JSON serves:
   --export-start T, --export-end T   its timeRange (RFC 3339, "" = unbounded)
   --export-type TYPE_EVENT|TYPE_INDIVIDUAL   (default TYPE_EVENT)
   --export-fields a,b,c    its fields (default all)
+
+Metadata APIs (behind the key and --api-rate-limit like Segment Export):
+  GET /v2/users?page_token=&include_schema=, GET /v2/users/{id}, GET /segments/v1?limit=&
+  paginationToken=, GET /settings/recording/v1/{blocking,domain,geo,privacy,features,targeting}
+  and .../history?limit=&paginationToken= (versions newest first). Double slashes are served.
+  --users N                users (default 250)
+  --users-page-size N      users per /v2/users page (default 100)
+  --extra-segments N       segments listed besides the --segment ones (default 130)
+  --history-versions N     versions of each setting, >= 1 (default 130); a larger N adds newer
+                           versions and keeps the older ones byte for byte
+  --non-admin-key          the key is not an Admin key: privacy endpoints answer 403
+  --pagination-token-key camel|snake   nextPaginationToken or next_pagination_token ("" on
+                           the last page), as FullStory's docs show both (default camel)
+  --dump-metadata STREAM FILE  (offline) every object the API serves for STREAM (users,
+                           segments, block_rules, ..., block_rules_history, ...), one compact
+                           JSON per line, in the order the API serves them
 
 Bundles and events:
   --bundles N              number of bundles (default 3)
@@ -94,7 +113,8 @@ Rate limiting (export/get only):
 Faults:
   --fault ENDPOINT:KIND[:COUNT][@BUNDLE_ID|@START]   repeatable; checked in order,
                            consumed by requests in arrival order
-                           ENDPOINT  list | get | create | operation | results | storage
+                           ENDPOINT  list | get | create | operation | results | storage |
+                                     users | segments | settings
                            KIND      500|502|503|504|429|401|403|404 (that status; 429
                                      with Retry-After: 1),
                                      reset (close with RST, no response), truncate (half the
@@ -218,8 +238,30 @@ std::vector<std::string> split_list(std::string_view text) {
 void set_offline(SimOptions& options, std::string_view flag, OfflineCommand command) {
   if (options.offline)
     throw UsageError(std::string(flag) + ": only one of --write-bundle, --dump-events, "
-                                         "--dump-bundles, --dump-segment-export may be given");
+                                         "--dump-bundles, --dump-segment-export, --dump-metadata may be given");
   options.offline = std::move(command);
+}
+
+// The metadata APIs' flags; false for a flag that is not one of them.
+bool apply_metadata_flag(SimOptions& options, std::string_view flag, ArgCursor& args) {
+  auto count = [&](std::size_t min) { return parse_number<std::size_t>(flag, args.value(flag), min, 1'000'000); };
+  if (flag == "--users") options.users = count(0);
+  else if (flag == "--users-page-size") options.users_page_size = count(1);
+  else if (flag == "--extra-segments") options.extra_segments = count(0);
+  else if (flag == "--history-versions") options.history_versions = count(1);
+  else if (flag == "--api-burst") options.api_burst = parse_number<unsigned>(flag, args.value(flag), 0, 1'000'000);
+  else if (flag == "--pagination-token-key") {
+    options.snake_case_tokens = parse_choice<bool>(flag, args.value(flag), {{"camel", false}, {"snake", true}});
+  } else if (flag == "--non-admin-key") {
+    args.expect_no_value(flag);
+    options.non_admin_key = true;
+  } else if (flag == "--dump-metadata") {
+    const std::string stream(args.value(flag));
+    set_offline(options, flag, {OfflineCommand::Kind::kDumpMetadata, std::string(args.value(flag)), 0, stream});
+  } else {
+    return false;
+  }
+  return true;
 }
 
 void apply_flag(SimOptions& options, std::string_view flag, ArgCursor& args) {
@@ -314,7 +356,7 @@ void apply_flag(SimOptions& options, std::string_view flag, ArgCursor& args) {
   } else if (flag == "--verbose") {
     args.expect_no_value(flag);
     options.verbose = true;
-  } else {
+  } else if (!apply_metadata_flag(options, flag, args)) {
     throw UsageError("unknown flag '" + std::string(flag) + "'");
   }
 }

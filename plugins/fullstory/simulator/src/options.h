@@ -28,9 +28,10 @@ enum class RetryAfterFormat { kSeconds, kHttpDate };
 
 // What to do instead of serving: write a file and exit.
 struct OfflineCommand {
-  enum class Kind { kWriteBundle, kDumpEvents, kDumpBundles, kDumpSegmentExport } kind;
+  enum class Kind { kWriteBundle, kDumpEvents, kDumpBundles, kDumpSegmentExport, kDumpMetadata } kind;
   std::string output_path;
   std::int64_t bundle_id = 0;  // write_bundle only
+  std::string stream;          // dump_metadata only: the stream whose objects are written
 };
 
 // --dump-segment-export's export: checked like a create request's body.
@@ -71,6 +72,15 @@ struct SimOptions {
   unsigned api_rate_window_seconds = 1;
   std::size_t max_pending_exports = 0;  // 0 = unlimited
   SegmentDumpRequest segment_dump;
+  unsigned api_burst = 0;  // 0: --api-rate-limit is a rolling window; else a token bucket this deep
+
+  // Metadata APIs (users, segments, recording settings).
+  std::size_t users = 250;
+  std::size_t users_page_size = 100;
+  std::size_t extra_segments = 130;
+  std::size_t history_versions = 130;
+  bool non_admin_key = false;      // the key is not an Admin key: privacy settings answer 403
+  bool snake_case_tokens = false;  // next_pagination_token instead of nextPaginationToken
 
   std::vector<FaultSpec> faults;
   unsigned stall_seconds = 30;

@@ -33,4 +33,12 @@ bool accepts_gzip(const Poco::Net::HTTPRequest& request) {
          Poco::toLower(request.get("Accept-Encoding")).find("gzip") != std::string::npos;
 }
 
+std::string collapse_slashes(std::string_view path) {
+  std::string out;
+  for (const char c : path) {
+    if (c != '/' || out.empty() || out.back() != '/') out.push_back(c);
+  }
+  return out;
+}
+
 }  // namespace fssim

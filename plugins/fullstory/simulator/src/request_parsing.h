@@ -20,6 +20,9 @@ std::optional<std::int64_t> parse_int64(std::string_view text);
 // /operations/v1/{id}; "" when the path does not start with `prefix`.
 std::string path_segment_after(const Poco::Net::HTTPRequest& request, std::string_view prefix);
 
+// `path` with every run of slashes made one.
+std::string collapse_slashes(std::string_view path);
+
 // Whether Accept-Encoding lists gzip.
 bool accepts_gzip(const Poco::Net::HTTPRequest& request);
 

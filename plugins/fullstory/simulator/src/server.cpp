@@ -80,7 +80,8 @@ int run_server(const SimOptions& options) {
   FaultPlan faults(options.faults);
   SimStats stats;
   ShutdownSignal shutdown;
-  RateLimiter api_rate_limiter(options.api_rate_limit, std::chrono::seconds(options.api_rate_window_seconds));
+  RateLimiter api_rate_limiter(options.api_rate_limit, std::chrono::seconds(options.api_rate_window_seconds),
+                               options.api_burst);
   ExportRegistry exports(
       ExportTimings{std::chrono::milliseconds(options.prepare_ms), std::chrono::seconds(options.export_ttl_seconds)});
   ExportBodyCache export_bodies;

@@ -3,6 +3,22 @@
 #include "json_writer.h"
 
 namespace fssim {
+namespace {
+
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+void SimStats::told_to_wait(std::chrono::seconds retry_after) {
+  retry_not_before_ms = steady_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(retry_after).count();
+}
+
+void SimStats::note_api_request() {
+  if (steady_ms() < retry_not_before_ms.load()) ++early_retries;
+}
 
 void SimStats::record_export(std::string summary, std::uint64_t pending) {
   ++exports_created;
@@ -31,6 +47,15 @@ std::string SimStats::to_json() const {
   json.member("storage_range_requests", storage_range_requests.load());
   json.member("storage_authorization_rejected", storage_authorization_rejected.load());
   json.member("exports_pending_max", exports_pending_max.load());
+  json.member("users_requests", users_requests.load());
+  json.member("user_detail_requests", user_detail_requests.load());
+  json.member("segments_requests", segments_requests.load());
+  json.member("settings_requests", settings_requests.load());
+  json.member("history_requests", history_requests.load());
+  json.member("forbidden", forbidden.load());
+  json.member("double_slash_requests", double_slash_requests.load());
+  json.member("bearer_requests", bearer_requests.load());
+  json.member("early_retries", early_retries.load());
   json.key("exports");
   json.begin_array();
   {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -26,6 +27,24 @@ struct SimStats {
   std::atomic<std::uint64_t> storage_range_requests{0};
   std::atomic<std::uint64_t> storage_authorization_rejected{0};
   std::atomic<std::uint64_t> exports_pending_max{0};  // most exports PENDING at once
+
+  // Metadata APIs.
+  std::atomic<std::uint64_t> users_requests{0};
+  std::atomic<std::uint64_t> user_detail_requests{0};
+  std::atomic<std::uint64_t> segments_requests{0};
+  std::atomic<std::uint64_t> settings_requests{0};  // current and history
+  std::atomic<std::uint64_t> history_requests{0};
+  std::atomic<std::uint64_t> forbidden{0};  // 403s for a key without Admin permission
+  std::atomic<std::uint64_t> double_slash_requests{0};
+  std::atomic<std::uint64_t> bearer_requests{0};
+  // Current-API requests that came before the Retry-After of the last 429 had passed: a
+  // client that honours Retry-After never makes one.
+  std::atomic<std::uint64_t> early_retries{0};
+  std::atomic<std::int64_t> retry_not_before_ms{0};  // steady clock; set with each 429
+
+  // Notes a 429 telling the client to wait `retry_after`; counts a request that did not.
+  void told_to_wait(std::chrono::seconds retry_after);
+  void note_api_request();
 
   // Counts a created export: `summary` is its {"start","end","type","format","fields"?}
   // JSON, `pending` how many are PENDING with it.
