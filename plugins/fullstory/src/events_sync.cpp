@@ -71,7 +71,8 @@ void EventsSync::run(const std::optional<Bookmark>& resume) {
   for (const BundleRef& bundle : listing.bundles) {
     const BundleStats stats = reader.read(bundle_unit(bundle, api_));
     // The bundle's records are all emitted: the host commits this once the sink has them.
-    out_.state(bookmark_state_json(Bookmark{bundle.stop, bundle.id, false, shaper_.schema().extra_fields()}));
+    out_.state(
+        book_.merge(bookmark_state_json(Bookmark{bundle.stop, bundle.id, false, shaper_.schema().extra_fields()})));
     events += stats.events;
     host_.count("bundles", 1);
     host_.info(bundle_line(bundle, stats));

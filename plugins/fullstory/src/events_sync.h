@@ -9,13 +9,16 @@
 #include "export_api.h"
 #include "record_shaper.h"
 #include "source_config.h"
+#include "state_book.h"
 
 namespace fullstory {
 
 class EventsSync {
  public:
-  EventsSync(const SourceConfig& config, const etl::Host& host, ExportApi& api, etl::Emitter& out, RecordShaper& shaper)
-      : config_(config), host_(host), api_(api), out_(out), shaper_(shaper) {}
+  /// Each STATE carries `book`'s bookmarks of the other streams too.
+  EventsSync(const SourceConfig& config, const etl::Host& host, ExportApi& api, etl::Emitter& out, RecordShaper& shaper,
+             StateBook& book)
+      : config_(config), host_(host), api_(api), out_(out), shaper_(shaper), book_(book) {}
 
   /// Emits every bundle that ends after `resume` (or after start_date on a first run).
   void run(const std::optional<Bookmark>& resume);
@@ -26,6 +29,7 @@ class EventsSync {
   ExportApi& api_;
   etl::Emitter& out_;
   RecordShaper& shaper_;
+  StateBook& book_;
 };
 
 }  // namespace fullstory

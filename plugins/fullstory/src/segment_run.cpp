@@ -23,9 +23,9 @@ struct Selections {
 };
 
 // events is what a Stitch user expects without a catalog; individuals is opt-in.
-Selections read_selections(const etl::SyncRequest& request) {
-  return {read_catalog_selection(request.catalog_json(), kEventsStream),
-          read_catalog_selection(request.catalog_json(), kIndividualsStream, false)};
+Selections read_selections(std::string_view catalog_json) {
+  return {read_catalog_selection(catalog_json, kEventsStream),
+          read_catalog_selection(catalog_json, kIndividualsStream, false)};
 }
 
 std::vector<ExtraField> remembered(const std::optional<WindowBookmark>& bookmark) {
@@ -61,18 +61,14 @@ void discover_segment_export(const SourceConfig& config, const etl::Host& host, 
 }
 
 void sync_segment_export(const SourceConfig& config, const TlsContext* tls, const etl::Host& host,
-                         const etl::SyncRequest& request, etl::Emitter& out) {
-  const Selections selected = read_selections(request);
-  if (!selected.events.stream_selected && !selected.individuals.stream_selected) {
-    host.info("neither stream 'events' nor 'individuals' is selected in the catalog: nothing to do");
-    return;
-  }
-  require_api_key(config);
-  WindowState state = parse_window_state(request.state_json());
+                         std::string_view catalog_json, StateBook& book, etl::Emitter& out) {
+  const Selections selected = read_selections(catalog_json);
+  if (!selected.events.stream_selected && !selected.individuals.stream_selected) return;
+  WindowState state = parse_window_state(book.events_state());
   if (!config.base_url_origin.empty()) host.info("base_url " + config.base_url.text() + ": " + config.base_url_origin);
   CancelWatch watch(host);  // declared first: outlives the connections it watches
   SegmentExportApi api(config, tls, host, watch);
-  SegmentSync sync(config, host, api, out, state);
+  SegmentSync sync(config, host, api, out, state, book);
   if (selected.events.stream_selected) {
     StreamSchema schema = stream_schema(events_stream_spec(config), selected.events.deselected_properties,
                                         remembered(state.events), config.custom_fields, host);
@@ -86,9 +82,9 @@ void sync_segment_export(const SourceConfig& config, const TlsContext* tls, cons
   }
 }
 
-std::string plan_segment_export(const SourceConfig& config, const etl::SyncRequest& request) {
-  const Selections selected = read_selections(request);
-  const WindowState state = parse_window_state(request.state_json());
+std::string plan_segment_export(const SourceConfig& config, std::string_view catalog_json, const StateBook& book) {
+  const Selections selected = read_selections(catalog_json);
+  const WindowState state = parse_window_state(book.events_state());
   return plan_windows(config, state, selected.events.stream_selected, selected.individuals.stream_selected, unix_now());
 }
 

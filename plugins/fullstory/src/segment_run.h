@@ -7,6 +7,7 @@
 
 #include "etlhost/plugin.hpp"
 #include "source_config.h"
+#include "state_book.h"
 #include "stream_schema.h"
 #include "tls_context.h"
 
@@ -20,10 +21,11 @@ StreamSchema stream_schema(StreamSpec spec, std::set<std::string> deselected, co
 /// The SCHEMA messages `etlhost discover` prints for Segment Export: events and individuals.
 void discover_segment_export(const SourceConfig& config, const etl::Host& host, etl::Emitter& out);
 
+/// Syncs events and individuals, when the catalog selects them (nothing, quietly, otherwise).
 void sync_segment_export(const SourceConfig& config, const TlsContext* tls, const etl::Host& host,
-                         const etl::SyncRequest& request, etl::Emitter& out);
+                         std::string_view catalog_json, StateBook& book, etl::Emitter& out);
 
 /// The plan JSON (`etlhost run --dry-run`): every window each selected stream would export.
-std::string plan_segment_export(const SourceConfig& config, const etl::SyncRequest& request);
+std::string plan_segment_export(const SourceConfig& config, std::string_view catalog_json, const StateBook& book);
 
 }  // namespace fullstory

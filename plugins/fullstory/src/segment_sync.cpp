@@ -147,7 +147,7 @@ BundleStats SegmentSync::read_window(WindowStream& stream, BundleReader& reader,
 void SegmentSync::commit(WindowStream& stream, const ExportWindow& window) {
   // The window's records are all emitted: the host commits this once the sink has them.
   stream.bookmark = WindowBookmark{window.end, stream.shaper.schema().extra_fields(), false};
-  out_.state(window_state_json(state_));
+  out_.state(book_.merge(window_state_json(state_)));
 }
 
 }  // namespace fullstory

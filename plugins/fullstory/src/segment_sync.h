@@ -20,6 +20,7 @@
 #include "record_shaper.h"
 #include "segment_export_api.h"
 #include "source_config.h"
+#include "state_book.h"
 
 namespace fullstory {
 
@@ -34,10 +35,11 @@ struct WindowStream {
 
 class SegmentSync {
  public:
-  /// `state` holds every stream's bookmark: each STATE carries all of them.
+  /// `state` holds every window stream's bookmark, `book` every other stream's: each STATE
+  /// carries all of them.
   SegmentSync(const SourceConfig& config, const etl::Host& host, SegmentExportApi& api, etl::Emitter& out,
-              WindowState& state)
-      : config_(config), host_(host), api_(api), out_(out), state_(state) {}
+              WindowState& state, StateBook& book)
+      : config_(config), host_(host), api_(api), out_(out), state_(state), book_(book) {}
 
   /// Exports every settled window of `stream` after its bookmark (or start_date).
   void run(WindowStream& stream);
@@ -60,6 +62,7 @@ class SegmentSync {
   SegmentExportApi& api_;
   etl::Emitter& out_;
   WindowState& state_;
+  StateBook& book_;
 };
 
 }  // namespace fullstory
