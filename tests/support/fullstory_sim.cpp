@@ -81,13 +81,14 @@ nlohmann::json Simulator::stats() const {
 
 namespace {
 
-// Runs an offline dump of `args` plus `dump_flags` (FILE is appended to the first of them)
-// and returns the file's non-empty lines.
-std::vector<std::string> dumped_lines(const std::vector<std::string>& args, std::vector<std::string> dump_flags) {
+// Runs an offline dump of `args` plus `dump_flags` (FILE is inserted at `file_at`, after the
+// flag and its other operands) and returns the file's non-empty lines.
+std::vector<std::string> dumped_lines(const std::vector<std::string>& args, std::vector<std::string> dump_flags,
+                                      size_t file_at = 1) {
   TempDir dir;
   std::vector<std::string> full = args;
   const std::string flag = dump_flags.front();
-  dump_flags.insert(dump_flags.begin() + 1, dir.file("dump.ndjson"));
+  dump_flags.insert(dump_flags.begin() + static_cast<std::ptrdiff_t>(file_at), dir.file("dump.ndjson"));
   full.insert(full.end(), dump_flags.begin(), dump_flags.end());
   const auto result = run_process(FULLSTORY_SIM_BINARY, full);
   if (result.exit_code != 0) throw std::runtime_error(flag + " failed: " + result.describe());
@@ -118,10 +119,16 @@ std::vector<std::string> Simulator::dump_segment_export(const std::vector<std::s
   return dumped_lines(args, flags);
 }
 
+std::vector<std::string> Simulator::dump_metadata(const std::vector<std::string>& args, const std::string& stream) {
+  return dumped_lines(args, {"--dump-metadata", stream}, 2);
+}
+
 std::string plugin_config(const Simulator& sim, const nlohmann::json& extra) {
-  nlohmann::json config = {{"api_key", kApiKey},           {"base_url", sim.base_url()}, {"start_date", "2023-01-01"},
-                           {"downloads_per_minute", 0},    {"retry_base_delay_ms", 10},  {"retry_max_delay_ms", 50},
-                           {"connect_timeout_seconds", 5}, {"idle_timeout_seconds", 20}};
+  nlohmann::json config = {{"api_key", kApiKey},         {"base_url", sim.base_url()},
+                           {"start_date", "2023-01-01"}, {"api_base_url", sim.base_url()},
+                           {"downloads_per_minute", 0},  {"retry_base_delay_ms", 10},
+                           {"retry_max_delay_ms", 50},   {"connect_timeout_seconds", 5},
+                           {"idle_timeout_seconds", 20}};
   for (const auto& [key, value] : extra.items()) config[key] = value;
   return config.dump();
 }

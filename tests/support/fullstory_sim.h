@@ -55,6 +55,9 @@ class Simulator {
   static std::vector<std::string> dump_segment_export(const std::vector<std::string>& args, const std::string& start,
                                                       const std::string& end, const std::string& type = "TYPE_EVENT",
                                                       const std::vector<std::string>& fields = {});
+  /// Every object the metadata API serves for `stream` ("users", "block_rules_history", ...)
+  /// under the same options, one compact JSON text each, in the order the API serves them.
+  static std::vector<std::string> dump_metadata(const std::vector<std::string>& args, const std::string& stream);
 
  private:
   TempDir dir_;

@@ -104,7 +104,7 @@ ApiSession::ApiSession(const SourceConfig& config, const TlsContext* tls, const 
       host_(host),
       tls_(tls),
       watch_(watch),
-      api_(config.base_url, tls,
+      api_(config.base_url, config.base_url.tls ? tls : nullptr,
            HttpClient::Timeouts{config.connect_timeout, config.idle_timeout, config.request_timeout}, watch),
       api_headers_{{"Authorization", "Basic " + config.api_key},  // FullStory's scheme: the key itself, not base64
                    {"User-Agent", config.user_agent},

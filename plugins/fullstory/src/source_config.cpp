@@ -80,33 +80,54 @@ ExportApiKind read_export_api(const etl::Config& config) {
   reject("export_api", "\"data_export\" (the legacy bundles) or \"segment_export\" (Segment Export)", in_quotes(text));
 }
 
-// Unset, it follows the API, and for Segment Export the key's data center: FullStory's
-// keys start with it ("eu1.<...>"), and EU accounts are served by api.eu1.fullstory.com.
+// FullStory's keys start with their data center ("eu1.<...>"), and EU accounts are served by
+// api.eu1.fullstory.com: the current APIs' root follows the key unless configured.
+std::string current_api_root(const SourceConfig& out, const char* key, std::string& origin) {
+  if (out.api_key.rfind("eu1.", 0) == 0) {
+    origin = std::string("derived from the api_key's eu1. prefix (an EU account); set ") + key + " to override";
+    return kEuApiRoot;
+  }
+  origin = std::string("the default for ") + (std::string_view(key) == "base_url" ? "export_api segment_export" : key);
+  return kApiRoot;
+}
+
+// Unset, base_url follows export_api (and for Segment Export the key's data center).
 std::string default_base_url(const SourceConfig& out, std::string& origin) {
   if (out.export_api == ExportApiKind::kDataExport) {
     origin = "the default for export_api data_export";
     return kDataExportRoot;
   }
-  if (out.api_key.rfind("eu1.", 0) == 0) {
-    origin = "derived from the api_key's eu1. prefix (an EU account); set base_url to override";
-    return kEuApiRoot;
-  }
-  origin = "the default for export_api segment_export";
-  return kApiRoot;
+  return current_api_root(out, "base_url", origin);
 }
 
-BaseUrl read_base_url(const etl::Config& config, SourceConfig& out) {
-  const std::string text = config.has("base_url") ? config.string("base_url")
-                                                  : default_base_url(out, out.base_url_origin);
+BaseUrl read_url(const etl::Config& config, const char* key, const std::string& default_text) {
+  const std::string text = config.has(key) ? config.string(key) : default_text;
   std::string problem;
   auto url = parse_base_url(text, problem);
   if (!url) {
     // Never echo a URL with user info: it may carry a password.
     const bool has_user_info = text.find('@') != std::string::npos;
-    reject("base_url", "http(s)://host[:port][/path] such as https://export.fullstory.com",
+    reject(key,
+           std::string("http(s)://host[:port][/path] such as ") +
+               (std::string_view(key) == "base_url" ? kDataExportRoot : kApiRoot),
            (has_user_info ? std::string("a URL that ") : in_quotes(text) + ", which ") + problem);
   }
   return *url;
+}
+
+BaseUrl read_base_url(const etl::Config& config, SourceConfig& out) {
+  return read_url(config, "base_url", config.has("base_url") ? "" : default_base_url(out, out.base_url_origin));
+}
+
+// The metadata streams always speak the current API: under segment_export that is base_url
+// already; under data_export base_url is the export host, so the current API has its own root.
+BaseUrl read_api_base_url(const etl::Config& config, SourceConfig& out) {
+  if (config.has("api_base_url")) return read_url(config, "api_base_url", "");
+  if (out.export_api == ExportApiKind::kSegmentExport) {
+    out.api_base_url_origin = "base_url (export_api segment_export)";
+    return out.base_url;
+  }
+  return read_url(config, "api_base_url", current_api_root(out, "api_base_url", out.api_base_url_origin));
 }
 
 std::string read_user_agent(const etl::Config& config) {
@@ -216,6 +237,7 @@ SourceConfig read_source_config(const etl::Config& config, std::chrono::system_c
   out.start_unix = read_start_date(config, now_unix, out);
   out.export_api = read_export_api(config);
   out.base_url = read_base_url(config, out);
+  out.api_base_url = read_api_base_url(config, out);
   out.user_agent = read_user_agent(config);
   out.ca_file = read_ca_file(config);
   out.retry_max_delay = read_retry_max_delay(config, out.retry_base_delay);

@@ -29,6 +29,9 @@ struct SourceConfig {
   ExportApiKind export_api{};
   BaseUrl base_url;
   std::string base_url_origin;  // why this base_url: "" when set, else "the default ..." (logged)
+  BaseUrl api_base_url;         // the current API's root, for the users, segments and settings streams
+  std::string api_base_url_origin;
+  bool skip_forbidden_streams{};  // a metadata stream answering 403 is skipped with a warning
   std::string user_agent;
   std::string ca_file;  // empty: the system's CA store
   std::chrono::seconds connect_timeout{};
@@ -97,6 +100,16 @@ inline constexpr etl::ConfigMap kSourceConfig{{
         ETL_CONFIG_STRING, "base_url",
         "API root, http(s)://host[:port][/path]. Default: https://export.fullstory.com for data_export; "
         "https://api.fullstory.com for segment_export (https://api.eu1.fullstory.com for an eu1. key)."),
+    etl::custom_key<SourceConfig>(
+        ETL_CONFIG_STRING, "api_base_url",
+        "Root of FullStory's current API, for the users, segments and settings streams. Default: base_url under "
+        "segment_export; https://api.fullstory.com (https://api.eu1.fullstory.com for an eu1. key) under "
+        "data_export."),
+    etl::boolean_key<&SourceConfig::skip_forbidden_streams>(
+        "skip_forbidden_streams",
+        "Skip a selected users, segments or settings stream that FullStory refuses with 403 (privacy_settings needs "
+        "an Admin key) with a warning, instead of failing the run. The events stream is never skipped.")
+        .defaults_to(true),
     etl::custom_key<SourceConfig>(ETL_CONFIG_STRING, "user_agent", "User-Agent header of every request.")
         .defaults_to("etlhost-fullstory/" ETL_FULLSTORY_VERSION),
     etl::custom_key<SourceConfig>(

@@ -160,7 +160,7 @@ TEST_CASE("config: defaults") {
 }
 
 TEST_CASE("config table: the spec carries each default and range once, reading enforces the range") {
-  CHECK(kSourceConfig.fields().size() == 28);
+  CHECK(kSourceConfig.fields().size() == 30);
   CHECK(std::strcmp(spec_of("event_key").default_json, "\"event_id\"") == 0);
   CHECK(std::strcmp(spec_of("allow_bundle_gaps").default_json, "false") == 0);
   CHECK(std::strcmp(spec_of("request_timeout_seconds").default_json, "300") == 0);
@@ -433,6 +433,24 @@ TEST_CASE("config: export_api picks the API and base_url's default, an eu1. key 
   CHECK(config_from(R"({"api_key":"eu1.abcdefghijkl","export_api":"segment_export","base_url":"http://127.0.0.1:9"})")
             .base_url.text() == "http://127.0.0.1:9");
   CHECK(config_from(R"({"api_key":"eu1.abcdefghijkl"})").base_url.text() == "https://export.fullstory.com");
+}
+
+TEST_CASE("config: api_base_url, the metadata streams' root, is the current API under either export_api") {
+  // Data Export's base_url is the export host: the current API has its own root, by region.
+  const SourceConfig legacy = config_from(R"({"api_key":"na1.abcdefghijkl"})");
+  CHECK(legacy.api_base_url.text() == "https://api.fullstory.com");
+  CHECK(legacy.skip_forbidden_streams);
+  const SourceConfig eu = config_from(R"({"api_key":"eu1.abcdefghijkl"})");
+  CHECK(eu.api_base_url.text() == "https://api.eu1.fullstory.com");
+  CHECK(contains(eu.api_base_url_origin, "set api_base_url to override"));
+  // Under segment_export it is base_url, whatever that is.
+  const SourceConfig modern =
+      config_from(R"({"api_key":"na1.abcdefghijkl","export_api":"segment_export","base_url":"http://127.0.0.1:9"})");
+  CHECK(modern.api_base_url.text() == "http://127.0.0.1:9");
+  // Set, it wins; a bad one names its key.
+  CHECK(config_from(R"({"api_key":"na1.abcdefghijkl","api_base_url":"http://127.0.0.1:8"})").api_base_url.text() ==
+        "http://127.0.0.1:8");
+  CHECK(contains(config_error(R"({"api_base_url":"ftp://x"})"), "config key 'api_base_url'"));
 }
 
 TEST_CASE("config: Segment Export keys refuse bad values, naming the key") {

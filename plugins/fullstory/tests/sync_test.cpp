@@ -9,11 +9,11 @@
 using namespace fstest;
 using nlohmann::json;
 
-TEST_CASE("discover: one SCHEMA for events with catalog metadata, nothing else") {
+TEST_CASE("discover: a SCHEMA for events with catalog metadata, then the 14 metadata streams") {
   PluginHarness plugin;
   const auto result = plugin.discover(R"({"api_key":"na1.TEST-KEY-Zq8r2Vx"})");
   REQUIRE_MESSAGE(result.status == ETL_OK, result.describe());
-  REQUIRE(result.messages.size() == 1);
+  REQUIRE(result.messages.size() == 15);
   CHECK(result.messages[0].kind == ETL_MSG_SCHEMA);
   CHECK(result.messages[0].stream == "events");
   const auto message = json::parse(result.messages[0].json);
@@ -230,10 +230,24 @@ TEST_CASE("sync: honours catalog selection") {
   CHECK(result.records().size() == 5);
 }
 
+TEST_CASE("sync: a metadata bookmark it cannot use is refused before any request, naming it") {
+  Simulator sim({"--bundles", "1"});
+  PluginHarness plugin;
+  const std::string selected = R"({"streams":[{"tap_stream_id":"block_rules_history",)"
+                               R"("metadata":[{"breadcrumb":[],"metadata":{"selected":true}}]}]})";
+  const auto result = plugin.sync(plugin_config(sim),
+                                  R"({"bookmarks":{"block_rules_history":{"lastUpdated":"yesterday"}}})", selected);
+  CHECK(result.status == ETL_E_INVALID_STATE);
+  CHECK(contains(result.error, "bookmarks.block_rules_history"));
+  CHECK(contains(result.error, "\"yesterday\""));
+  CHECK(sim.stats()["list_requests"] == 0);
+  CHECK(sim.stats()["settings_requests"] == 0);
+}
+
 TEST_CASE("sync: an unknown state is refused before any request") {
   Simulator sim({"--bundles", "1"});
   PluginHarness plugin;
-  const auto result = plugin.sync(plugin_config(sim), R"({"bookmarks":{"users":{"x":1}}})");
+  const auto result = plugin.sync(plugin_config(sim), R"({"bookmarks":{"sessions":{"x":1}}})");
   CHECK(result.status == ETL_E_INVALID_STATE);
   CHECK(contains(result.error, "tap-fullstory"));
   CHECK(sim.stats()["list_requests"] == 0);
