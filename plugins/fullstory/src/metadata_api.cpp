@@ -35,10 +35,31 @@ std::string next_token(const MetadataStream& stream, const nlohmann::ordered_jso
 
 }  // namespace
 
-struct MetadataApi::Page {
-  nlohmann::ordered_json items = nlohmann::ordered_json::array();
-  std::string next;
-};
+MetadataPage parse_metadata_page(const MetadataStream& stream, std::string_view body) {
+  nlohmann::ordered_json document = parse_untrusted_ordered_json(body, kMaxItemDepth);
+  if (document.is_discarded()) {
+    throw std::runtime_error("the body is not JSON (or nests deeper than " + std::to_string(kMaxItemDepth) +
+                             " levels)");
+  }
+  if (!document.is_object()) {
+    throw std::runtime_error("expected a JSON object, found " + json_excerpt(nlohmann::json(document)));
+  }
+  MetadataPage page;
+  if (stream.shape == MetadataShape::kSingleton) {
+    page.items.push_back(std::move(document));
+    return page;
+  }
+  page.next = next_token(stream, document);
+  const auto items = document.find(stream.items_key);
+  // FullStory leaves an empty list out, as protobuf's JSON mapping does.
+  if (items == document.end() || items->is_null()) return page;
+  if (!items->is_array()) {
+    throw std::runtime_error(std::string("\"") + stream.items_key + "\" should be an array, found " +
+                             json_excerpt(nlohmann::json(*items)));
+  }
+  page.items = std::move(*items);
+  return page;
+}
 
 MetadataApi::MetadataApi(const SourceConfig& config, const TlsContext* tls, const etl::Host& host, CancelWatch& watch)
     : config_([&config] {
@@ -53,7 +74,7 @@ void MetadataApi::read(const MetadataStream& stream, const ItemHandler& on_item)
   std::string token;
   std::unordered_set<std::string> tokens_seen;
   for (;;) {
-    const Page page = fetch(stream, token, pages_ + 1);
+    const MetadataPage page = fetch(stream, token, pages_ + 1);
     ++pages_;
     for (const nlohmann::ordered_json& item : page.items) {
       if (!item.is_object()) {
@@ -84,7 +105,7 @@ std::string MetadataApi::target(const MetadataStream& stream, const std::string&
   return stream.path + query;
 }
 
-MetadataApi::Page MetadataApi::fetch(const MetadataStream& stream, const std::string& token, uint64_t number) {
+MetadataPage MetadataApi::fetch(const MetadataStream& stream, const std::string& token, uint64_t number) {
   const std::string what = page_name(stream, number);
   const auto client_error = [&](int status, const std::string& where, const std::string& said) {
     switch (status) {
@@ -105,35 +126,12 @@ MetadataApi::Page MetadataApi::fetch(const MetadataStream& stream, const std::st
       default: return unexpected_status(where, status, said);
     }
   };
-  Page page;
+  MetadataPage page;
   session_.with_retries(what, [&] {
     session_.host().activity(ETL_ACTIVITY_WORKING, "reading " + what);
     HttpClient& http = session_.api();
     session_.check_status(http, http.get(target(stream, token), session_.api_headers()), what, client_error);
-    session_.read_small_body(http, what, [&](std::string_view body) {
-      nlohmann::ordered_json document = parse_untrusted_ordered_json(body, kMaxItemDepth);
-      if (document.is_discarded()) {
-        throw std::runtime_error("the body is not JSON (or nests deeper than " + std::to_string(kMaxItemDepth) +
-                                 " levels)");
-      }
-      if (!document.is_object()) {
-        throw std::runtime_error("expected a JSON object, found " + json_excerpt(nlohmann::json(document)));
-      }
-      page = Page{};
-      if (stream.shape == MetadataShape::kSingleton) {
-        page.items.push_back(std::move(document));
-        return;
-      }
-      page.next = next_token(stream, document);
-      const auto items = document.find(stream.items_key);
-      // FullStory leaves an empty list out, as protobuf's JSON mapping does.
-      if (items == document.end() || items->is_null()) return;
-      if (!items->is_array()) {
-        throw std::runtime_error(std::string("\"") + stream.items_key + "\" should be an array, found " +
-                                 json_excerpt(nlohmann::json(*items)));
-      }
-      page.items = std::move(*items);
-    });
+    session_.read_small_body(http, what, [&](std::string_view body) { page = parse_metadata_page(stream, body); });
   });
   return page;
 }

@@ -15,6 +15,17 @@
 
 namespace fullstory {
 
+/// One page as FullStory answered it: its items (a singleton's one object) and the next
+/// page's token ("" on the last page).
+struct MetadataPage {
+  nlohmann::ordered_json items = nlohmann::ordered_json::array();
+  std::string next;
+};
+
+/// Parses a page of `stream` (nesting bounded). Throws std::runtime_error saying what is
+/// wrong with a body that is not what FullStory documents; items are not checked here.
+MetadataPage parse_metadata_page(const MetadataStream& stream, std::string_view body);
+
 class MetadataApi {
  public:
   /// Gets one item the API sent (a user, a segment, a settings object or version); returns
@@ -34,8 +45,7 @@ class MetadataApi {
   uint64_t pages() const { return pages_; }
 
  private:
-  struct Page;
-  Page fetch(const MetadataStream& stream, const std::string& token, uint64_t number);
+  MetadataPage fetch(const MetadataStream& stream, const std::string& token, uint64_t number);
   std::string target(const MetadataStream& stream, const std::string& token) const;
 
   SourceConfig config_;  // the source's, with base_url = api_base_url: the session's root

@@ -444,8 +444,8 @@ TEST_CASE("config: api_base_url, the metadata streams' root, is the current API 
   CHECK(eu.api_base_url.text() == "https://api.eu1.fullstory.com");
   CHECK(contains(eu.api_base_url_origin, "set api_base_url to override"));
   // Under segment_export it is base_url, whatever that is.
-  const SourceConfig modern =
-      config_from(R"({"api_key":"na1.abcdefghijkl","export_api":"segment_export","base_url":"http://127.0.0.1:9"})");
+  const SourceConfig modern = config_from(
+      R"({"api_key":"na1.abcdefghijkl","export_api":"segment_export","base_url":"http://127.0.0.1:9"})");
   CHECK(modern.api_base_url.text() == "http://127.0.0.1:9");
   // Set, it wins; a bad one names its key.
   CHECK(config_from(R"({"api_key":"na1.abcdefghijkl","api_base_url":"http://127.0.0.1:8"})").api_base_url.text() ==

@@ -7,8 +7,8 @@
 #include "get_handler.h"
 #include "list_handler.h"
 #include "metadata_handler.h"
-#include "request_parsing.h"
 #include "operation_handler.h"
+#include "request_parsing.h"
 #include "results_handler.h"
 #include "storage_handler.h"
 
