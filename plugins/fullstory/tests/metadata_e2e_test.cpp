@@ -76,6 +76,13 @@ HostRun singer_run(Workspace& work, const Simulator& sim, const std::string& cat
                    "singer.commit_when_written=true", "--state", work.state_path(), "--catalog", catalog});
 }
 
+// Every stream to singer in one successful run.
+HostRun all_to_singer(Workspace& work, const Simulator& sim) {
+  HostRun run = singer_run(work, sim, select_all(work, sim));
+  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  return run;
+}
+
 HostRun csv_run(Workspace& work, const Simulator& sim, const std::string& catalog) {
   return work.run({"run", "fullstory", "->", "csv", "--config", work.write_config(sim), "--state", work.state_path(),
                    "--catalog", catalog, "--set", "csv.output_dir=" + work.csv_dir()});
@@ -102,8 +109,7 @@ std::vector<std::map<std::string, std::string>> csv_rows(const Workspace& work, 
 TEST_CASE("metadata e2e: a catalog selecting every stream delivers all 15 to singer, every record and value") {
   Simulator sim(kArgs);
   Workspace work;
-  const auto run = singer_run(work, sim, select_all(work, sim));
-  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  const auto run = all_to_singer(work, sim);
   CHECK(singer_records_of(run.result.out, "events").size() == 50);
   for (const std::string& stream : all_metadata_streams()) {
     INFO("stream " << stream);
@@ -145,8 +151,7 @@ TEST_CASE("metadata e2e: into csv, one file per stream with every row, nested va
 TEST_CASE("metadata e2e: 2.0 bug fixed: users are read across every page with page_token, not one page") {
   Simulator sim(kArgs);
   Workspace work;
-  const auto run = singer_run(work, sim, select_all(work, sim));
-  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  const auto run = all_to_singer(work, sim);
   const auto users = parsed(singer_records_of(run.result.out, "users"));
   std::set<std::string> ids;
   for (const json& user : users) ids.insert(user["id"].get<std::string>());
@@ -161,8 +166,7 @@ TEST_CASE("metadata e2e: 2.0 bug fixed: users are read across every page with pa
 TEST_CASE("metadata e2e: 2.0 bug fixed: every custom user property is kept, nested ones included, schema an object") {
   Simulator sim(kArgs);
   Workspace work;
-  const auto run = singer_run(work, sim, select_all(work, sim));
-  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  const auto run = all_to_singer(work, sim);
   const auto users = parsed(singer_records_of(run.result.out, "users"));
   size_t nested = 0;
   size_t beyond_the_three_samples = 0;
@@ -187,8 +191,7 @@ TEST_CASE("metadata e2e: 2.0 bug fixed: every custom user property is kept, nest
 TEST_CASE("metadata e2e: 2.0 bug fixed: Basic auth and single-slash paths on every request") {
   Simulator sim(kArgs);
   Workspace work;
-  const auto run = singer_run(work, sim, select_all(work, sim));
-  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  const auto run = all_to_singer(work, sim);
   const json stats = sim.stats();
   CHECK(stats["settings_requests"] >= 12);
   CHECK(stats["bearer_requests"] == 0);
@@ -273,8 +276,7 @@ TEST_CASE("metadata e2e: a key without Admin permission skips privacy settings w
 TEST_CASE("metadata e2e: 2.0 bug fixed: a 429 storm is paced by Retry-After, never hammered, nothing lost") {
   Simulator sim(with(kArgs, {"--api-rate-limit", "4", "--api-burst", "4"}));
   Workspace work;
-  const auto run = singer_run(work, sim, select_all(work, sim));
-  REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.describe());
+  const auto run = all_to_singer(work, sim);
   const json stats = sim.stats();
   CHECK(stats["rate_limited"] > 0);
   CHECK(stats["early_retries"] == 0);  // every retry waited as long as the server said
